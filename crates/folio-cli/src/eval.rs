@@ -1,0 +1,185 @@
+//! `folio eval`: retrieval quality on a BEIR-layout set (corpus.jsonl, queries.jsonl, qrels.tsv) for BM25
+//! only, dense only and hybrid, with indexing time and query latency.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use folio_core::eval::{evaluate, Judgements, Metrics};
+use folio_engine::{IndexOptions, Library, SearchMode, SearchOptions, TextDocument};
+use serde_json::{json, Value};
+
+/// A loaded BEIR set.
+pub struct BeirSet {
+    /// Documents.
+    pub corpus: Vec<TextDocument>,
+    /// Query id -> text, for the queries that have judgements, in id order.
+    pub queries: Vec<(String, String)>,
+    /// Query id -> judgements.
+    pub qrels: HashMap<String, Judgements>,
+}
+
+const KEY_PREFIX: &str = "beir:";
+
+fn jsonl(path: &Path) -> Result<Vec<Value>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{} line {}", path.display(), i + 1)))
+        .collect()
+}
+
+fn field(v: &Value, name: &str) -> String {
+    match &v[name] {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Reads a BEIR-layout directory as it is.
+pub fn load(dir: &Path) -> Result<BeirSet> {
+    let corpus = jsonl(&dir.join("corpus.jsonl"))?
+        .iter()
+        .map(|d| TextDocument {
+            key: format!("{KEY_PREFIX}{}", field(d, "_id")),
+            title: field(d, "title"),
+            text: field(d, "text"),
+        })
+        .collect();
+    let texts: HashMap<String, String> =
+        jsonl(&dir.join("queries.jsonl"))?.iter().map(|q| (field(q, "_id"), field(q, "text"))).collect();
+    let qrels_path = dir.join("qrels.tsv");
+    let qrels_text =
+        std::fs::read_to_string(&qrels_path).with_context(|| format!("reading {}", qrels_path.display()))?;
+    let mut qrels: HashMap<String, Judgements> = HashMap::new();
+    for (i, line) in qrels_text.lines().enumerate().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 3 {
+            continue;
+        }
+        let grade: i64 = cols[2].trim().parse().with_context(|| format!("{} line {}", qrels_path.display(), i + 1))?;
+        qrels.entry(cols[0].to_string()).or_default().insert(cols[1].to_string(), grade.max(0) as u32);
+    }
+    let mut queries: Vec<(String, String)> =
+        qrels.keys().filter_map(|id| texts.get(id).map(|t| (id.clone(), t.clone()))).collect();
+    queries.sort_by(|a, b| natural(&a.0).cmp(&natural(&b.0)));
+    if queries.is_empty() {
+        bail!("{} has no judged queries", dir.display());
+    }
+    Ok(BeirSet { corpus, queries, qrels })
+}
+
+/// Numeric ids sort as numbers, others as text.
+fn natural(id: &str) -> (u64, String) {
+    (id.parse().unwrap_or(u64::MAX), id.to_string())
+}
+
+/// One mode's results.
+pub struct ModeResult {
+    /// The metrics.
+    pub metrics: Metrics,
+    /// Query latencies in milliseconds, sorted.
+    pub latencies_ms: Vec<f64>,
+}
+
+/// Runs every query in `mode`, ranking documents by their best chunk.
+pub async fn run_mode(library: &Library, set: &BeirSet, mode: SearchMode, limit: usize) -> Result<ModeResult> {
+    let mut runs = HashMap::new();
+    let mut latencies = Vec::new();
+    let options = SearchOptions { limit: 300, candidates: 300, mode, ..SearchOptions::default() };
+    for (qid, text) in set.queries.iter().take(limit) {
+        let started = Instant::now();
+        let hits = library.search(text, options).await?;
+        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        let mut ranking: Vec<String> = Vec::new();
+        for h in hits {
+            let id = h.passage.path.strip_prefix(KEY_PREFIX).unwrap_or(&h.passage.path).to_string();
+            if !ranking.contains(&id) {
+                ranking.push(id);
+            }
+        }
+        runs.insert(qid.clone(), ranking);
+    }
+    let judged: HashMap<String, Judgements> =
+        set.queries.iter().take(limit).filter_map(|(q, _)| set.qrels.get(q).map(|j| (q.clone(), j.clone()))).collect();
+    latencies.sort_by(f64::total_cmp);
+    Ok(ModeResult { metrics: evaluate(&runs, &judged), latencies_ms: latencies })
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn metrics_json(m: &Metrics) -> Value {
+    json!({"ndcg@10": m.ndcg_at_10, "recall@10": m.recall_at_10, "recall@100": m.recall_at_100, "mrr@10": m.mrr_at_10})
+}
+
+/// Indexes the set into `library`, evaluates the three modes and prints the report.
+pub async fn run(library: &Library, dir: &Path, limit: Option<usize>, as_json: bool) -> Result<()> {
+    let set = load(dir)?;
+    let docs = set.corpus.len();
+    let started = Instant::now();
+    let report = library
+        .add_texts(&format!("{KEY_PREFIX}{}", dir.display()), set.corpus.clone(), IndexOptions::default(), &|p| {
+            if p.files_done % 500 == 0 {
+                eprintln!("eval: indexed {}/{} documents", p.files_done, p.files_total);
+            }
+        })
+        .await?;
+    let index_secs = started.elapsed().as_secs_f64();
+    let limit = limit.unwrap_or(usize::MAX);
+    let mut results = Vec::new();
+    for (name, mode) in [("bm25", SearchMode::Bm25), ("dense", SearchMode::Dense), ("hybrid", SearchMode::Hybrid)] {
+        results.push((name, run_mode(library, &set, mode, limit).await?));
+    }
+    let queries = results[0].1.metrics.queries;
+    if as_json {
+        let mut doc = json!({
+            "dataset": dir.display().to_string(),
+            "documents": docs,
+            "chunks": report.chunks,
+            "queries": queries,
+            "index_seconds": index_secs,
+        });
+        for (name, r) in &results {
+            doc[*name] = metrics_json(&r.metrics);
+            doc[*name]["latency_ms"] = json!({
+                "p50": percentile(&r.latencies_ms, 50.0),
+                "p95": percentile(&r.latencies_ms, 95.0),
+                "p99": percentile(&r.latencies_ms, 99.0),
+            });
+        }
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
+    println!(
+        "{}: {docs} documents ({} chunks) indexed in {index_secs:.1}s; {queries} queries",
+        dir.display(),
+        report.chunks
+    );
+    println!(
+        "{:<8} {:>8} {:>10} {:>11} {:>8} {:>9} {:>9}",
+        "mode", "nDCG@10", "Recall@10", "Recall@100", "MRR@10", "p50 ms", "p95 ms"
+    );
+    for (name, r) in &results {
+        let m = &r.metrics;
+        println!(
+            "{:<8} {:>8.4} {:>10.4} {:>11.4} {:>8.4} {:>9.1} {:>9.1}",
+            name,
+            m.ndcg_at_10,
+            m.recall_at_10,
+            m.recall_at_100,
+            m.mrr_at_10,
+            percentile(&r.latencies_ms, 50.0),
+            percentile(&r.latencies_ms, 95.0)
+        );
+    }
+    Ok(())
+}

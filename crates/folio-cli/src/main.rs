@@ -1,0 +1,365 @@
+//! `folio`: index folders, search them and ask questions from the terminal, on the same engine as the app.
+//!
+//! Results go to stdout (text, or one JSON document with `--json`); progress and logs go to stderr.
+
+mod eval;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use folio_engine::{AskEvent, AskOptions, IndexOptions, Library, LibraryConfig, Progress, SearchMode, SearchOptions};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(name = "folio", version, about = "Answers questions about your own files, offline.")]
+struct Cli {
+    /// Library data directory [default: $FOLIO_LIBRARY or $XDG_DATA_HOME/folio/library]
+    #[arg(long, global = true, env = "FOLIO_LIBRARY")]
+    library: Option<PathBuf>,
+    /// Models directory [default: $FOLIO_MODELS or $XDG_DATA_HOME/folio/models]
+    #[arg(long, global = true, env = "FOLIO_MODELS")]
+    models: Option<PathBuf>,
+    /// Chat model: a GGUF file [default: the bundled SmolLM2-135M-Instruct]
+    #[arg(long, global = true, env = "FOLIO_CHAT_MODEL")]
+    model: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index folders (new and changed files; removed files are purged).
+    Index {
+        /// Folders to index.
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+    },
+    /// Search the library.
+    Search {
+        /// The query.
+        query: String,
+        /// Number of results.
+        #[arg(short = 'k', long, default_value_t = 10)]
+        limit: usize,
+        /// Retrievers: hybrid, bm25 or dense.
+        #[arg(long, default_value = "hybrid")]
+        mode: String,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask a question; the answer cites the files it comes from.
+    Ask {
+        /// The question.
+        question: String,
+        /// Most tokens in the answer.
+        #[arg(long, default_value_t = 384)]
+        max_tokens: usize,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every file of the library with its status.
+    Status {
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure retrieval quality on a BEIR-layout set (indexed into a fresh library unless --library).
+    Eval {
+        /// Directory with corpus.jsonl, queries.jsonl and qrels.tsv.
+        dir: PathBuf,
+        /// Run only the first N judged queries.
+        #[arg(long)]
+        queries: Option<usize>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify that the catalog, the full-text index and the vector table agree.
+    Check {
+        /// Reconcile the full-text index and the vectors with the catalog.
+        #[arg(long)]
+        repair: bool,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Default log filter: warnings, except the chatty ones from the model runtime and Lance's deprecation notes.
+const LOG_DEFAULT: &str = "warn,mistralrs_core=error,mistralrs_quant=error,mistralrs=error,lance=error";
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(LOG_DEFAULT)),
+        )
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 << 20)
+        .build()
+        .context("starting the async runtime")?;
+    match runtime.block_on(run(cli)) {
+        // A closed pipe (`folio search ... | head`) is not an error.
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+async fn open(cli: &Cli) -> Result<Arc<Library>> {
+    let mut config = LibraryConfig::new(cli.library.clone().unwrap_or_else(LibraryConfig::default_dir));
+    if let Some(m) = &cli.models {
+        config.models = folio_engine::ModelPaths::new(m.clone());
+    }
+    config.chat_model = cli.model.clone();
+    let dir = config.dir.clone();
+    let library = Library::open(config).await.with_context(|| format!("opening the library at {}", dir.display()))?;
+    Ok(Arc::new(library))
+}
+
+async fn run(mut cli: Cli) -> Result<()> {
+    // An evaluation gets a fresh library of its own unless one is named.
+    let scratch = if matches!(cli.command, Command::Eval { .. }) && cli.library.is_none() {
+        Some(tempfile::tempdir().context("creating a scratch library")?)
+    } else {
+        None
+    };
+    if let Some(dir) = &scratch {
+        cli.library = Some(dir.path().to_path_buf());
+    }
+    let library = open(&cli).await?;
+    match cli.command {
+        Command::Index { folders } => index(&library, &folders).await,
+        Command::Search { query, limit, mode, json } => {
+            let mode = match mode.as_str() {
+                "hybrid" => SearchMode::Hybrid,
+                "bm25" => SearchMode::Bm25,
+                "dense" => SearchMode::Dense,
+                other => anyhow::bail!("unknown search mode {other:?}: use hybrid, bm25 or dense"),
+            };
+            search(&library, &query, SearchOptions { limit, mode, ..SearchOptions::default() }, json).await
+        }
+        Command::Ask { question, max_tokens, json } => {
+            ask(&library, &question, AskOptions { max_answer_tokens: max_tokens, ..AskOptions::default() }, json).await
+        }
+        Command::Status { json } => status(&library, json),
+        Command::Check { json, repair } => check(&library, json, repair).await,
+        Command::Eval { dir, queries, json } => eval::run(&library, &dir, queries, json).await,
+    }
+}
+
+async fn index(library: &Library, folders: &[PathBuf]) -> Result<()> {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let on_progress = |p: &Progress| {
+        bar.set_length(p.files_total);
+        bar.set_position(p.files_done);
+        bar.set_message(format!("{} chunks", p.chunks_written));
+    };
+    let report = library.index(folders, IndexOptions::default(), &on_progress).await?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "indexed {} files ({} chunks), {} unchanged, {} skipped, {} failed, {} removed in {:.1}s",
+        report.indexed,
+        report.chunks,
+        report.unchanged,
+        report.skipped.len(),
+        report.failed.len(),
+        report.removed,
+        secs
+    );
+    for (path, why) in report.skipped.iter().chain(&report.failed) {
+        eprintln!("  {path}: {why}");
+    }
+    Ok(())
+}
+
+async fn search(library: &Library, query: &str, options: SearchOptions, as_json: bool) -> Result<()> {
+    let hits = library.search(query, options).await?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let results: Vec<_> = hits
+            .iter()
+            .map(|h| {
+                json!({
+                    "path": h.passage.path,
+                    "location": h.passage.location,
+                    "score": h.score,
+                    "snippet": folio_core::snippet::snippet(&h.passage.text, query, 200),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &json!({ "results": results }))?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if hits.is_empty() {
+        writeln!(out, "No results.")?;
+    }
+    for (i, h) in hits.iter().enumerate() {
+        writeln!(out, "{:>2}. {} ({})  score {:.4}", i + 1, h.passage.path, h.passage.location.describe(), h.score)?;
+        writeln!(out, "    {}", folio_core::snippet::snippet(&h.passage.text, query, 200))?;
+    }
+    Ok(())
+}
+
+async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_json: bool) -> Result<()> {
+    let mut events = library.ask(question, options);
+    let mut out = std::io::stdout().lock();
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_message("retrieving passages and loading the model…");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    while let Some(event) = events.recv().await {
+        match event {
+            AskEvent::Retrieved(passages) => {
+                spinner.set_message(format!("{} passages; writing the answer…", passages.len()));
+            }
+            AskEvent::Token(t) => {
+                if !as_json {
+                    spinner.finish_and_clear();
+                    write!(out, "{t}")?;
+                    out.flush()?;
+                }
+            }
+            AskEvent::Failed(e) => {
+                spinner.finish_and_clear();
+                anyhow::bail!("{e}");
+            }
+            AskEvent::Finished(o) => {
+                spinner.finish_and_clear();
+                if as_json {
+                    let citations: Vec<_> = o
+                        .answer
+                        .citations
+                        .iter()
+                        .map(|c| {
+                            json!({
+                                "marker": c.marker,
+                                "path": c.passage.path,
+                                "location": c.passage.location,
+                                "quote": c.passage.text,
+                            })
+                        })
+                        .collect();
+                    let doc = json!({
+                        "answer": o.answer.text,
+                        "citations": citations,
+                        "model": o.model,
+                        "timings": o.timings,
+                    });
+                    serde_json::to_writer_pretty(&mut out, &doc)?;
+                    writeln!(out)?;
+                } else {
+                    writeln!(out)?;
+                    if !o.answer.citations.is_empty() {
+                        writeln!(out, "\nSources:")?;
+                    }
+                    for c in &o.answer.citations {
+                        writeln!(out, "  [{}] {} ({})", c.marker, c.passage.path, c.passage.location.describe())?;
+                    }
+                    let t = &o.timings;
+                    eprintln!(
+                        "\n{} · retrieval {} ms · first token {} ms · {:.1} tokens/s · total {} ms",
+                        o.model, t.retrieval_ms, t.first_token_ms, t.decode_tokens_per_sec, t.total_ms
+                    );
+                }
+                return Ok(());
+            }
+        }
+    }
+    anyhow::bail!("the answer stream ended early")
+}
+
+fn status(library: &Library, as_json: bool) -> Result<()> {
+    let docs = library.documents()?;
+    let statuses = ["queued", "indexing", "indexed", "skipped", "failed"];
+    let folders: Vec<_> = library
+        .folders()?
+        .into_iter()
+        .map(|(id, path)| {
+            let mut totals = serde_json::Map::new();
+            for s in statuses {
+                let n = docs.iter().filter(|d| d.folder_id == id && d.status.as_str() == s).count();
+                totals.insert(s.to_string(), json!(n));
+            }
+            json!({"path": path, "files": docs.iter().filter(|d| d.folder_id == id).count(), "totals": totals})
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let files: Vec<_> =
+            docs.iter().map(|d| json!({"path": d.path, "status": d.status.as_str(), "reason": d.reason})).collect();
+        serde_json::to_writer_pretty(&mut out, &json!({ "files": files, "folders": folders }))?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for d in &docs {
+        match &d.reason {
+            Some(r) => writeln!(out, "{:<9} {}  ({r})", d.status.as_str(), d.path)?,
+            None => writeln!(out, "{:<9} {}", d.status.as_str(), d.path)?,
+        }
+    }
+    for f in &folders {
+        let totals = f["totals"].as_object().map(|t| {
+            t.iter()
+                .filter(|(_, n)| n.as_u64() != Some(0))
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        writeln!(out, "{}: {} files ({})", f["path"].as_str().unwrap_or(""), f["files"], totals.unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+async fn check(library: &Library, as_json: bool, repair: bool) -> Result<()> {
+    if repair {
+        let before = library.repair().await?;
+        if !before.is_consistent() {
+            eprintln!("repaired: {before:?}");
+        }
+    }
+    let report = library.check().await?;
+    let counts = library.counts().await?;
+    let ids = |v: &[folio_core::ChunkId]| v.iter().map(|c| c.0).collect::<Vec<_>>();
+    if as_json {
+        let doc = json!({
+            "consistent": report.is_consistent(),
+            "counts": {"documents": counts.documents, "catalog_chunks": counts.catalog_chunks,
+                       "text_chunks": counts.text_chunks, "vector_chunks": counts.vector_chunks},
+            "missing_text": ids(&report.missing_text), "missing_vectors": ids(&report.missing_vectors),
+            "orphan_text": ids(&report.orphan_text), "orphan_vectors": ids(&report.orphan_vectors),
+            "duplicate_text": ids(&report.duplicate_text), "duplicate_vectors": ids(&report.duplicate_vectors),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!(
+            "documents {} · chunks: catalog {}, full text {}, vectors {}",
+            counts.documents, counts.catalog_chunks, counts.text_chunks, counts.vector_chunks
+        );
+        println!("{}", if report.is_consistent() { "consistent" } else { "INCONSISTENT" });
+        if !report.is_consistent() {
+            println!("{report:#?}");
+        }
+    }
+    if !report.is_consistent() {
+        std::process::exit(1);
+    }
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! Prompt assembly: numbered passages packed into a token budget, and the instructions around them.
+
+use crate::{Passage, TokenCounter};
+
+/// The instructions given to the model before the passages.
+pub const INSTRUCTIONS: &str = "You are Folio, an assistant that answers questions using only the numbered \
+passages from the user's own files below. Answer in the language of the question. After each claim, cite the \
+passage it comes from with its number in square brackets, like [1] or [2][3]. If the passages do not contain the \
+answer, say plainly that the files do not seem to contain it. Do not invent facts or sources.";
+
+/// A system prompt and how many of the offered passages it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemPrompt {
+    /// The full system message.
+    pub text: String,
+    /// Passages included, a prefix of those offered; passage `i` is numbered `[i + 1]`.
+    pub passages: usize,
+    /// Tokens of the system message, as counted.
+    pub tokens: usize,
+}
+
+/// File name shown for a passage (the last path component).
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The header and text of passage number `n`.
+pub fn render_passage(n: usize, passage: &Passage) -> String {
+    let location = passage.location.describe();
+    let name = file_name(&passage.path);
+    if location.is_empty() {
+        format!("[{n}] {name}\n{}\n", passage.text)
+    } else {
+        format!("[{n}] {name} ({location})\n{}\n", passage.text)
+    }
+}
+
+/// The start of the system message, before the passages.
+pub fn header() -> String {
+    format!("{INSTRUCTIONS}\n\nPassages:\n\n")
+}
+
+/// How many passages, in order, fit in `budget` tokens after a header of `header_tokens`, given each
+/// rendered passage's cost; stops at the first that does not fit, so passages are never cut or reordered.
+pub fn pack(header_tokens: usize, passage_tokens: &[usize], budget: usize) -> (usize, usize) {
+    let mut used = header_tokens;
+    let mut n = 0;
+    for cost in passage_tokens {
+        if used + cost + 1 > budget {
+            break;
+        }
+        used += cost + 1;
+        n += 1;
+    }
+    (n, used)
+}
+
+/// The system message holding the header and the given rendered passages.
+pub fn assemble(blocks: &[String]) -> String {
+    let mut text = header();
+    for b in blocks {
+        text.push_str(b);
+        text.push('\n');
+    }
+    text
+}
+
+/// Builds the system message from passages in relevance order, adding whole passages while they fit in
+/// `budget` tokens; a passage that does not fit is left out whole, never cut.
+pub fn system_prompt(passages: &[Passage], budget: usize, counter: &dyn TokenCounter) -> SystemPrompt {
+    let blocks: Vec<String> = passages.iter().enumerate().map(|(i, p)| render_passage(i + 1, p)).collect();
+    let costs: Vec<usize> = blocks.iter().map(|b| counter.count(b)).collect();
+    let (n, tokens) = pack(counter.count(&header()), &costs, budget);
+    SystemPrompt { text: assemble(&blocks[..n]), passages: n, tokens }
+}

@@ -1,0 +1,295 @@
+//! Unit tests for the pure logic, data-driven: one `check_*` helper per feature.
+
+use crate::chunk::{byte_offset, chunk_document, whole_text, ChunkParams, LineUnit, Section};
+use crate::citation::{filter_answer, CitationFilter};
+use crate::fusion::{reciprocal_rank_fusion, FusionParams};
+use crate::prompt::system_prompt;
+use crate::{ChunkId, DocumentId, Location, Passage, TextSpan, TokenCounter};
+
+/// One token per whitespace-separated word: enough to test packing exactly.
+struct Words;
+
+impl TokenCounter for Words {
+    fn count(&self, text: &str) -> usize {
+        text.split_whitespace().count()
+    }
+}
+
+fn check_chunks(text: &str, params: ChunkParams, expected: &[(&str, [u32; 2])]) {
+    let chunks = chunk_document(text, &whole_text(text), params, &Words);
+    let got: Vec<(&str, [u32; 2])> =
+        chunks.iter().map(|c| (c.text.as_str(), c.location.lines.unwrap_or([0, 0]))).collect();
+    assert_eq!(got, expected);
+    for (i, c) in chunks.iter().enumerate() {
+        assert_eq!(c.ordinal as usize, i);
+        let (s, e) = (byte_offset(text, c.span.start), byte_offset(text, c.span.end));
+        assert_eq!(&text[s..e], c.text, "span must slice the chunk's exact text");
+        assert!(c.tokens as usize <= params.max_tokens);
+    }
+}
+
+#[test]
+fn short_text_is_one_chunk() {
+    check_chunks(
+        "alpha beta\ngamma\n",
+        ChunkParams { max_tokens: 10, overlap_tokens: 2 },
+        &[("alpha beta\ngamma", [1, 2])],
+    );
+}
+
+#[test]
+fn blank_lines_are_skipped_at_chunk_edges() {
+    check_chunks(
+        "\n\n  one two\n\nthree\n\n",
+        ChunkParams { max_tokens: 10, overlap_tokens: 0 },
+        &[("one two\n\nthree", [3, 5])],
+    );
+}
+
+#[test]
+fn lines_pack_greedily_with_overlap() {
+    let text = "a b c\nd e\nf g h\ni j\nk";
+    check_chunks(
+        text,
+        ChunkParams { max_tokens: 5, overlap_tokens: 2 },
+        &[("a b c\nd e", [1, 2]), ("d e\nf g h", [2, 3]), ("i j\nk", [4, 5])],
+    );
+}
+
+#[test]
+fn overlap_never_stalls() {
+    let text = "a b c d\ne f g h\ni j k l";
+    check_chunks(
+        text,
+        ChunkParams { max_tokens: 4, overlap_tokens: 10 },
+        &[("a b c d", [1, 1]), ("e f g h", [2, 2]), ("i j k l", [3, 3])],
+    );
+}
+
+#[test]
+fn long_line_splits_at_words() {
+    check_chunks(
+        "one two three four five six seven",
+        ChunkParams { max_tokens: 3, overlap_tokens: 0 },
+        &[("one two three", [1, 1]), ("four five six", [1, 1]), ("seven", [1, 1])],
+    );
+}
+
+#[test]
+fn unicode_spans_are_in_characters() {
+    let text = "héllo wörld\nnaïve café\nzebra";
+    let chunks = chunk_document(text, &whole_text(text), ChunkParams { max_tokens: 2, overlap_tokens: 0 }, &Words);
+    assert_eq!(chunks.len(), 3);
+    assert_eq!(chunks[1].span, TextSpan { start: 12, end: 22 });
+    assert_eq!(chunks[1].text, "naïve café");
+}
+
+#[test]
+fn chunks_never_cross_sections() {
+    let text = "# A\nx y\n# B\nz";
+    let sections = vec![
+        Section {
+            start: 0,
+            end: 7,
+            location: Location { heading: Some("A".into()), ..Location::default() },
+            first_line: Some(1),
+            unit: LineUnit::Lines,
+        },
+        Section {
+            start: 8,
+            end: 13,
+            location: Location { heading: Some("B".into()), ..Location::default() },
+            first_line: Some(3),
+            unit: LineUnit::Lines,
+        },
+    ];
+    let chunks = chunk_document(text, &sections, ChunkParams { max_tokens: 100, overlap_tokens: 10 }, &Words);
+    let got: Vec<_> = chunks.iter().map(|c| (c.text.as_str(), c.location.clone())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("# A\nx y", Location { heading: Some("A".into()), lines: Some([1, 2]), ..Location::default() }),
+            ("# B\nz", Location { heading: Some("B".into()), lines: Some([3, 4]), ..Location::default() }),
+        ]
+    );
+}
+
+fn ids(v: &[i64]) -> Vec<ChunkId> {
+    v.iter().map(|&i| ChunkId(i)).collect()
+}
+
+fn check_fusion(bm25: &[i64], dense: &[i64], params: FusionParams, expected: &[i64]) {
+    let fused = reciprocal_rank_fusion(&ids(bm25), &ids(dense), params);
+    let got: Vec<i64> = fused.iter().map(|f| f.chunk_id.0).collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn fusion_rewards_agreement() {
+    check_fusion(&[1, 2, 3], &[3, 4, 1], FusionParams::default(), &[1, 3, 2, 4]);
+}
+
+#[test]
+fn fusion_weights_shift_the_order() {
+    let dense_heavy = FusionParams { k: 60.0, bm25_weight: 0.2, dense_weight: 1.0 };
+    check_fusion(&[1, 2], &[2, 3], dense_heavy, &[2, 3, 1]);
+}
+
+#[test]
+fn fusion_scores_and_ranks_are_exact() {
+    let fused = reciprocal_rank_fusion(
+        &ids(&[7, 7, 8]),
+        &ids(&[8]),
+        FusionParams { k: 1.0, bm25_weight: 1.0, dense_weight: 1.0 },
+    );
+    assert_eq!(fused.len(), 2);
+    assert_eq!((fused[0].chunk_id, fused[0].bm25_rank, fused[0].dense_rank), (ChunkId(8), Some(3), Some(1)));
+    assert!((fused[0].score - (1.0 / 4.0 + 1.0 / 2.0)).abs() < 1e-12);
+    assert!((fused[1].score - 0.5).abs() < 1e-12);
+}
+
+#[test]
+fn fusion_of_empty_lists_is_empty() {
+    check_fusion(&[], &[], FusionParams::default(), &[]);
+}
+
+fn check_citations(answer: &str, passages: usize, expected_text: &str, expected_cited: &[u32], expected_dropped: u32) {
+    let (text, markers) = filter_answer(answer, passages);
+    assert_eq!(text, expected_text);
+    assert_eq!(markers.cited, expected_cited);
+    assert_eq!(markers.dropped, expected_dropped);
+}
+
+#[test]
+fn citation_markers_are_kept_or_dropped() {
+    check_citations("Paris [1].", 2, "Paris [1].", &[1], 0);
+    check_citations("A [2][1] and B [1, 2].", 2, "A [2][1] and B [1, 2].", &[2, 1], 0);
+    check_citations("Made up [7].", 2, "Made up .", &[], 1);
+    check_citations("Mixed [1, 9].", 2, "Mixed [1].", &[1], 1);
+    check_citations("Zero [0].", 3, "Zero .", &[], 1);
+    check_citations("An array [a] and [ ] stay.", 2, "An array [a] and [ ] stay.", &[], 0);
+    check_citations("Unclosed [1", 2, "Unclosed [1", &[], 0);
+    check_citations("Nested [[1]", 2, "Nested [[1]", &[1], 0);
+}
+
+#[test]
+fn citation_filter_works_across_token_boundaries() {
+    let mut f = CitationFilter::new(3);
+    let mut out = String::new();
+    for piece in ["The sky", " is blue [", "2", "]", "[", "5] ok"] {
+        out.push_str(&f.push(piece));
+    }
+    let (rest, markers) = f.finish();
+    out.push_str(&rest);
+    assert_eq!(out, "The sky is blue [2] ok");
+    assert_eq!(markers.cited, vec![2]);
+    assert_eq!(markers.dropped, 1);
+}
+
+fn passage(path: &str, text: &str, lines: [u32; 2]) -> Passage {
+    Passage {
+        chunk_id: ChunkId(1),
+        document_id: DocumentId(1),
+        path: path.into(),
+        location: Location::lines(lines[0], lines[1]),
+        span: TextSpan { start: 0, end: text.chars().count() as u64 },
+        text: text.into(),
+    }
+}
+
+#[test]
+fn prompt_numbers_passages_and_respects_budget() {
+    let passages = vec![
+        passage("/docs/a.md", "alpha facts here", [1, 3]),
+        passage("/docs/b.txt", "beta facts", [4, 4]),
+        passage("/docs/c.txt", &"word ".repeat(500), [1, 90]),
+    ];
+    let full = system_prompt(&passages, 10_000, &Words);
+    assert_eq!(full.passages, 3);
+    let small = system_prompt(&passages, 120, &Words);
+    assert_eq!(small.passages, 2);
+    assert!(small.tokens <= 120);
+    let expected_tail = "Passages:\n\n[1] a.md (lines 1-3)\nalpha facts here\n\n[2] b.txt (line 4)\nbeta facts\n\n";
+    assert!(small.text.ends_with(expected_tail), "{}", small.text);
+}
+
+#[test]
+fn location_serialises_only_present_fields() {
+    let json = |l: &Location| serde_json::to_string(l).expect("serialisable");
+    assert_eq!(json(&Location::lines(12, 18)), r#"{"lines":[12,18]}"#);
+    let sheet = Location { sheet: Some("Q3".into()), rows: Some([4, 9]), ..Location::default() };
+    assert_eq!(json(&sheet), r#"{"sheet":"Q3","rows":[4,9]}"#);
+    assert_eq!(sheet.describe(), "sheet Q3, rows 4-9");
+    assert_eq!(Location { page: Some(3), ..Location::default() }.describe(), "page 3");
+}
+
+#[test]
+fn snippets_centre_on_the_query() {
+    use crate::snippet::snippet;
+    assert_eq!(snippet("short   text", "x", 50), "short text");
+    let text = "one two three four five six seven eight nine ten eleven twelve";
+    assert_eq!(snippet(text, "nine", 20), "…eight nine ten eleven…");
+    assert_eq!(snippet(text, "zzz", 12), "one two three…");
+}
+
+fn judged(pairs: &[(&str, u32)]) -> crate::eval::Judgements {
+    pairs.iter().map(|(d, g)| (d.to_string(), *g)).collect()
+}
+
+fn ranking(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn metrics_match_hand_computed_values() {
+    use crate::eval::{mrr_at, ndcg_at, recall_at};
+    let j = judged(&[("a", 3), ("b", 1), ("z", 2)]);
+    let r = ranking(&["x", "a", "b", "y"]);
+    // DCG = 3/log2(3) + 1/log2(4) = 1.892789 + 0.5; IDCG = 3/1 + 2/log2(3) + 1/2 = 3 + 1.261860 + 0.5
+    let expected = (3.0 / 3f64.log2() + 0.5) / (3.0 + 2.0 / 3f64.log2() + 0.5);
+    assert!((ndcg_at(&r, &j, 10) - expected).abs() < 1e-12);
+    assert!((ndcg_at(&r, &j, 1) - 0.0).abs() < 1e-12);
+    assert!((recall_at(&r, &j, 10) - 2.0 / 3.0).abs() < 1e-12);
+    assert!((recall_at(&r, &j, 2) - 1.0 / 3.0).abs() < 1e-12);
+    assert!((mrr_at(&r, &j, 10) - 0.5).abs() < 1e-12);
+    assert_eq!(mrr_at(&ranking(&["x"]), &j, 10), 0.0);
+    let perfect = ranking(&["a", "z", "b"]);
+    assert!((ndcg_at(&perfect, &j, 10) - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn evaluate_averages_over_judged_queries() {
+    use crate::eval::evaluate;
+    let qrels = [
+        ("q1".to_string(), judged(&[("a", 1)])),
+        ("q2".to_string(), judged(&[("b", 1)])),
+        ("q3".to_string(), judged(&[("c", 0)])),
+    ]
+    .into_iter()
+    .collect();
+    let runs = [("q1".to_string(), ranking(&["a"])), ("q2".to_string(), ranking(&["x", "b"]))].into_iter().collect();
+    let m = evaluate(&runs, &qrels);
+    assert_eq!(m.queries, 2);
+    assert!((m.mrr_at_10 - 0.75).abs() < 1e-12);
+    assert!((m.recall_at_10 - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn paragraph_and_row_sections_fill_their_own_location_field() {
+    let text = "p one\np two\np three";
+    let section =
+        |unit| vec![Section { start: 0, end: text.len(), location: Location::default(), first_line: Some(5), unit }];
+    let chunks =
+        chunk_document(text, &section(LineUnit::Paragraphs), ChunkParams { max_tokens: 4, overlap_tokens: 0 }, &Words);
+    let got: Vec<_> = chunks.iter().map(|c| c.location.clone()).collect();
+    assert_eq!(
+        got,
+        vec![
+            Location { paragraphs: Some([5, 6]), ..Location::default() },
+            Location { paragraphs: Some([7, 7]), ..Location::default() },
+        ]
+    );
+    let rows =
+        chunk_document(text, &section(LineUnit::Rows), ChunkParams { max_tokens: 100, overlap_tokens: 0 }, &Words);
+    assert_eq!(rows[0].location, Location { rows: Some([5, 7]), ..Location::default() });
+}

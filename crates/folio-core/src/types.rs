@@ -1,0 +1,178 @@
+//! Plain data shared by every crate: ids, locations, chunks, passages and citations.
+
+use serde::{Deserialize, Serialize};
+
+/// Row id of a document (one file) in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DocumentId(pub i64);
+
+/// Row id of a chunk in the catalog; the same id keys the chunk in Tantivy and LanceDB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ChunkId(pub i64);
+
+/// Where a chunk sits in its file, in the terms a viewer shows (lines, page, slide, sheet, heading).
+///
+/// Serialised as an object holding only the fields that apply, e.g. `{"lines": [12, 18]}` or
+/// `{"sheet": "Q3", "rows": [4, 9]}`. Line and row numbers are 1-based and inclusive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// First and last line (1-based, inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<[u32; 2]>,
+    /// Page number as the viewer shows it (1-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// Slide number (1-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slide: Option<u32>,
+    /// Spreadsheet sheet name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// First and last spreadsheet row (1-based, inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<[u32; 2]>,
+    /// Heading path, outermost first, joined with " > ".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
+    /// First and last paragraph (1-based, inclusive) of a word-processor document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraphs: Option<[u32; 2]>,
+    /// Chapter number in reading order (1-based) of an e-book.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<u32>,
+    /// Message number (1-based) in a mailbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<u32>,
+    /// Part of a message ("body", or an attachment's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+    /// True when the text was recognised from an image (OCR) and may contain errors.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ocr: bool,
+}
+
+impl Location {
+    /// A location made of a line range.
+    pub fn lines(first: u32, last: u32) -> Self {
+        Location { lines: Some([first, last]), ..Location::default() }
+    }
+
+    /// Short human form, e.g. `lines 12-18` or `page 3, "Intro"`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(h) = &self.heading {
+            parts.push(format!("\"{h}\""));
+        }
+        if let Some(p) = self.page {
+            parts.push(format!("page {p}"));
+        }
+        if let Some(s) = self.slide {
+            parts.push(format!("slide {s}"));
+        }
+        if let Some(s) = &self.sheet {
+            parts.push(format!("sheet {s}"));
+        }
+        if let Some([a, b]) = self.rows {
+            parts.push(if a == b { format!("row {a}") } else { format!("rows {a}-{b}") });
+        }
+        if let Some(c) = self.chapter {
+            parts.push(format!("chapter {c}"));
+        }
+        if let Some(m) = self.message {
+            parts.push(format!("message {m}"));
+        }
+        if let Some(p) = &self.part {
+            parts.push(p.clone());
+        }
+        if let Some([a, b]) = self.paragraphs {
+            parts.push(if a == b { format!("paragraph {a}") } else { format!("paragraphs {a}-{b}") });
+        }
+        if let Some([a, b]) = self.lines {
+            parts.push(if a == b { format!("line {a}") } else { format!("lines {a}-{b}") });
+        }
+        if self.ocr {
+            parts.push("OCR".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+/// A half-open range of character offsets (Unicode scalar values) into a document's extracted text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSpan {
+    /// First character.
+    pub start: u64,
+    /// One past the last character.
+    pub end: u64,
+}
+
+/// A piece of a document small enough to embed, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// Position of the chunk within its document, from 0.
+    pub ordinal: u32,
+    /// The chunk's text, exactly as in the extracted text at `span`.
+    pub text: String,
+    /// Where the chunk is, in viewer terms.
+    pub location: Location,
+    /// Character span in the document's extracted text.
+    pub span: TextSpan,
+    /// Length in the embedding model's tokens (without special tokens).
+    pub tokens: u32,
+}
+
+/// Counts tokens the way a model's tokenizer does; the seam between pure chunking and real tokenizers.
+pub trait TokenCounter {
+    /// Number of tokens in `text`, without special tokens.
+    fn count(&self, text: &str) -> usize;
+}
+
+/// A retrieved chunk with what a front end needs to show and cite it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// The chunk's id.
+    pub chunk_id: ChunkId,
+    /// The document the chunk belongs to.
+    pub document_id: DocumentId,
+    /// Absolute path of the file.
+    pub path: String,
+    /// Where the chunk is in the file.
+    pub location: Location,
+    /// Character span in the document's extracted text.
+    pub span: TextSpan,
+    /// The chunk's text.
+    pub text: String,
+}
+
+/// A ranked search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The passage found.
+    pub passage: Passage,
+    /// Fused relevance score (higher is better).
+    pub score: f64,
+    /// Rank in the BM25 list (1-based), when present there.
+    pub bm25_rank: Option<u32>,
+    /// Rank in the vector list (1-based), when present there.
+    pub dense_rank: Option<u32>,
+}
+
+/// One `[n]` marker of an answer resolved to the passage it cites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Citation {
+    /// The marker's number as printed in the answer (1-based index into the passages).
+    pub marker: u32,
+    /// The cited passage.
+    pub passage: Passage,
+}
+
+/// A finished answer with its citations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The answer text, with markers that cite no passage removed.
+    pub text: String,
+    /// Each distinct valid marker, in order of first appearance.
+    pub citations: Vec<Citation>,
+    /// How many markers pointed to no passage and were removed.
+    pub dropped_markers: u32,
+}

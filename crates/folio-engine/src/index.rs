@@ -1,0 +1,406 @@
+//! Indexing: walk folders, skip what is unchanged, extract, chunk, embed and write in batches.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::UNIX_EPOCH;
+
+use folio_core::chunk::{chunk_document, ChunkParams};
+use folio_core::{Chunk, DocumentId};
+use folio_extract::{ExtractError, Format};
+use folio_models::{Embedder, MINILM_MAX_TOKENS};
+use folio_store::{DocumentWrite, FileFacts, Status};
+
+use crate::{absolute, EngineError, Library};
+
+/// Options for an indexing run.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexOptions {
+    /// Files larger than this are skipped.
+    pub max_file_bytes: u64,
+    /// Chunk sizes.
+    pub chunking: ChunkParams,
+    /// Chunks embedded and written per batch.
+    pub batch_chunks: usize,
+    /// Longest time one file's extraction may take before it is failed.
+    pub extract_timeout: std::time::Duration,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            max_file_bytes: 64 << 20,
+            chunking: ChunkParams::default(),
+            batch_chunks: 256,
+            extract_timeout: std::time::Duration::from_secs(120),
+        }
+    }
+}
+
+/// Progress of an indexing run, reported after every file and batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Files looked at so far.
+    pub files_done: u64,
+    /// Files found in the folders.
+    pub files_total: u64,
+    /// Chunks embedded and written so far.
+    pub chunks_written: u64,
+    /// Bytes of files read so far.
+    pub bytes_read: u64,
+    /// The file being processed.
+    pub current: Option<String>,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOutcome {
+    /// Indexed now, with this many chunks.
+    Indexed(usize),
+    /// Unchanged since the last run.
+    Unchanged,
+    /// Deliberately not indexed.
+    Skipped(String),
+    /// Could not be indexed.
+    Failed(String),
+}
+
+/// The result of an indexing run.
+#[derive(Debug, Clone, Default)]
+pub struct IndexReport {
+    /// Files indexed (new or changed).
+    pub indexed: u64,
+    /// Files unchanged since the last run.
+    pub unchanged: u64,
+    /// Files skipped, with reasons.
+    pub skipped: Vec<(String, String)>,
+    /// Files that failed, with reasons.
+    pub failed: Vec<(String, String)>,
+    /// Files removed because they no longer exist.
+    pub removed: u64,
+    /// Chunks written.
+    pub chunks: u64,
+}
+
+/// A file found by the walk.
+struct Found {
+    folder_id: i64,
+    path: PathBuf,
+    size: u64,
+    mtime_ns: i64,
+}
+
+/// A file extracted and chunked, waiting for its embeddings.
+struct Pending {
+    facts: FileFacts,
+    title: String,
+    chunks: Vec<Chunk>,
+}
+
+impl Library {
+    /// Indexes `folders` (adding them to the library), reporting progress through `progress`.
+    /// A file that cannot be read or parsed is recorded with its reason and the run goes on.
+    pub async fn index(
+        &self,
+        folders: &[PathBuf],
+        options: IndexOptions,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<IndexReport, EngineError> {
+        let mut found = Vec::new();
+        let mut roots = Vec::new();
+        for folder in folders {
+            let root = absolute(folder)?;
+            let root_str = root.to_string_lossy().into_owned();
+            let folder_id = self.store.with_catalog(|c| c.add_folder(&root_str))?;
+            let before = found.len();
+            walk(&root, folder_id, &mut found);
+            roots.push((folder_id, found[before..].iter().map(|f| f.path.clone()).collect::<HashSet<_>>()));
+        }
+        let mut report = IndexReport::default();
+        let mut state = Progress { files_total: found.len() as u64, ..Progress::default() };
+        progress(&state);
+
+        let mut batch: Vec<Pending> = Vec::new();
+        let mut batch_chunks = 0;
+        for file in found {
+            let path_str = file.path.to_string_lossy().into_owned();
+            state.current = Some(path_str.clone());
+            state.bytes_read += file.size;
+            let outcome = self.prepare(&file, &path_str, options).await?;
+            match outcome {
+                Prepared::Ready(p) => {
+                    batch_chunks += p.chunks.len();
+                    batch.push(p);
+                }
+                Prepared::Done(FileOutcome::Unchanged) => report.unchanged += 1,
+                Prepared::Done(FileOutcome::Skipped(why)) => report.skipped.push((path_str, why)),
+                Prepared::Done(FileOutcome::Failed(why)) => report.failed.push((path_str, why)),
+                Prepared::Done(FileOutcome::Indexed(_)) => {}
+            }
+            state.files_done += 1;
+            if batch_chunks >= options.batch_chunks {
+                self.flush(&mut batch, &mut report, &mut state).await?;
+                batch_chunks = 0;
+            }
+            progress(&state);
+        }
+        self.flush(&mut batch, &mut report, &mut state).await?;
+
+        // Files that disappeared from the folders walked in this run.
+        for (folder_id, seen) in roots {
+            let known = self.store.with_catalog(|c| c.documents_in_folder(folder_id))?;
+            let gone: Vec<DocumentId> =
+                known.iter().filter(|d| !seen.contains(Path::new(&d.path))).map(|d| d.id).collect();
+            report.removed += gone.len() as u64;
+            self.store.remove(&gone).await?;
+        }
+        if report.chunks > 0 || report.removed > 0 {
+            self.store.vectors.compact().await?;
+        }
+        state.current = None;
+        progress(&state);
+        Ok(report)
+    }
+
+    /// Decides what to do with one file: nothing (unchanged), record a skip or failure, or chunk it.
+    async fn prepare(&self, file: &Found, path: &str, options: IndexOptions) -> Result<Prepared, EngineError> {
+        let known = self.store.with_catalog(|c| c.document_by_path(path))?;
+        if let Some(k) = &known {
+            let settled = matches!(k.status, Status::Indexed | Status::Skipped | Status::Failed);
+            if settled && k.size == file.size && k.mtime_ns == file.mtime_ns {
+                return Ok(Prepared::Done(FileOutcome::Unchanged));
+            }
+        }
+        let format = Format::from_path(&file.path);
+        let mut facts = FileFacts {
+            folder_id: file.folder_id,
+            path: path.to_string(),
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+            hash: None,
+            format: format.map(|f| f.name().to_string()),
+        };
+        let Some(format) = format else {
+            return self.settle(&facts, Status::Skipped, "unsupported file type").await;
+        };
+        if file.size > options.max_file_bytes {
+            let why = format!("larger than the {} MB limit", options.max_file_bytes >> 20);
+            return self.settle(&facts, Status::Skipped, &why).await;
+        }
+        let bytes = match std::fs::read(&file.path) {
+            Ok(b) => b,
+            Err(e) => return self.settle(&facts, Status::Failed, &format!("cannot read the file: {e}")).await,
+        };
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        if let Some(k) = &known {
+            if k.status == Status::Indexed && k.hash.as_deref() == Some(hash.as_str()) {
+                self.store.with_catalog(|c| c.touch(k.id, file.size, file.mtime_ns))?;
+                return Ok(Prepared::Done(FileOutcome::Unchanged));
+            }
+        }
+        facts.hash = Some(hash);
+        let embedder = Arc::clone(&self.embedder);
+        let chunking = chunk_params(options);
+        let task = tokio::task::spawn_blocking(move || -> Result<Vec<Chunk>, ExtractError> {
+            let doc = folio_extract::extract(&bytes, format)?;
+            Ok(chunk_document(&doc.text, &doc.sections, chunking, embedder.tokens()))
+        });
+        // Each file is read in isolation: a reader that panics or hangs fails that file, not the run.
+        let extracted = match tokio::time::timeout(options.extract_timeout, task).await {
+            Err(_) => {
+                let why = format!("reading the file took longer than {} s", options.extract_timeout.as_secs());
+                return self.settle(&facts, Status::Failed, &why).await;
+            }
+            Ok(Err(join)) => {
+                let why = format!("the reader crashed on this file ({})", panic_message(join));
+                return self.settle(&facts, Status::Failed, &why).await;
+            }
+            Ok(Ok(result)) => result,
+        };
+        match extracted {
+            Ok(chunks) if chunks.is_empty() => self.settle(&facts, Status::Skipped, "no text to index").await,
+            Ok(chunks) => {
+                let title = file.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                Ok(Prepared::Ready(Pending { facts, title, chunks }))
+            }
+            Err(
+                e @ (ExtractError::Empty
+                | ExtractError::Binary
+                | ExtractError::Unsupported
+                | ExtractError::NeedsTool(_)),
+            ) => self.settle(&facts, Status::Skipped, &e.to_string()).await,
+            Err(e @ (ExtractError::Encrypted | ExtractError::Corrupt(_))) => {
+                self.settle(&facts, Status::Failed, &e.to_string()).await
+            }
+        }
+    }
+
+    async fn settle(&self, facts: &FileFacts, status: Status, reason: &str) -> Result<Prepared, EngineError> {
+        self.store.record_without_chunks(facts, status, reason).await?;
+        Ok(Prepared::Done(if status == Status::Failed {
+            FileOutcome::Failed(reason.to_string())
+        } else {
+            FileOutcome::Skipped(reason.to_string())
+        }))
+    }
+
+    /// Embeds and writes the pending files.
+    async fn flush(
+        &self,
+        batch: &mut Vec<Pending>,
+        report: &mut IndexReport,
+        state: &mut Progress,
+    ) -> Result<(), EngineError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(batch);
+        let texts: Vec<String> =
+            pending.iter().flat_map(|p| p.chunks.iter().map(|c| embedding_text(&p.title, &c.text))).collect();
+        let embedder = Arc::clone(&self.embedder);
+        let mut vectors = tokio::task::spawn_blocking(move || embedder.embed(&texts))
+            .await
+            .map_err(|e| EngineError::Task(e.to_string()))??
+            .into_iter();
+        let writes: Vec<DocumentWrite> = pending
+            .into_iter()
+            .map(|p| {
+                let v: Vec<Vec<f32>> = vectors.by_ref().take(p.chunks.len()).collect();
+                DocumentWrite { facts: p.facts, title: p.title, chunks: p.chunks, vectors: v }
+            })
+            .collect();
+        let chunks: u64 = writes.iter().map(|w| w.chunks.len() as u64).sum();
+        self.store.write(&writes).await?;
+        report.indexed += writes.len() as u64;
+        report.chunks += chunks;
+        state.chunks_written += chunks;
+        Ok(())
+    }
+
+    /// Embeds a search query.
+    pub(crate) async fn embed_query(&self, query: &str) -> Result<Vec<f32>, EngineError> {
+        let embedder: Arc<dyn Embedder> = Arc::clone(&self.embedder);
+        let text = vec![query.to_string()];
+        let mut v = tokio::task::spawn_blocking(move || embedder.embed(&text))
+            .await
+            .map_err(|e| EngineError::Task(e.to_string()))??;
+        v.pop().ok_or_else(|| EngineError::Task("the embedder returned no vector".into()))
+    }
+}
+
+/// Token allowance for the title line embedded with each chunk.
+const TITLE_TOKENS: usize = 24;
+
+/// The text embedded for a chunk: the file name, then the chunk.
+pub(crate) fn embedding_text(title: &str, text: &str) -> String {
+    let title: String = title.chars().take(80).collect();
+    format!("{title}\n{text}")
+}
+
+/// The message of a panicked extraction task.
+fn panic_message(join: tokio::task::JoinError) -> String {
+    match join.try_into_panic() {
+        Ok(payload) => payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into()),
+        Err(e) => e.to_string(),
+    }
+}
+
+enum Prepared {
+    Ready(Pending),
+    Done(FileOutcome),
+}
+
+/// Collects the files under `root`: no hidden files or folders, no symlinks followed.
+fn walk(root: &Path, folder_id: i64, out: &mut Vec<Found>) {
+    let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        let mtime_ns =
+            meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64);
+        out.push(Found { folder_id, path: entry.into_path(), size: meta.len(), mtime_ns });
+    }
+}
+
+/// A document given as text rather than read from a file (evaluation corpora, pasted notes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextDocument {
+    /// A unique key, stored where a file's path would be.
+    pub key: String,
+    /// The document's title, indexed like a file name.
+    pub title: String,
+    /// The document's text.
+    pub text: String,
+}
+
+impl Library {
+    /// Indexes documents given as text into the collection `collection`, with the same chunking,
+    /// embedding and protocol as files; documents whose text is unchanged are skipped.
+    pub async fn add_texts(
+        &self,
+        collection: &str,
+        docs: Vec<TextDocument>,
+        options: IndexOptions,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<IndexReport, EngineError> {
+        let folder_id = self.store.with_catalog(|c| c.add_folder(collection))?;
+        let mut report = IndexReport::default();
+        let mut state = Progress { files_total: docs.len() as u64, ..Progress::default() };
+        let chunking = chunk_params(options);
+        let mut batch = Vec::new();
+        let mut batch_chunks = 0;
+        for doc in docs {
+            let hash = blake3::hash(format!("{}\n{}", doc.title, doc.text).as_bytes()).to_hex().to_string();
+            let known = self.store.with_catalog(|c| c.document_by_path(&doc.key))?;
+            state.files_done += 1;
+            state.bytes_read += doc.text.len() as u64;
+            if known.is_some_and(|k| k.status == Status::Indexed && k.hash.as_deref() == Some(hash.as_str())) {
+                report.unchanged += 1;
+                continue;
+            }
+            let facts = FileFacts {
+                folder_id,
+                path: doc.key.clone(),
+                size: doc.text.len() as u64,
+                mtime_ns: 0,
+                hash: Some(hash),
+                format: Some("text".into()),
+            };
+            let sections = folio_core::chunk::whole_text(&doc.text);
+            let chunks = chunk_document(&doc.text, &sections, chunking, self.embedder.tokens());
+            if chunks.is_empty() {
+                self.store.record_without_chunks(&facts, Status::Skipped, "no text to index").await?;
+                report.skipped.push((doc.key, "no text to index".into()));
+                continue;
+            }
+            batch_chunks += chunks.len();
+            batch.push(Pending { facts, title: doc.title, chunks });
+            if batch_chunks >= options.batch_chunks {
+                self.flush(&mut batch, &mut report, &mut state).await?;
+                batch_chunks = 0;
+                progress(&state);
+            }
+        }
+        self.flush(&mut batch, &mut report, &mut state).await?;
+        if report.chunks > 0 {
+            self.store.vectors.compact().await?;
+        }
+        progress(&state);
+        Ok(report)
+    }
+}
+
+/// Chunk sizes that leave room for [CLS], [SEP] and the title line embedded with each chunk.
+fn chunk_params(options: IndexOptions) -> ChunkParams {
+    ChunkParams {
+        max_tokens: options.chunking.max_tokens.min(MINILM_MAX_TOKENS - 2 - TITLE_TOKENS),
+        ..options.chunking
+    }
+}

@@ -1,0 +1,163 @@
+//! The API every front end uses: open a library, index folders, search, ask.
+//!
+//! Plain Rust types in, plain types out. The CLI and the desktop app both sit on [`Library`]; neither
+//! knows about SQLite, Tantivy, LanceDB, fastembed or mistral.rs.
+
+mod ask;
+mod index;
+mod repair;
+mod search;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use folio_models::{Embedder, FastEmbedder, Generator, MistralGenerator, ModelError};
+use folio_store::{Store, StoreError};
+use tokio::sync::OnceCell;
+
+pub use ask::{AskEvent, AskOptions, AskOutcome, Timings};
+pub use folio_core::{Answer, Citation, Location, Passage, SearchHit};
+pub use folio_models::ModelPaths;
+pub use folio_store::{CheckReport, Counts, DocumentRecord, Status};
+pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument};
+pub use search::{SearchMode, SearchOptions};
+
+/// Everything that can go wrong in the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A model failed or is missing.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// A file or folder could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The caller asked for something that cannot be done.
+    #[error("{0}")]
+    Invalid(String),
+    /// A background task failed.
+    #[error("internal error: {0}")]
+    Task(String),
+}
+
+/// Where a library lives and which models it uses.
+#[derive(Debug, Clone)]
+pub struct LibraryConfig {
+    /// The library's data directory (catalog, indexes).
+    pub dir: PathBuf,
+    /// The models directory.
+    pub models: ModelPaths,
+    /// The chat model (a GGUF file); `None` uses the bundled SmolLM2.
+    pub chat_model: Option<PathBuf>,
+    /// Threads for embedding.
+    pub threads: usize,
+}
+
+impl LibraryConfig {
+    /// The default library directory: `$FOLIO_LIBRARY`, else `$XDG_DATA_HOME/folio/library`.
+    pub fn default_dir() -> PathBuf {
+        if let Some(dir) = std::env::var_os("FOLIO_LIBRARY").filter(|v| !v.is_empty()) {
+            return PathBuf::from(dir);
+        }
+        dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("folio").join("library")
+    }
+
+    /// A configuration with default models for the library at `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        LibraryConfig {
+            dir: dir.into(),
+            models: ModelPaths::new(ModelPaths::default_root()),
+            chat_model: None,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
+
+/// An open library: the stores, the embedder, and the chat model (loaded on first use).
+pub struct Library {
+    store: Store,
+    embedder: Arc<dyn Embedder>,
+    generator: OnceCell<Arc<dyn Generator>>,
+    config: LibraryConfig,
+}
+
+impl Library {
+    /// Opens (creating if needed) the library with the real embedding model.
+    pub async fn open(config: LibraryConfig) -> Result<Library, EngineError> {
+        let models = config.models.clone();
+        let threads = config.threads;
+        let embedder = tokio::task::spawn_blocking(move || FastEmbedder::load(&models, threads))
+            .await
+            .map_err(|e| EngineError::Task(e.to_string()))??;
+        Self::open_with(config, Arc::new(embedder), None).await
+    }
+
+    /// Opens the library with the given embedder and, optionally, an already loaded generator.
+    pub async fn open_with(
+        config: LibraryConfig,
+        embedder: Arc<dyn Embedder>,
+        generator: Option<Arc<dyn Generator>>,
+    ) -> Result<Library, EngineError> {
+        let store = Store::open(&config.dir, embedder.dim()).await?;
+        let cell = OnceCell::new();
+        if let Some(g) = generator {
+            let _ = cell.set(g);
+        }
+        Ok(Library { store, embedder, generator: cell, config })
+    }
+
+    /// The library's configuration.
+    pub fn config(&self) -> &LibraryConfig {
+        &self.config
+    }
+
+    /// The chat model, loading it on first use.
+    pub async fn generator(&self) -> Result<Arc<dyn Generator>, EngineError> {
+        let path = self.config.chat_model.clone().unwrap_or_else(|| self.config.models.bundled_chat_model());
+        let g = self
+            .generator
+            .get_or_try_init(|| async move {
+                let g = MistralGenerator::load(&path).await?;
+                Ok::<Arc<dyn Generator>, EngineError>(Arc::new(g))
+            })
+            .await?;
+        Ok(Arc::clone(g))
+    }
+
+    /// The embedding model's name.
+    pub fn embedder_name(&self) -> &str {
+        self.embedder.name()
+    }
+
+    /// Row counts of the catalog, the full-text index and the vector table.
+    pub async fn counts(&self) -> Result<Counts, EngineError> {
+        Ok(self.store.counts().await?)
+    }
+
+    /// Verifies that the three stores agree chunk by chunk.
+    pub async fn check(&self) -> Result<CheckReport, EngineError> {
+        Ok(self.store.check().await?)
+    }
+
+    /// The library's folders (collections) as (id, path).
+    pub fn folders(&self) -> Result<Vec<(i64, String)>, EngineError> {
+        Ok(self.store.with_catalog(|c| c.folders())?)
+    }
+
+    /// Every document with its status and reason.
+    pub fn documents(&self) -> Result<Vec<DocumentRecord>, EngineError> {
+        Ok(self.store.with_catalog(|c| c.documents())?)
+    }
+}
+
+/// An absolute, normalised form of `path` (symlinks resolved where possible).
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf, EngineError> {
+    std::fs::canonicalize(path).map_err(|source| EngineError::Io { path: path.to_path_buf(), source })
+}

@@ -1,0 +1,186 @@
+//! Bytes to text with locations, one module per format.
+//!
+//! Invariant: this crate knows nothing about storage or models; it turns a file's bytes into
+//! [`Extracted`] text plus the [`Section`]s that chunking must respect, or a per-file [`ExtractError`]
+//! that a person can understand.
+
+mod builder;
+mod email;
+mod epub;
+mod html;
+mod markdown;
+mod ocr;
+mod office;
+mod pdf;
+mod rtf;
+mod sheet;
+mod text;
+
+use folio_core::chunk::Section;
+
+/// A document's text and the sections chunking must respect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    /// The full extracted text.
+    pub text: String,
+    /// Sections over `text`, in order, not overlapping.
+    pub sections: Vec<Section>,
+    /// The format the text was extracted as.
+    pub format: Format,
+}
+
+/// File formats Folio reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Plain text in any common encoding.
+    PlainText,
+    /// Markdown, sectioned by headings.
+    Markdown,
+    /// Source code, read as text.
+    Code,
+    /// HTML or XHTML.
+    Html,
+    /// PDF.
+    Pdf,
+    /// Word (OOXML).
+    Docx,
+    /// OpenDocument text.
+    Odt,
+    /// Rich Text Format.
+    Rtf,
+    /// PowerPoint (OOXML).
+    Pptx,
+    /// OpenDocument presentation.
+    Odp,
+    /// Excel (OOXML).
+    Xlsx,
+    /// OpenDocument spreadsheet.
+    Ods,
+    /// Comma-separated values.
+    Csv,
+    /// Tab-separated values.
+    Tsv,
+    /// EPUB e-book.
+    Epub,
+    /// One e-mail message.
+    Eml,
+    /// A mailbox of messages.
+    Mbox,
+    /// An image, read by OCR.
+    Image,
+}
+
+impl Format {
+    /// The format for a file name, by extension; `None` for files Folio does not read.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" | "text" | "log" | "rst" | "org" | "adoc" | "tex" => Format::PlainText,
+            "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
+            "html" | "htm" | "xhtml" => Format::Html,
+            "pdf" => Format::Pdf,
+            "docx" => Format::Docx,
+            "odt" => Format::Odt,
+            "rtf" => Format::Rtf,
+            "pptx" => Format::Pptx,
+            "odp" => Format::Odp,
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "ods" => Format::Ods,
+            "csv" => Format::Csv,
+            "tsv" | "tab" => Format::Tsv,
+            "epub" => Format::Epub,
+            "eml" => Format::Eml,
+            "mbox" => Format::Mbox,
+            "png" | "jpg" | "jpeg" | "tif" | "tiff" => Format::Image,
+            "rs" | "py" | "js" | "jsx" | "ts" | "tsx" | "c" | "h" | "cc" | "cpp" | "hpp" | "java" | "kt" | "go"
+            | "rb" | "php" | "cs" | "swift" | "scala" | "sh" | "bash" | "zsh" | "sql" | "toml" | "yaml" | "yml"
+            | "ini" | "cfg" | "json" | "xml" | "css" | "lua" | "pl" | "r" | "m" | "hs" | "ml" | "ex" | "exs"
+            | "clj" | "dart" | "vue" | "svelte" => Format::Code,
+            _ => return None,
+        })
+    }
+
+    /// Stable lower-case name, as stored in the catalog.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::PlainText => "text",
+            Format::Markdown => "markdown",
+            Format::Code => "code",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
+            Format::Rtf => "rtf",
+            Format::Pptx => "pptx",
+            Format::Odp => "odp",
+            Format::Xlsx => "xlsx",
+            Format::Ods => "ods",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Epub => "epub",
+            Format::Eml => "eml",
+            Format::Mbox => "mbox",
+            Format::Image => "image",
+        }
+    }
+}
+
+/// Why a file yielded no text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    /// The file has no text.
+    #[error("the file is empty")]
+    Empty,
+    /// The bytes look like a binary file, not text.
+    #[error("the file looks binary, not text")]
+    Binary,
+    /// Folio has no reader for this kind of file.
+    #[error("unsupported file type")]
+    Unsupported,
+    /// The file is password-protected.
+    #[error("the file is password-protected")]
+    Encrypted,
+    /// The file is damaged or is not what its name says.
+    #[error("the file is damaged or not in the format its name says: {0}")]
+    Corrupt(String),
+    /// Reading it needs a program that is not installed.
+    #[error("{0}")]
+    NeedsTool(String),
+}
+
+/// Extracts text from `bytes` read from a file of `format`.
+pub fn extract(bytes: &[u8], format: Format) -> Result<Extracted, ExtractError> {
+    if bytes.is_empty() {
+        return Err(ExtractError::Empty);
+    }
+    match format {
+        Format::PlainText | Format::Code | Format::Markdown => {
+            let text = text::decode(bytes)?;
+            if text.trim().is_empty() {
+                return Err(ExtractError::Empty);
+            }
+            let sections = if format == Format::Markdown {
+                markdown::sections(&text)
+            } else {
+                folio_core::chunk::whole_text(&text)
+            };
+            Ok(Extracted { text, sections, format })
+        }
+        Format::Html => html::html(bytes),
+        Format::Pdf => pdf::pdf(bytes),
+        Format::Docx => office::docx(bytes),
+        Format::Odt => office::odt(bytes),
+        Format::Rtf => rtf::rtf(bytes),
+        Format::Pptx => office::pptx(bytes),
+        Format::Odp => office::odp(bytes),
+        Format::Xlsx | Format::Ods => sheet::workbook(bytes, format),
+        Format::Csv | Format::Tsv => sheet::delimited(bytes, format),
+        Format::Epub => epub::epub(bytes),
+        Format::Eml => email::eml(bytes),
+        Format::Mbox => email::mbox(bytes),
+        Format::Image => ocr::image(bytes),
+    }
+}
+
+#[cfg(test)]
+mod tests;

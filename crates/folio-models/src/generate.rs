@@ -1,0 +1,258 @@
+//! Chat generation: the [`Generator`] seam, mistral.rs behind it, and a scripted fake for tests.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use mistralrs::core::TokenSource;
+use mistralrs::{ChatCompletionChunkResponse, Model, RequestBuilder, Response, TextMessageRole, TextMessages};
+use tokio::sync::mpsc;
+
+use crate::paths::missing;
+use crate::ModelError;
+
+/// A system message (instructions and passages) and the user's question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatRequest {
+    /// The system message.
+    pub system: String,
+    /// The user's message.
+    pub user: String,
+    /// Most tokens to generate.
+    pub max_tokens: usize,
+}
+
+/// What a generation stream yields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenEvent {
+    /// A piece of the answer.
+    Token(String),
+    /// The answer is complete.
+    Done(GenStats),
+}
+
+/// Token counts and speeds reported by the model runtime.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GenStats {
+    /// Tokens in the prompt.
+    pub prompt_tokens: usize,
+    /// Tokens generated.
+    pub completion_tokens: usize,
+    /// Prompt processing speed, tokens per second.
+    pub prompt_tokens_per_sec: f64,
+    /// Decode speed, tokens per second.
+    pub decode_tokens_per_sec: f64,
+    /// Why generation stopped: "stop", "length", "canceled".
+    pub finish_reason: String,
+}
+
+/// Writes answers token by token; the seam between the engine and the chat model.
+///
+/// Dropping the receiver returned by [`Generator::generate`] cancels the generation.
+pub trait Generator: Send + Sync {
+    /// The model's name, shown with every answer.
+    fn name(&self) -> &str;
+    /// The model's context window in tokens.
+    fn context_tokens(&self) -> usize;
+    /// Counts each text's tokens with the model's own tokenizer.
+    fn count_tokens<'a>(&'a self, texts: &'a [String]) -> BoxFuture<'a, Result<Vec<usize>, ModelError>>;
+    /// Starts generating; events arrive on the returned channel.
+    fn generate(
+        &self,
+        request: ChatRequest,
+    ) -> BoxFuture<'_, Result<mpsc::Receiver<Result<GenEvent, ModelError>>, ModelError>>;
+}
+
+/// A GGUF chat model run by mistral.rs on the CPU (or a GPU when built with `cuda`/`metal`).
+pub struct MistralGenerator {
+    model: Arc<Model>,
+    name: String,
+    context: usize,
+}
+
+impl MistralGenerator {
+    /// Loads the GGUF file at `path`. The tokenizer and chat template come from the file's metadata;
+    /// nothing is downloaded (mistral.rs only goes to the hub for paths that do not exist, checked here).
+    pub async fn load(path: &Path) -> Result<Self, ModelError> {
+        let path: PathBuf = std::path::absolute(path).map_err(|e| ModelError::Load(e.to_string()))?;
+        if !path.is_file() {
+            return Err(ModelError::Missing(missing(&path)));
+        }
+        let (Some(dir), Some(file)) = (path.parent(), path.file_name().and_then(|f| f.to_str())) else {
+            return Err(ModelError::Load(format!("{} is not a usable model path", path.display())));
+        };
+        let name = file.trim_end_matches(".gguf").to_string();
+        let model = load_gguf(dir, file).await.map_err(|e| ModelError::Load(format!("{}: {e}", path.display())))?;
+        let context = model.max_sequence_length().ok().flatten().unwrap_or(4096);
+        Ok(MistralGenerator { model: Arc::new(model), name, context })
+    }
+}
+
+impl Generator for MistralGenerator {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn context_tokens(&self) -> usize {
+        self.context
+    }
+
+    fn count_tokens<'a>(&'a self, texts: &'a [String]) -> BoxFuture<'a, Result<Vec<usize>, ModelError>> {
+        Box::pin(async move {
+            let mut out = Vec::with_capacity(texts.len());
+            for t in texts {
+                let ids = self
+                    .model
+                    .tokenize(either::Either::Right(t.clone()), None, false, false, None)
+                    .await
+                    .map_err(|e| ModelError::Inference(e.to_string()))?;
+                out.push(ids.len());
+            }
+            Ok(out)
+        })
+    }
+
+    fn generate(
+        &self,
+        request: ChatRequest,
+    ) -> BoxFuture<'_, Result<mpsc::Receiver<Result<GenEvent, ModelError>>, ModelError>> {
+        let model = Arc::clone(&self.model);
+        Box::pin(async move {
+            let (tx, rx) = mpsc::channel(64);
+            tokio::spawn(async move {
+                let messages = TextMessages::new()
+                    .add_message(TextMessageRole::System, request.system)
+                    .add_message(TextMessageRole::User, request.user);
+                let req = RequestBuilder::from(messages).set_sampler_max_len(request.max_tokens);
+                let mut stream = match model.stream_chat_request(req).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let _ = tx.send(Err(ModelError::Inference(e.to_string()))).await;
+                        return;
+                    }
+                };
+                while let Some(resp) = stream.next().await {
+                    let event = match resp {
+                        Response::Chunk(ChatCompletionChunkResponse { choices, usage, .. }) => {
+                            let mut events = Vec::new();
+                            let mut finish = None;
+                            if let Some(c) = choices.first() {
+                                if let Some(t) = c.delta.content.as_ref().filter(|t| !t.is_empty()) {
+                                    events.push(Ok(GenEvent::Token(t.clone())));
+                                }
+                                finish = c.finish_reason.clone();
+                            }
+                            if let Some(reason) = finish {
+                                let stats = usage.map_or_else(GenStats::default, |u| GenStats {
+                                    prompt_tokens: u.prompt_tokens,
+                                    completion_tokens: u.completion_tokens,
+                                    prompt_tokens_per_sec: f64::from(u.avg_prompt_tok_per_sec),
+                                    decode_tokens_per_sec: f64::from(u.avg_compl_tok_per_sec),
+                                    finish_reason: String::new(),
+                                });
+                                events.push(Ok(GenEvent::Done(GenStats { finish_reason: reason, ..stats })));
+                            }
+                            events
+                        }
+                        Response::ModelError(msg, _) => vec![Err(ModelError::Inference(msg))],
+                        Response::InternalError(e) | Response::ValidationError(e) => {
+                            vec![Err(ModelError::Inference(e.to_string()))]
+                        }
+                        _ => Vec::new(),
+                    };
+                    for e in event {
+                        let stop = matches!(e, Ok(GenEvent::Done(_)) | Err(_));
+                        // A closed receiver means the caller cancelled: dropping the stream stops the sequence.
+                        if tx.send(e).await.is_err() || stop {
+                            return;
+                        }
+                    }
+                }
+            });
+            Ok(rx)
+        })
+    }
+}
+
+/// A generator that answers from a fixed script, citing the first passage; for fast engine tests.
+pub struct ScriptedGenerator {
+    /// The answer template; `{question}` is replaced by the user's message.
+    pub script: String,
+}
+
+impl Generator for ScriptedGenerator {
+    fn name(&self) -> &str {
+        "scripted"
+    }
+
+    fn context_tokens(&self) -> usize {
+        8192
+    }
+
+    fn count_tokens<'a>(&'a self, texts: &'a [String]) -> BoxFuture<'a, Result<Vec<usize>, ModelError>> {
+        Box::pin(async move { Ok(texts.iter().map(|t| t.split_whitespace().count()).collect()) })
+    }
+
+    fn generate(
+        &self,
+        request: ChatRequest,
+    ) -> BoxFuture<'_, Result<mpsc::Receiver<Result<GenEvent, ModelError>>, ModelError>> {
+        let text = self.script.replace("{question}", &request.user);
+        Box::pin(async move {
+            let (tx, rx) = mpsc::channel(64);
+            tokio::spawn(async move {
+                let words: Vec<String> = text.split_inclusive(' ').map(str::to_string).collect();
+                let n = words.len();
+                for w in words {
+                    if tx.send(Ok(GenEvent::Token(w))).await.is_err() {
+                        return;
+                    }
+                }
+                let stats = GenStats { completion_tokens: n, finish_reason: "stop".into(), ..GenStats::default() };
+                let _ = tx.send(Ok(GenEvent::Done(stats))).await;
+            });
+            Ok(rx)
+        })
+    }
+}
+
+/// Loads a GGUF with mistral.rs's loader directly, to choose the activation dtype: the high-level
+/// builder picks BF16 on CPUs, which candle emulates slowly; F32 activations over the quantised weights
+/// are several times faster there. GPU builds keep mistral.rs's automatic choice.
+async fn load_gguf(dir: &Path, file: &str) -> Result<Model, String> {
+    use mistralrs::core::{
+        AddModelConfig, AutoDeviceMapParams, DeviceMapSetting, EngineConfig, GGUFLoaderBuilder, GGUFSpecificConfig,
+    };
+    use mistralrs::{DefaultSchedulerMethod, Device, ModelDType, SchedulerConfig};
+
+    let gpu = cfg!(any(feature = "cuda", feature = "metal"));
+    let device = if gpu { mistralrs::best_device(false).map_err(|e| e.to_string())? } else { Device::Cpu };
+    let dtype = if gpu { ModelDType::Auto } else { ModelDType::F32 };
+    let loader = GGUFLoaderBuilder::new(
+        None,
+        None,
+        dir.to_string_lossy().into_owned(),
+        vec![file.to_string()],
+        GGUFSpecificConfig { topology: None },
+        false,
+        None,
+    )
+    .build();
+    let pipeline = loader
+        .load_model_from_hf(
+            None,
+            TokenSource::None,
+            &dtype,
+            &device,
+            true,
+            DeviceMapSetting::Auto(AutoDeviceMapParams::default_text()),
+            None,
+            None,
+        )
+        .map_err(|e| e.to_string())?;
+    let scheduler =
+        SchedulerConfig::DefaultScheduler { method: DefaultSchedulerMethod::Fixed(std::num::NonZeroUsize::MIN) };
+    let engine = EngineConfig { throughput_logging_enabled: false, ..EngineConfig::default() };
+    Ok(mistralrs::model_builder_trait::build_model_from_pipeline(pipeline, scheduler, AddModelConfig::new(engine))
+        .await)
+}

@@ -1,0 +1,27 @@
+//! The only crate that links fastembed (ONNX Runtime) and mistral.rs.
+//!
+//! [`Embedder`] and [`Generator`] are the seams the engine sees; [`FastEmbedder`] and
+//! [`MistralGenerator`] are the real models, [`HashEmbedder`] and [`ScriptedGenerator`] fast fakes.
+//! Model files come from a local models directory ([`ModelPaths`]); nothing here downloads.
+
+mod embed;
+mod generate;
+mod paths;
+
+pub use embed::{Embedder, FastEmbedder, HashEmbedder, WordCounter, WordPieceCounter, MINILM_MAX_TOKENS};
+pub use generate::{ChatRequest, GenEvent, GenStats, Generator, MistralGenerator, ScriptedGenerator};
+pub use paths::{ModelPaths, BUNDLED_CHAT_MODEL};
+
+/// Everything that can go wrong with models.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ModelError {
+    /// A model file is not where it should be.
+    #[error("{0}")]
+    Missing(String),
+    /// A model could not be loaded.
+    #[error("loading a model failed: {0}")]
+    Load(String),
+    /// Running a model failed.
+    #[error("model error: {0}")]
+    Inference(String),
+}

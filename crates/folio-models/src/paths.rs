@@ -1,0 +1,58 @@
+//! Where model files live: `$FOLIO_MODELS`, else `$XDG_DATA_HOME/folio/models`, else `~/.local/share/folio/models`.
+
+use std::path::{Path, PathBuf};
+
+/// The layout of a models directory, as `scripts/models.sh` fills it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelPaths {
+    /// The models directory.
+    pub root: PathBuf,
+}
+
+/// File name of the bundled chat model.
+pub const BUNDLED_CHAT_MODEL: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
+
+impl ModelPaths {
+    /// The directory named by `$FOLIO_MODELS`, else the XDG data directory's `folio/models`.
+    pub fn default_root() -> PathBuf {
+        if let Some(dir) = std::env::var_os("FOLIO_MODELS").filter(|v| !v.is_empty()) {
+            return PathBuf::from(dir);
+        }
+        dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("folio").join("models")
+    }
+
+    /// Paths under `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        ModelPaths { root: root.into() }
+    }
+
+    /// Directory of the bundled embedding model (ONNX + tokenizer files).
+    pub fn embedder_dir(&self) -> PathBuf {
+        self.root.join("embed").join("all-MiniLM-L6-v2-int8")
+    }
+
+    /// The ONNX Runtime shared library.
+    pub fn onnxruntime(&self) -> PathBuf {
+        self.root.join("onnxruntime").join("libonnxruntime.so")
+    }
+
+    /// Directory of chat models.
+    pub fn chat_dir(&self) -> PathBuf {
+        self.root.join("chat")
+    }
+
+    /// The bundled chat model.
+    pub fn bundled_chat_model(&self) -> PathBuf {
+        self.chat_dir().join(BUNDLED_CHAT_MODEL)
+    }
+
+    /// The Llama 3 tokenizer (for token counting and template tests).
+    pub fn llama3_tokenizer(&self) -> PathBuf {
+        self.root.join("tokenizers").join("llama3").join("tokenizer.json")
+    }
+}
+
+/// Error text for a missing model file, with the command that fetches it.
+pub(crate) fn missing(path: &Path) -> String {
+    format!("model file {} is missing; run `bash scripts/models.sh` to fetch the bundled models", path.display())
+}

@@ -1,0 +1,402 @@
+//! The SQLite catalog: folders, documents with their status, and chunks. The source of truth.
+
+use std::path::Path;
+
+use folio_core::{Chunk, ChunkId, DocumentId, Location, Passage, TextSpan};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::StoreError;
+
+/// Forward-only migrations, embedded at build time; version = position + 1.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_catalog", include_str!("../../../migrations/0001_catalog.sql"))];
+
+/// Names of the embedded migrations, for the test that checks they match `migrations/`.
+pub fn migration_names() -> Vec<&'static str> {
+    MIGRATIONS.iter().map(|(name, _)| *name).collect()
+}
+
+/// A document's status, as the user sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Waiting to be indexed.
+    Queued,
+    /// Being written; the derived stores may hold part of it.
+    Indexing,
+    /// In all three stores.
+    Indexed,
+    /// Deliberately not indexed (see reason).
+    Skipped,
+    /// Could not be indexed (see reason).
+    Failed,
+}
+
+impl Status {
+    /// The name stored in the catalog and shown to users.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Indexing => "indexing",
+            Status::Indexed => "indexed",
+            Status::Skipped => "skipped",
+            Status::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Status {
+        match s {
+            "queued" => Status::Queued,
+            "indexing" => Status::Indexing,
+            "indexed" => Status::Indexed,
+            "skipped" => Status::Skipped,
+            _ => Status::Failed,
+        }
+    }
+}
+
+/// What the catalog knows about a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    /// Row id.
+    pub id: DocumentId,
+    /// Folder (collection) the file belongs to.
+    pub folder_id: i64,
+    /// Absolute path.
+    pub path: String,
+    /// Size in bytes when last seen.
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch when last seen.
+    pub mtime_ns: i64,
+    /// BLAKE3 of the content, hex, when read.
+    pub hash: Option<String>,
+    /// Current status.
+    pub status: Status,
+    /// Why it was skipped or failed.
+    pub reason: Option<String>,
+}
+
+/// The file facts recorded alongside a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    /// Folder (collection) id.
+    pub folder_id: i64,
+    /// Absolute path.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i64,
+    /// BLAKE3 hex digest of the content, if read.
+    pub hash: Option<String>,
+    /// Format name, if known.
+    pub format: Option<String>,
+}
+
+/// The SQLite catalog.
+pub struct Catalog {
+    conn: Connection,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+impl Catalog {
+    /// Opens (creating if needed) the catalog at `path` and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Catalog, StoreError> {
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    /// An in-memory catalog, for tests.
+    pub fn open_in_memory() -> Result<Catalog, StoreError> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Catalog, StoreError> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current as usize > MIGRATIONS.len() {
+            return Err(StoreError::Incompatible(format!(
+                "the catalog is at schema version {current}, newer than this Folio understands ({})",
+                MIGRATIONS.len()
+            )));
+        }
+        for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(Catalog { conn })
+    }
+
+    /// Schema version (number of migrations applied).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The id of the folder at `path`, adding it if new.
+    pub fn add_folder(&self, path: &str) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO folders(path, added_at) VALUES (?1, ?2) ON CONFLICT(path) DO NOTHING",
+            params![path, now()],
+        )?;
+        Ok(self.conn.query_row("SELECT id FROM folders WHERE path = ?1", [path], |r| r.get(0))?)
+    }
+
+    /// All folders as (id, path).
+    pub fn folders(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id, path FROM folders ORDER BY path")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The record for `path`, if known.
+    pub fn document_by_path(&self, path: &str) -> Result<Option<DocumentRecord>, StoreError> {
+        Ok(self.conn.query_row(&format!("{DOC_SELECT} WHERE path = ?1"), [path], doc_from_row).optional()?)
+    }
+
+    /// Every document of a folder.
+    pub fn documents_in_folder(&self, folder_id: i64) -> Result<Vec<DocumentRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("{DOC_SELECT} WHERE folder_id = ?1 ORDER BY path"))?;
+        let rows = stmt.query_map([folder_id], doc_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every document, ordered by path.
+    pub fn documents(&self) -> Result<Vec<DocumentRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("{DOC_SELECT} ORDER BY path"))?;
+        let rows = stmt.query_map([], doc_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Documents in a given status.
+    pub fn documents_with_status(&self, status: Status) -> Result<Vec<DocumentRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("{DOC_SELECT} WHERE status = ?1 ORDER BY id"))?;
+        let rows = stmt.query_map([status.as_str()], doc_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records a file that yields no chunks (skipped or failed) with the reason; drops any old chunks.
+    ///
+    /// Callers must already have purged the document from the derived stores.
+    pub fn record_without_chunks(
+        &self,
+        facts: &FileFacts,
+        status: Status,
+        reason: &str,
+    ) -> Result<DocumentId, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let id = upsert_document(&tx, facts, status, Some(reason))?;
+        tx.execute("DELETE FROM chunks WHERE document_id = ?1", [id.0])?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Updates size and mtime of a document whose content is unchanged.
+    pub fn touch(&self, id: DocumentId, size: u64, mtime_ns: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE documents SET size = ?2, mtime_ns = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id.0, size as i64, mtime_ns, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Marks documents as 'indexing' before the derived stores are touched for them.
+    pub fn mark_indexing(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        for id in ids {
+            tx.execute(
+                "UPDATE documents SET status = 'indexing', reason = NULL, updated_at = ?2 WHERE id = ?1",
+                params![id.0, now()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes documents in state 'indexing' with their new chunks (old chunks removed); returns the
+    /// document ids and, per document, the ids given to its chunks in order.
+    pub fn insert_documents(
+        &self,
+        docs: &[(FileFacts, &[Chunk])],
+    ) -> Result<Vec<(DocumentId, Vec<ChunkId>)>, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut out = Vec::with_capacity(docs.len());
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO chunks(document_id, ordinal, text, location, span_start, span_end, tokens)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for (facts, chunks) in docs {
+                let id = upsert_document(&tx, facts, Status::Indexing, None)?;
+                tx.execute("DELETE FROM chunks WHERE document_id = ?1", [id.0])?;
+                let mut ids = Vec::with_capacity(chunks.len());
+                for c in chunks.iter() {
+                    let location = serde_json::to_string(&c.location)?;
+                    insert.execute(params![
+                        id.0,
+                        c.ordinal,
+                        c.text,
+                        location,
+                        c.span.start as i64,
+                        c.span.end as i64,
+                        c.tokens
+                    ])?;
+                    ids.push(ChunkId(tx.last_insert_rowid()));
+                }
+                out.push((id, ids));
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Sets documents to 'indexed' once all three stores hold their chunks.
+    pub fn mark_indexed(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        for id in ids {
+            tx.execute(
+                "UPDATE documents SET status = 'indexed', reason = NULL, updated_at = ?2 WHERE id = ?1",
+                params![id.0, now()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes documents (and, by cascade, their chunks) from the catalog.
+    pub fn delete_documents(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        for id in ids {
+            tx.execute("DELETE FROM documents WHERE id = ?1", [id.0])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Drops the chunks of interrupted documents and queues them again.
+    pub fn requeue(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        for id in ids {
+            tx.execute("DELETE FROM chunks WHERE document_id = ?1", [id.0])?;
+            tx.execute(
+                "UPDATE documents SET status = 'queued', hash = NULL, updated_at = ?2 WHERE id = ?1",
+                params![id.0, now()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Passages for chunk ids, in the order given; ids not in the catalog are left out.
+    pub fn passages(&self, ids: &[ChunkId]) -> Result<Vec<Passage>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.document_id, d.path, c.location, c.span_start, c.span_end, c.text
+             FROM chunks c JOIN documents d ON d.id = c.document_id
+             WHERE c.id = ?1 AND d.status = 'indexed'",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = stmt
+                .query_row([id.0], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, i64>(5)?,
+                        r.get::<_, String>(6)?,
+                    ))
+                })
+                .optional()?;
+            if let Some((cid, did, path, loc, s, e, text)) = row {
+                out.push(Passage {
+                    chunk_id: ChunkId(cid),
+                    document_id: DocumentId(did),
+                    path,
+                    location: serde_json::from_str::<Location>(&loc)?,
+                    span: TextSpan { start: s as u64, end: e as u64 },
+                    text,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Ids of every chunk of an indexed document, ascending.
+    pub fn indexed_chunk_ids(&self) -> Result<Vec<ChunkId>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id
+             WHERE d.status = 'indexed' ORDER BY c.id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok(ChunkId(r.get(0)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The chunks of indexed documents as (chunk id, document id, text), ascending by id, for repair.
+    pub fn indexed_chunks(&self, ids: &[ChunkId]) -> Result<Vec<(ChunkId, DocumentId, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.document_id, c.text, d.path FROM chunks c JOIN documents d ON d.id = c.document_id
+             WHERE c.id = ?1 AND d.status = 'indexed'",
+        )?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(row) = stmt
+                .query_row([id.0], |r| Ok((ChunkId(r.get(0)?), DocumentId(r.get(1)?), r.get(2)?, r.get(3)?)))
+                .optional()?
+            {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of chunks in the catalog.
+    pub fn chunk_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM chunks", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Number of documents per status.
+    pub fn status_counts(&self) -> Result<Vec<(Status, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT status, COUNT(*) FROM documents GROUP BY status ORDER BY status")?;
+        let rows = stmt.query_map([], |r| Ok((Status::parse(&r.get::<_, String>(0)?), r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+const DOC_SELECT: &str = "SELECT id, folder_id, path, size, mtime_ns, hash, status, reason FROM documents";
+
+fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentRecord> {
+    Ok(DocumentRecord {
+        id: DocumentId(r.get(0)?),
+        folder_id: r.get(1)?,
+        path: r.get(2)?,
+        size: r.get::<_, i64>(3)? as u64,
+        mtime_ns: r.get(4)?,
+        hash: r.get(5)?,
+        status: Status::parse(&r.get::<_, String>(6)?),
+        reason: r.get(7)?,
+    })
+}
+
+fn upsert_document(
+    conn: &Connection,
+    f: &FileFacts,
+    status: Status,
+    reason: Option<&str>,
+) -> Result<DocumentId, StoreError> {
+    conn.execute(
+        "INSERT INTO documents(folder_id, path, size, mtime_ns, hash, format, status, reason, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(path) DO UPDATE SET folder_id = excluded.folder_id, size = excluded.size,
+           mtime_ns = excluded.mtime_ns, hash = excluded.hash, format = excluded.format,
+           status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at",
+        params![f.folder_id, f.path, f.size as i64, f.mtime_ns, f.hash, f.format, status.as_str(), reason, now()],
+    )?;
+    Ok(DocumentId(conn.query_row("SELECT id FROM documents WHERE path = ?1", [&f.path], |r| r.get(0))?))
+}

@@ -1,0 +1,193 @@
+//! The full-text index: Tantivy documents (one per chunk) scored with BM25.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use folio_core::{ChunkId, DocumentId};
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::StoreError;
+
+/// Name of Folio's analyzer: split on non-alphanumerics, lower-case, fold accents, English stemming.
+const ANALYZER: &str = "folio_en";
+
+/// Memory the index writer may buffer before flushing a segment.
+const WRITER_BUDGET: usize = 64 << 20;
+
+/// How much more a match in the file name counts than a match in the body.
+const TITLE_BOOST: f32 = 2.0;
+
+/// One BM25 result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextHit {
+    /// The chunk.
+    pub chunk_id: ChunkId,
+    /// BM25 score.
+    pub score: f32,
+}
+
+struct Fields {
+    chunk_id: Field,
+    document_id: Field,
+    title: Field,
+    text: Field,
+}
+
+/// A Tantivy index of chunks.
+pub struct FullText {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    fields: Fields,
+}
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+impl FullText {
+    /// Opens the index in `dir`, creating it if absent.
+    pub fn open(dir: &Path) -> Result<FullText, StoreError> {
+        let mut sb = Schema::builder();
+        let chunk_id = sb.add_u64_field("chunk_id", INDEXED | STORED | FAST);
+        let document_id = sb.add_u64_field("document_id", INDEXED | FAST);
+        let opts = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let title = sb.add_text_field("title", opts.clone());
+        let text = sb.add_text_field("text", opts);
+        std::fs::create_dir_all(dir)?;
+        let index = Index::open_or_create(MmapDirectory::open(dir)?, sb.build())?;
+        index.tokenizers().register(ANALYZER, analyzer());
+        let writer = index.writer(WRITER_BUDGET)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(FullText {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields: Fields { chunk_id, document_id, title, text },
+        })
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter<TantivyDocument>> {
+        // Uncommitted Tantivy work is discarded on rollback or crash; a poisoned lock is safe to reuse.
+        self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues a chunk for indexing (visible after [`FullText::commit`]).
+    pub fn add(&self, chunk: ChunkId, document: DocumentId, title: &str, text: &str) -> Result<(), StoreError> {
+        let f = &self.fields;
+        self.writer().add_document(doc!(
+            f.chunk_id => chunk.0 as u64,
+            f.document_id => document.0 as u64,
+            f.title => title,
+            f.text => text,
+        ))?;
+        Ok(())
+    }
+
+    /// Queues deletion of every chunk of the given documents.
+    pub fn delete_documents(&self, docs: &[DocumentId]) -> Result<(), StoreError> {
+        let writer = self.writer();
+        for d in docs {
+            writer.delete_term(Term::from_field_u64(self.fields.document_id, d.0 as u64));
+        }
+        Ok(())
+    }
+
+    /// Queues deletion of chunks by id.
+    pub fn delete_chunks(&self, ids: &[ChunkId]) -> Result<(), StoreError> {
+        let writer = self.writer();
+        for id in ids {
+            writer.delete_term(Term::from_field_u64(self.fields.chunk_id, id.0 as u64));
+        }
+        Ok(())
+    }
+
+    /// Makes queued changes durable and visible to searches.
+    pub fn commit(&self) -> Result<(), StoreError> {
+        self.writer().commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The analyzer's terms for `query`, deduplicated, in order.
+    fn terms(&self, query: &str) -> Vec<String> {
+        let mut analyzer = analyzer();
+        let mut stream = analyzer.token_stream(query);
+        let mut terms: Vec<String> = Vec::new();
+        while stream.advance() {
+            let t = stream.token().text.clone();
+            if !terms.contains(&t) {
+                terms.push(t);
+            }
+        }
+        terms
+    }
+
+    /// The `k` best chunks for `query` by BM25 over body and (boosted) file name. Any text is a valid
+    /// query: it is analysed into terms, never parsed as query syntax.
+    pub fn search(&self, query: &str, k: usize) -> Result<Vec<TextHit>, StoreError> {
+        let terms = self.terms(query);
+        if k == 0 || terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for t in &terms {
+            let body = TermQuery::new(Term::from_field_text(self.fields.text, t), IndexRecordOption::WithFreqs);
+            clauses.push((Occur::Should, Box::new(body)));
+            let title = TermQuery::new(Term::from_field_text(self.fields.title, t), IndexRecordOption::WithFreqs);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(k).order_by_score())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let column = searcher.segment_reader(addr.segment_ord).fast_fields().u64("chunk_id")?;
+            if let Some(id) = column.first(addr.doc_id) {
+                hits.push(TextHit { chunk_id: ChunkId(id as i64), score });
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Every chunk id in the index (duplicates included), for consistency checks.
+    pub fn all_chunk_ids(&self) -> Result<Vec<ChunkId>, StoreError> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::with_capacity(searcher.num_docs() as usize);
+        for seg in searcher.segment_readers() {
+            let col = seg.fast_fields().u64("chunk_id")?;
+            for d in seg.doc_ids_alive() {
+                if let Some(v) = col.first(d) {
+                    ids.push(ChunkId(v as i64));
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Number of live chunks.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        Ok(self.reader.searcher().num_docs())
+    }
+
+    /// The underlying index, for diagnostics.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+}

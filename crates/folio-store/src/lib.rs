@@ -1,0 +1,295 @@
+//! The three stores and the protocol that keeps them consistent.
+//!
+//! The SQLite [`Catalog`] is the source of truth. [`FullText`] (Tantivy) and [`Vectors`] (LanceDB) hold
+//! derived copies keyed by chunk id. The protocol, for every batch of documents:
+//!
+//! 1. the catalog marks the documents `indexing` and writes their chunks (one transaction);
+//! 2. Tantivy and LanceDB receive the chunks; Tantivy commits;
+//! 3. the catalog marks the documents `indexed` (one transaction).
+//!
+//! Removing or replacing a document first marks it `indexing`, then purges it from Tantivy and LanceDB by
+//! document id, then changes the catalog. A crash at any point leaves some documents `indexing`;
+//! [`Store::open`] purges those from the derived stores and queues them again, so after a restart the
+//! three stores agree. [`Store::check`] verifies agreement chunk by chunk and [`Store::repair`] restores it.
+
+mod catalog;
+mod fulltext;
+mod vectors;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+pub use catalog::{migration_names, Catalog, DocumentRecord, FileFacts, Status};
+use folio_core::{Chunk, ChunkId, DocumentId};
+pub use fulltext::{FullText, TextHit};
+pub use vectors::Vectors;
+
+/// Everything that can go wrong in the stores.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("catalog: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Tantivy failed.
+    #[error("full-text index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The full-text index directory could not be opened.
+    #[error("full-text index directory: {0}")]
+    TantivyDirectory(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// LanceDB failed.
+    #[error("vector store: {0}")]
+    Lance(#[from] lancedb::Error),
+    /// Arrow data could not be built.
+    #[error("vector data: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
+    /// A stored JSON value could not be read.
+    #[error("catalog data: {0}")]
+    Json(#[from] serde_json::Error),
+    /// File system error.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The stored data was written by an incompatible version or configuration.
+    #[error("{0}")]
+    Incompatible(String),
+}
+
+/// One document ready to be written: its file facts, chunks and one vector per chunk.
+#[derive(Debug, Clone)]
+pub struct DocumentWrite {
+    /// File facts for the catalog.
+    pub facts: FileFacts,
+    /// File name, indexed as the title field.
+    pub title: String,
+    /// The document's chunks.
+    pub chunks: Vec<Chunk>,
+    /// One embedding per chunk, in the same order.
+    pub vectors: Vec<Vec<f32>>,
+}
+
+/// Row counts of the three stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Documents in the catalog (any status).
+    pub documents: u64,
+    /// Chunks in the catalog.
+    pub catalog_chunks: u64,
+    /// Documents in the full-text index.
+    pub text_chunks: u64,
+    /// Rows in the vector table.
+    pub vector_chunks: u64,
+}
+
+/// Where the three stores disagree, chunk by chunk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Chunks of indexed documents absent from the full-text index.
+    pub missing_text: Vec<ChunkId>,
+    /// Chunks of indexed documents absent from the vector table.
+    pub missing_vectors: Vec<ChunkId>,
+    /// Full-text entries with no indexed chunk in the catalog.
+    pub orphan_text: Vec<ChunkId>,
+    /// Vectors with no indexed chunk in the catalog.
+    pub orphan_vectors: Vec<ChunkId>,
+    /// Chunk ids present more than once in the full-text index.
+    pub duplicate_text: Vec<ChunkId>,
+    /// Chunk ids present more than once in the vector table.
+    pub duplicate_vectors: Vec<ChunkId>,
+    /// Documents left mid-write.
+    pub interrupted: Vec<DocumentId>,
+}
+
+impl CheckReport {
+    /// True when the three stores agree.
+    pub fn is_consistent(&self) -> bool {
+        self.missing_text.is_empty()
+            && self.missing_vectors.is_empty()
+            && self.orphan_text.is_empty()
+            && self.orphan_vectors.is_empty()
+            && self.duplicate_text.is_empty()
+            && self.duplicate_vectors.is_empty()
+            && self.interrupted.is_empty()
+    }
+}
+
+/// The catalog, the full-text index and the vector table of one library.
+pub struct Store {
+    /// The SQLite catalog (source of truth).
+    pub catalog: std::sync::Mutex<Catalog>,
+    /// The Tantivy index.
+    pub text: FullText,
+    /// The LanceDB table.
+    pub vectors: Vectors,
+}
+
+impl Store {
+    /// Opens the stores under `dir` (creating them), then recovers from any interrupted write.
+    pub async fn open(dir: &Path, dim: usize) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let catalog = Catalog::open(&dir.join("catalog.sqlite3"))?;
+        let text = FullText::open(&dir.join("tantivy"))?;
+        let vectors = Vectors::open(&dir.join("lancedb"), dim).await?;
+        let store = Store { catalog: std::sync::Mutex::new(catalog), text, vectors };
+        store.recover().await?;
+        Ok(store)
+    }
+
+    fn catalog(&self) -> std::sync::MutexGuard<'_, Catalog> {
+        // A panic while holding the lock cannot leave the connection half-written: every write is a
+        // transaction, so a poisoned lock is safe to reuse.
+        self.catalog.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `f` with the catalog locked.
+    pub fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        f(&self.catalog())
+    }
+
+    /// Purges documents left `indexing` by a crash from the derived stores and queues them again.
+    pub async fn recover(&self) -> Result<Vec<DocumentId>, StoreError> {
+        let interrupted: Vec<DocumentId> =
+            self.catalog().documents_with_status(Status::Indexing)?.into_iter().map(|d| d.id).collect();
+        if interrupted.is_empty() {
+            return Ok(interrupted);
+        }
+        self.purge_derived(&interrupted).await?;
+        self.catalog().requeue(&interrupted)?;
+        tracing::info!(count = interrupted.len(), "recovered interrupted documents");
+        Ok(interrupted)
+    }
+
+    async fn purge_derived(&self, docs: &[DocumentId]) -> Result<(), StoreError> {
+        self.text.delete_documents(docs)?;
+        self.text.commit()?;
+        self.vectors.delete_documents(docs).await?;
+        Ok(())
+    }
+
+    /// Writes a batch of documents to all three stores, following the protocol in the module docs.
+    /// Documents already known by path are replaced.
+    pub async fn write(&self, batch: &[DocumentWrite]) -> Result<Vec<DocumentId>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        for d in batch {
+            if d.vectors.len() != d.chunks.len() {
+                return Err(StoreError::Incompatible(format!(
+                    "{}: {} chunks but {} vectors",
+                    d.facts.path,
+                    d.chunks.len(),
+                    d.vectors.len()
+                )));
+            }
+        }
+        // Replaced documents: mark, purge derived copies, then overwrite in the catalog.
+        let existing: Vec<DocumentId> = {
+            let catalog = self.catalog();
+            let mut ids = Vec::new();
+            for d in batch {
+                if let Some(rec) = catalog.document_by_path(&d.facts.path)? {
+                    ids.push(rec.id);
+                }
+            }
+            catalog.mark_indexing(&ids)?;
+            ids
+        };
+        if !existing.is_empty() {
+            self.text.delete_documents(&existing)?;
+            self.vectors.delete_documents(&existing).await?;
+        }
+        let docs: Vec<(FileFacts, &[Chunk])> = batch.iter().map(|d| (d.facts.clone(), d.chunks.as_slice())).collect();
+        let ids = self.catalog().insert_documents(&docs)?;
+        let mut rows = Vec::new();
+        for (d, (doc_id, chunk_ids)) in batch.iter().zip(&ids) {
+            for ((chunk, vector), chunk_id) in d.chunks.iter().zip(&d.vectors).zip(chunk_ids) {
+                self.text.add(*chunk_id, *doc_id, &d.title, &chunk.text)?;
+                rows.push((*chunk_id, *doc_id, vector.as_slice()));
+            }
+        }
+        self.text.commit()?;
+        self.vectors.add(&rows).await?;
+        let doc_ids: Vec<DocumentId> = ids.iter().map(|(d, _)| *d).collect();
+        self.catalog().mark_indexed(&doc_ids)?;
+        Ok(doc_ids)
+    }
+
+    /// Records a file that yields no chunks (skipped or failed), purging anything indexed for it before.
+    pub async fn record_without_chunks(
+        &self,
+        facts: &FileFacts,
+        status: Status,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let existing = self.catalog().document_by_path(&facts.path)?;
+        if let Some(rec) = existing {
+            if rec.status == Status::Indexed || rec.status == Status::Indexing {
+                self.catalog().mark_indexing(&[rec.id])?;
+                self.purge_derived(&[rec.id]).await?;
+            }
+        }
+        self.catalog().record_without_chunks(facts, status, reason)?;
+        Ok(())
+    }
+
+    /// Removes documents from all three stores.
+    pub async fn remove(&self, docs: &[DocumentId]) -> Result<(), StoreError> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        self.catalog().mark_indexing(docs)?;
+        self.purge_derived(docs).await?;
+        self.catalog().delete_documents(docs)?;
+        Ok(())
+    }
+
+    /// Row counts of the three stores.
+    pub async fn counts(&self) -> Result<Counts, StoreError> {
+        let (documents, catalog_chunks) = {
+            let c = self.catalog();
+            let docs = c.status_counts()?.iter().map(|(_, n)| n).sum();
+            (docs, c.chunk_count()?)
+        };
+        Ok(Counts {
+            documents,
+            catalog_chunks,
+            text_chunks: self.text.count()?,
+            vector_chunks: self.vectors.count().await?,
+        })
+    }
+
+    /// Compares the three stores chunk by chunk.
+    pub async fn check(&self) -> Result<CheckReport, StoreError> {
+        let (truth, interrupted) = {
+            let c = self.catalog();
+            let truth: HashSet<ChunkId> = c.indexed_chunk_ids()?.into_iter().collect();
+            let interrupted = c.documents_with_status(Status::Indexing)?.into_iter().map(|d| d.id).collect();
+            (truth, interrupted)
+        };
+        let (missing_text, orphan_text, duplicate_text) = compare(&truth, &self.text.all_chunk_ids()?);
+        let (missing_vectors, orphan_vectors, duplicate_vectors) =
+            compare(&truth, &self.vectors.all_chunk_ids().await?);
+        Ok(CheckReport {
+            missing_text,
+            missing_vectors,
+            orphan_text,
+            orphan_vectors,
+            duplicate_text,
+            duplicate_vectors,
+            interrupted,
+        })
+    }
+}
+
+/// (missing, orphans, duplicates) of `have` against `truth`, each sorted.
+fn compare(truth: &HashSet<ChunkId>, have: &[ChunkId]) -> (Vec<ChunkId>, Vec<ChunkId>, Vec<ChunkId>) {
+    let mut seen: HashMap<ChunkId, u32> = HashMap::new();
+    for id in have {
+        *seen.entry(*id).or_default() += 1;
+    }
+    let mut missing: Vec<ChunkId> = truth.iter().filter(|id| !seen.contains_key(id)).copied().collect();
+    let mut orphans: Vec<ChunkId> = seen.keys().filter(|id| !truth.contains(id)).copied().collect();
+    let mut dups: Vec<ChunkId> = seen.iter().filter(|(_, &n)| n > 1).map(|(id, _)| *id).collect();
+    missing.sort();
+    orphans.sort();
+    dups.sort();
+    (missing, orphans, dups)
+}

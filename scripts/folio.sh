@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the `folio` CLI (building it first if needed): scripts/folio.sh index ~/Documents
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+source "$here/scripts/env.sh"
+cargo build --quiet --manifest-path "$here/Cargo.toml" --workspace --bins >&2
+exec "$CARGO_TARGET_DIR/debug/folio" "$@"

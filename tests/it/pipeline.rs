@@ -1,0 +1,147 @@
+//! The real pipeline on the fixture corpus: index, search, re-index, ask.
+
+use std::collections::HashSet;
+
+use folio_engine::{AskEvent, AskOptions, SearchOptions};
+use folio_tests::FIXTURES;
+
+use crate::support::{index, Sandbox};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_ranks_the_expected_file_first() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open().await;
+    let report = index(&library, sandbox.docs()).await;
+    assert_eq!(report.indexed as usize, FIXTURES.len());
+    let mut misses = Vec::new();
+    for f in FIXTURES {
+        let hits = library.search(f.query, SearchOptions::default()).await.expect("search");
+        let top = hits.first().map(|h| h.passage.path.clone()).unwrap_or_default();
+        if !top.ends_with(f.name) {
+            misses.push(format!("{:?}: expected {}, got {top}", f.query, f.name));
+        }
+        for h in &hits {
+            assert!(h.passage.location.lines.is_some(), "text chunks carry line ranges");
+        }
+    }
+    assert!(misses.is_empty(), "queries whose expected file was not first:\n{}", misses.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindexing_the_same_folder_adds_nothing() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open().await;
+    let first = index(&library, sandbox.docs()).await;
+    let before = library.counts().await.expect("counts");
+    assert!(first.chunks > 0);
+    assert_eq!(before.catalog_chunks, before.text_chunks);
+    assert_eq!(before.catalog_chunks, before.vector_chunks);
+
+    let second = index(&library, sandbox.docs()).await;
+    let after = library.counts().await.expect("counts");
+    assert_eq!(second.indexed, 0, "nothing changed, so nothing is re-indexed");
+    assert_eq!(second.chunks, 0);
+    assert_eq!(before, after, "re-indexing changes no counts in any store");
+
+    // Reopening the library (a restart) keeps everything and still adds nothing.
+    drop(library);
+    let library = sandbox.open().await;
+    let third = index(&library, sandbox.docs()).await;
+    assert_eq!(third.indexed, 0);
+    assert_eq!(library.counts().await.expect("counts"), before);
+    assert!(library.check().await.expect("check").is_consistent());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changed_and_deleted_files_are_reflected_in_every_store() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open().await;
+    index(&library, sandbox.docs()).await;
+    let before = library.counts().await.expect("counts");
+
+    let changed = sandbox.docs().join("pets/parrot-care.md");
+    std::fs::write(&changed, "# Pip\n\nPip now lives with the neighbours, who feed him sunflower seeds.\n")
+        .expect("write");
+    std::fs::remove_file(sandbox.docs().join("geology/basalt-columns.txt")).expect("remove");
+    let report = index(&library, sandbox.docs()).await;
+    assert_eq!((report.indexed, report.removed), (1, 1));
+    assert!(library.check().await.expect("check").is_consistent());
+    let after = library.counts().await.expect("counts");
+    assert_eq!(after.documents, before.documents - 1);
+
+    let hits = library.search("sunflower seeds neighbours", SearchOptions::default()).await.expect("search");
+    assert!(hits[0].passage.path.ends_with("pets/parrot-care.md"));
+    let stale = library.search("avocado toxic", SearchOptions::default()).await.expect("search");
+    assert!(stale.iter().all(|h| !h.passage.text.contains("avocado")), "old chunks are gone");
+    let gone = library.search("basalt columns Hraunfell", SearchOptions::default()).await.expect("search");
+    assert!(gone.iter().all(|h| !h.passage.path.ends_with("basalt-columns.txt")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_files_get_a_reason_and_the_job_goes_on() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open().await;
+    let report = index(&library, sandbox.docs()).await;
+    assert_eq!(report.indexed as usize, FIXTURES.len());
+    let docs = library.documents().expect("documents");
+    let reason = |suffix: &str| {
+        let d = docs.iter().find(|d| d.path.ends_with(suffix)).expect("recorded");
+        (d.status.as_str(), d.reason.clone().unwrap_or_default())
+    };
+    assert_eq!(reason("misc/empty.txt"), ("skipped", "the file is empty".to_string()));
+    assert_eq!(reason("misc/binary.txt"), ("skipped", "the file looks binary, not text".to_string()));
+    assert_eq!(reason("misc/archive.7z"), ("skipped", "unsupported file type".to_string()));
+    let (status, why) = reason("misc/photo.jpg");
+    assert_eq!(status, "failed");
+    assert!(why.contains("damaged"), "{why}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_answers_with_citations_to_retrieved_lines() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open().await;
+    index(&library, sandbox.docs()).await;
+    let questions = [
+        "Who was the engineer of the Korvath Point lighthouse?",
+        "What is the hotel limit per night in Europe?",
+        "Which food is toxic to parrots?",
+    ];
+    for q in questions {
+        let options = AskOptions { max_answer_tokens: 96, ..AskOptions::default() };
+        let mut events = library.ask(q, options);
+        let mut retrieved = None;
+        let mut streamed = String::new();
+        let mut outcome = None;
+        while let Some(e) = events.recv().await {
+            match e {
+                AskEvent::Retrieved(p) => retrieved = Some(p),
+                AskEvent::Token(t) => streamed.push_str(&t),
+                AskEvent::Finished(o) => outcome = Some(o),
+                AskEvent::Failed(e) => panic!("{q}: {e}"),
+            }
+        }
+        let retrieved = retrieved.expect("passages come first");
+        let outcome = outcome.expect("finished");
+        assert!(!outcome.answer.text.trim().is_empty(), "{q}: empty answer");
+        assert_eq!(outcome.answer.text, streamed.trim(), "the streamed text is the answer");
+        assert!(outcome.model.contains("SmolLM2"), "the answering model is named");
+        assert!(!retrieved.is_empty());
+        let ids: HashSet<_> = retrieved.iter().map(|p| p.chunk_id).collect();
+        for c in &outcome.answer.citations {
+            assert!(ids.contains(&c.passage.chunk_id), "{q}: citation [{}] is not a retrieved passage", c.marker);
+            assert_eq!(retrieved[c.marker as usize - 1].chunk_id, c.passage.chunk_id, "markers number the passages");
+            let file = std::fs::read_to_string(&c.passage.path).expect("cited file exists");
+            let [first, last] = c.passage.location.lines.expect("line range");
+            let lines: Vec<&str> = file.lines().collect();
+            assert!(first >= 1 && (last as usize) <= lines.len() && first <= last, "{q}: lines {first}-{last} exist");
+            let quoted = lines[first as usize - 1..last as usize].join("\n");
+            assert_eq!(quoted.trim(), c.passage.text, "{q}: the cited lines hold the quoted text");
+        }
+        // Every marker left in the answer names a listed citation.
+        let cited: HashSet<u32> = outcome.answer.citations.iter().map(|c| c.marker).collect();
+        let (_, markers) = folio_core::citation::filter_answer(&outcome.answer.text, retrieved.len());
+        assert_eq!(markers.dropped, 0);
+        assert!(markers.cited.iter().all(|m| cited.contains(m)));
+        assert!(outcome.timings.completion_tokens > 0);
+    }
+}

@@ -1,0 +1,98 @@
+//! Crash consistency: a document left mid-write is purged from the derived stores and indexed again.
+//! Uses the real stores with the hashing embedder, so it needs no model files.
+
+use std::sync::Arc;
+
+use folio_engine::{IndexOptions, Library, LibraryConfig, ModelPaths, Status};
+use folio_models::HashEmbedder;
+use folio_store::Store;
+
+use crate::support::Sandbox;
+
+async fn open_fake(sandbox: &Sandbox) -> Library {
+    let config = LibraryConfig {
+        dir: sandbox.library_dir(),
+        models: ModelPaths::new("/nonexistent"),
+        chat_model: None,
+        threads: 1,
+    };
+    Library::open_with(config, Arc::new(HashEmbedder::new(64)), None).await.expect("open")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_documents_are_purged_and_requeued_on_open() {
+    let sandbox = Sandbox::with_corpus();
+    let library = open_fake(&sandbox).await;
+    library.index(&[sandbox.docs()], IndexOptions::default(), &|_| {}).await.expect("index");
+    let original = library.counts().await.expect("counts");
+    drop(library);
+
+    // Simulate a crash in the middle of rewriting one document: the catalog says 'indexing' and the
+    // derived stores hold only part of it.
+    {
+        let store = Store::open(&sandbox.library_dir(), 64).await.expect("store");
+        let victim = store
+            .with_catalog(|c| c.documents())
+            .expect("docs")
+            .into_iter()
+            .find(|d| d.path.ends_with("company/travel-policy.md"))
+            .expect("victim");
+        let all = store.with_catalog(|c| c.indexed_chunk_ids()).expect("ids");
+        store.with_catalog(|c| c.mark_indexing(&[victim.id])).expect("mark");
+        let rest = store.with_catalog(|c| c.indexed_chunk_ids()).expect("ids");
+        let victim_chunks: Vec<_> = all.into_iter().filter(|id| !rest.contains(id)).collect();
+        assert!(!victim_chunks.is_empty());
+        store.vectors.delete_chunks(&victim_chunks[..1]).await.expect("partial delete");
+        let report = store.check().await.expect("check");
+        assert!(!report.is_consistent(), "the simulated crash leaves the stores disagreeing");
+    }
+
+    let library = open_fake(&sandbox).await;
+    let docs = library.documents().expect("docs");
+    let victim = docs.iter().find(|d| d.path.ends_with("company/travel-policy.md")).expect("victim");
+    assert_eq!(victim.status, Status::Queued, "recovery queues the interrupted document again");
+    assert!(docs.iter().all(|d| d.status != Status::Indexing));
+
+    let report = library.index(&[sandbox.docs()], IndexOptions::default(), &|_| {}).await.expect("index");
+    assert!(report.indexed >= 1);
+    let check = library.check().await.expect("check");
+    assert!(check.is_consistent(), "{check:?}");
+    let after = library.counts().await.expect("counts");
+    assert_eq!(after.documents, original.documents);
+    assert_eq!(after.catalog_chunks, after.text_chunks);
+    assert_eq!(after.catalog_chunks, after.vector_chunks);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repair_restores_agreement_from_the_catalog() {
+    let sandbox = Sandbox::with_corpus();
+    let library = open_fake(&sandbox).await;
+    library.index(&[sandbox.docs()], IndexOptions::default(), &|_| {}).await.expect("index");
+    let original = library.counts().await.expect("counts");
+    drop(library);
+    {
+        // Damage both derived stores: missing entries, an orphan, and a duplicate.
+        let store = Store::open(&sandbox.library_dir(), 64).await.expect("store");
+        let ids = store.vectors.all_chunk_ids().await.expect("ids");
+        store.vectors.delete_chunks(&ids[..3]).await.expect("delete vectors");
+        store.text.delete_chunks(&ids[3..5]).expect("delete text");
+        store
+            .text
+            .add(folio_core::ChunkId(999_999), folio_core::DocumentId(424_242), "ghost.txt", "orphan")
+            .expect("orphan");
+        let v = vec![0.1f32; 64];
+        store.vectors.add(&[(ids[6], folio_core::DocumentId(1), v.as_slice())]).await.expect("duplicate");
+        store.text.commit().expect("commit");
+        let report = store.check().await.expect("check");
+        assert_eq!(report.missing_vectors.len(), 3);
+        assert_eq!(report.missing_text.len(), 2);
+        assert_eq!(report.orphan_text, vec![folio_core::ChunkId(999_999)]);
+        assert_eq!(report.duplicate_vectors, vec![ids[6]]);
+    }
+    let library = open_fake(&sandbox).await;
+    let before = library.repair().await.expect("repair");
+    assert!(!before.is_consistent());
+    let after = library.check().await.expect("check");
+    assert!(after.is_consistent(), "{after:?}");
+    assert_eq!(library.counts().await.expect("counts"), original);
+}

@@ -1,0 +1,57 @@
+//! Shared set-up: model paths, fixture corpora and libraries in temporary directories.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use folio_engine::{IndexOptions, IndexReport, Library, LibraryConfig, ModelPaths};
+
+/// The models directory the tests use; set-up (`scripts/models.sh`) must have filled it.
+pub fn models() -> ModelPaths {
+    let paths = ModelPaths::new(ModelPaths::default_root());
+    assert!(
+        paths.embedder_dir().join("model.onnx").is_file() && paths.bundled_chat_model().is_file(),
+        "model files are missing under {}: run `bash scripts/models.sh` (the test command does this)",
+        paths.root.display()
+    );
+    paths
+}
+
+/// A temporary directory holding a fixture corpus (`docs/`) and a library (`library/`).
+pub struct Sandbox {
+    /// Keeps the directory alive.
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// A new sandbox with the fixture corpus written.
+    pub fn with_corpus() -> Sandbox {
+        let dir = tempfile::tempdir().expect("temp dir");
+        folio_tests::write_corpus(&dir.path().join("docs")).expect("write corpus");
+        Sandbox { dir }
+    }
+
+    /// The corpus folder.
+    pub fn docs(&self) -> PathBuf {
+        self.dir.path().join("docs")
+    }
+
+    /// The library folder.
+    pub fn library_dir(&self) -> PathBuf {
+        self.dir.path().join("library")
+    }
+
+    /// The library configuration with the real models.
+    pub fn config(&self) -> LibraryConfig {
+        LibraryConfig { dir: self.library_dir(), models: models(), chat_model: None, threads: 2 }
+    }
+
+    /// Opens the library with the real embedder.
+    pub async fn open(&self) -> Arc<Library> {
+        Arc::new(Library::open(self.config()).await.expect("open library"))
+    }
+}
+
+/// Indexes `folder` with default options and no progress output.
+pub async fn index(library: &Library, folder: PathBuf) -> IndexReport {
+    library.index(&[folder], IndexOptions::default(), &|_| {}).await.expect("index")
+}

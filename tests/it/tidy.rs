@@ -1,0 +1,93 @@
+//! Tidy checks: the architecture's invariants, enforced.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") && p.file_name().is_some_and(|n| n != "build.rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_module_says_what_it_is_for() {
+    let mut files = Vec::new();
+    for dir in ["crates", "src-tauri/src", "tests"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    let undocumented: Vec<_> =
+        files.iter().filter(|p| !std::fs::read_to_string(p).expect("read").trim_start().starts_with("//!")).collect();
+    assert!(undocumented.is_empty(), "files without a //! module doc: {undocumented:?}");
+}
+
+fn dependencies(manifest: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(manifest)).expect("manifest");
+    let mut deps = Vec::new();
+    let mut in_deps = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line == "[dependencies]";
+            continue;
+        }
+        if in_deps {
+            if let Some((name, _)) = line.split_once(['=', '.']) {
+                if !name.trim().is_empty() && !name.starts_with('#') {
+                    deps.push(name.trim().to_string());
+                }
+            }
+        }
+    }
+    deps
+}
+
+#[test]
+fn heavy_dependencies_stay_in_their_crates() {
+    let core = dependencies("crates/folio-core/Cargo.toml");
+    assert_eq!(core, ["serde", "thiserror"], "folio-core stays pure");
+    for (manifest, forbidden) in [
+        (
+            "crates/folio-core/Cargo.toml",
+            &["tokio", "rusqlite", "tantivy", "lancedb", "fastembed", "mistralrs", "tauri"][..],
+        ),
+        (
+            "crates/folio-extract/Cargo.toml",
+            &["tokio", "rusqlite", "tantivy", "lancedb", "fastembed", "mistralrs", "tauri"],
+        ),
+        ("crates/folio-store/Cargo.toml", &["fastembed", "mistralrs", "tauri", "ort"]),
+        ("crates/folio-models/Cargo.toml", &["rusqlite", "tantivy", "lancedb", "tauri"]),
+        (
+            "crates/folio-engine/Cargo.toml",
+            &["rusqlite", "tantivy", "lancedb", "fastembed", "mistralrs", "ort", "tauri"],
+        ),
+        ("crates/folio-cli/Cargo.toml", &["rusqlite", "tantivy", "lancedb", "fastembed", "mistralrs", "ort", "tauri"]),
+        ("src-tauri/Cargo.toml", &["rusqlite", "tantivy", "lancedb", "fastembed", "mistralrs", "ort"]),
+    ] {
+        let deps = dependencies(manifest);
+        for f in forbidden {
+            assert!(!deps.iter().any(|d| d == f), "{manifest} must not depend on {f}");
+        }
+    }
+}
+
+#[test]
+fn embedded_migrations_match_the_migrations_folder() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(root().join("migrations"))
+        .expect("migrations")
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".sql")).map(str::to_string))
+        .collect();
+    on_disk.sort();
+    assert_eq!(folio_store::migration_names(), on_disk);
+    for (i, name) in on_disk.iter().enumerate() {
+        assert!(name.starts_with(&format!("{:04}_", i + 1)), "migrations are numbered NNNN_ from 0001: {name}");
+    }
+}
