@@ -24,6 +24,9 @@ pub trait Embedder: Send + Sync {
 /// The longest input all-MiniLM-L6-v2 reads, in word pieces including [CLS] and [SEP].
 pub const MINILM_MAX_TOKENS: usize = 256;
 
+/// Texts per ONNX Runtime call.
+const EMBED_BATCH: usize = 32;
+
 /// all-MiniLM-L6-v2 (int8 ONNX) through fastembed.
 pub struct FastEmbedder {
     model: Mutex<TextEmbedding>,
@@ -124,9 +127,19 @@ impl Embedder for FastEmbedder {
     }
 
     fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, ModelError> {
+        // Batches are padded to their longest text, so texts of similar length are embedded together
+        // (sorted by length), then the vectors are put back in the caller's order.
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| texts[i].len());
+        let sorted: Vec<&str> = order.iter().map(|&i| texts[i].as_str()).collect();
         // The session is only used under this lock; a panic inside leaves nothing half-done to observe.
         let mut model = self.model.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        model.embed(texts, Some(32)).map_err(|e| ModelError::Inference(e.to_string()))
+        let vectors = model.embed(&sorted, Some(EMBED_BATCH)).map_err(|e| ModelError::Inference(e.to_string()))?;
+        let mut out = vec![Vec::new(); texts.len()];
+        for (v, i) in vectors.into_iter().zip(order) {
+            out[i] = v;
+        }
+        Ok(out)
     }
 
     fn tokens(&self) -> &dyn TokenCounter {
