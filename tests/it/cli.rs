@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::support::{models, Sandbox};
 
 /// The `folio` binary built next to this test binary (`cargo build -p folio-cli` puts it there).
-fn folio_bin() -> PathBuf {
+pub fn folio_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
     let bin = dir.join("folio");
@@ -16,7 +16,7 @@ fn folio_bin() -> PathBuf {
     bin
 }
 
-fn folio(sandbox: &Sandbox, args: &[&str]) -> (String, String) {
+pub fn folio(sandbox: &Sandbox, args: &[&str]) -> (String, String) {
     let out = Command::new(folio_bin())
         .arg("--library")
         .arg(sandbox.library_dir())

@@ -3,6 +3,8 @@
 
 mod app;
 mod cli;
+mod crash;
+mod eval;
 mod pipeline;
 mod recovery;
 mod support;

@@ -37,6 +37,9 @@ enum Command {
         /// Folders to index.
         #[arg(required = true)]
         folders: Vec<PathBuf>,
+        /// Chunks embedded and written per batch (each batch is one commit to every store).
+        #[arg(long, default_value_t = 256)]
+        batch_chunks: usize,
     },
     /// Search the library.
     Search {
@@ -140,7 +143,7 @@ async fn run(mut cli: Cli) -> Result<()> {
     }
     let library = open(&cli).await?;
     match cli.command {
-        Command::Index { folders } => index(&library, &folders).await,
+        Command::Index { folders, batch_chunks } => index(&library, &folders, batch_chunks).await,
         Command::Search { query, limit, mode, json } => {
             let mode = match mode.as_str() {
                 "hybrid" => SearchMode::Hybrid,
@@ -159,7 +162,7 @@ async fn run(mut cli: Cli) -> Result<()> {
     }
 }
 
-async fn index(library: &Library, folders: &[PathBuf]) -> Result<()> {
+async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> Result<()> {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files {msg}")
@@ -171,7 +174,8 @@ async fn index(library: &Library, folders: &[PathBuf]) -> Result<()> {
         bar.set_position(p.files_done);
         bar.set_message(format!("{} chunks", p.chunks_written));
     };
-    let report = library.index(folders, IndexOptions::default(), &on_progress).await?;
+    let options = IndexOptions { batch_chunks: batch_chunks.max(1), ..IndexOptions::default() };
+    let report = library.index(folders, options, &on_progress).await?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
