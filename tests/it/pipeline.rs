@@ -145,3 +145,38 @@ async fn ask_answers_with_citations_to_retrieved_lines() {
         assert!(outcome.timings.completion_tokens > 0);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_oddly_named_and_deeply_nested_files_are_handled() {
+    use std::os::unix::ffi::OsStrExt;
+    let sandbox = Sandbox::with_corpus();
+    let odd = sandbox.docs().join("odd");
+    std::fs::create_dir_all(&odd).expect("mkdir");
+    // A 300 MB file (sparse, so the test is cheap) is over the size cap: skipped with the reason, never read.
+    let huge = std::fs::File::create(odd.join("huge.txt")).expect("create");
+    huge.set_len(300 << 20).expect("set_len");
+    // A name that is not valid UTF-8.
+    let bad_name = std::ffi::OsStr::from_bytes(b"caf\xe9-notes.txt");
+    std::fs::write(odd.join(bad_name), "The pastry chef swears by cold butter.\n").expect("write");
+    // Sixty levels of folders.
+    let mut deep = odd.join("deep");
+    for i in 0..60 {
+        deep = deep.join(format!("level{i}"));
+    }
+    std::fs::create_dir_all(&deep).expect("mkdir deep");
+    std::fs::write(deep.join("bottom.md"), "# Bottom\n\nThe deepest note mentions a lantern fish.\n").expect("write");
+
+    let library = sandbox.open().await;
+    let report = index(&library, sandbox.docs()).await;
+    assert_eq!(report.indexed as usize, FIXTURES.len() + 2);
+    let docs = library.documents().expect("documents");
+    let huge = docs.iter().find(|d| d.path.ends_with("odd/huge.txt")).expect("huge recorded");
+    assert_eq!((huge.status.as_str(), huge.reason.as_deref()), ("skipped", Some("larger than the 64 MB limit")));
+    let hits = library.search("cold butter pastry", SearchOptions::default()).await.expect("search");
+    assert!(hits[0].passage.path.contains("-notes.txt"), "{:?}", hits[0].passage.path);
+    let hits = library.search("lantern fish", SearchOptions::default()).await.expect("search");
+    assert!(hits[0].passage.path.ends_with("level59/bottom.md"));
+    // Nothing changed: the second run re-reads nothing, the odd name included.
+    let again = index(&library, sandbox.docs()).await;
+    assert_eq!((again.indexed, again.removed), (0, 0));
+}

@@ -19,13 +19,18 @@ async fn open_fake(sandbox: &Sandbox) -> Library {
     Library::open_with(config, Arc::new(HashEmbedder::new(64)), None).await.expect("open")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn interrupted_documents_are_purged_and_requeued_on_open() {
+/// A fixture library indexed with the fake embedder and closed again, with its counts.
+async fn indexed_and_closed() -> (Sandbox, folio_engine::Counts) {
     let sandbox = Sandbox::with_corpus();
     let library = open_fake(&sandbox).await;
     library.index(&[sandbox.docs()], IndexOptions::default(), &|_| {}).await.expect("index");
-    let original = library.counts().await.expect("counts");
-    drop(library);
+    let counts = library.counts().await.expect("counts");
+    (sandbox, counts)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_documents_are_purged_and_requeued_on_open() {
+    let (sandbox, original) = indexed_and_closed().await;
 
     // Simulate a crash in the middle of rewriting one document: the catalog says 'indexing' and the
     // derived stores hold only part of it.
@@ -65,11 +70,7 @@ async fn interrupted_documents_are_purged_and_requeued_on_open() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repair_restores_agreement_from_the_catalog() {
-    let sandbox = Sandbox::with_corpus();
-    let library = open_fake(&sandbox).await;
-    library.index(&[sandbox.docs()], IndexOptions::default(), &|_| {}).await.expect("index");
-    let original = library.counts().await.expect("counts");
-    drop(library);
+    let (sandbox, original) = indexed_and_closed().await;
     {
         // Damage both derived stores: missing entries, an orphan, and a duplicate.
         let store = Store::open(&sandbox.library_dir(), 64).await.expect("store");

@@ -114,7 +114,9 @@ impl Library {
             let folder_id = self.store.with_catalog(|c| c.add_folder(&root_str))?;
             let before = found.len();
             walk(&root, folder_id, &mut found);
-            roots.push((folder_id, found[before..].iter().map(|f| f.path.clone()).collect::<HashSet<_>>()));
+            // Paths are compared in the form the catalog stores them (lossy UTF-8 for odd names).
+            let seen: HashSet<String> = found[before..].iter().map(|f| f.path.to_string_lossy().into_owned()).collect();
+            roots.push((folder_id, seen));
         }
         let mut report = IndexReport::default();
         let mut state = Progress { files_total: found.len() as u64, ..Progress::default() };
@@ -149,8 +151,7 @@ impl Library {
         // Files that disappeared from the folders walked in this run.
         for (folder_id, seen) in roots {
             let known = self.store.with_catalog(|c| c.documents_in_folder(folder_id))?;
-            let gone: Vec<DocumentId> =
-                known.iter().filter(|d| !seen.contains(Path::new(&d.path))).map(|d| d.id).collect();
+            let gone: Vec<DocumentId> = known.iter().filter(|d| !seen.contains(&d.path)).map(|d| d.id).collect();
             report.removed += gone.len() as u64;
             self.store.remove(&gone).await?;
         }
