@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use folio_core::eval::{evaluate, Judgements, Metrics};
+use folio_core::fusion::FusionParams;
 use folio_engine::{IndexOptions, Library, SearchMode, SearchOptions, TextDocument};
 use serde_json::{json, Value};
 
@@ -86,10 +87,16 @@ pub struct ModeResult {
 }
 
 /// Runs every query in `mode`, ranking documents by their best chunk.
-pub async fn run_mode(library: &Library, set: &BeirSet, mode: SearchMode, limit: usize) -> Result<ModeResult> {
+pub async fn run_mode(
+    library: &Library,
+    set: &BeirSet,
+    mode: SearchMode,
+    limit: usize,
+    fusion: FusionParams,
+) -> Result<ModeResult> {
     let mut runs = HashMap::new();
     let mut latencies = Vec::new();
-    let options = SearchOptions { limit: 300, candidates: 300, mode, ..SearchOptions::default() };
+    let options = SearchOptions { limit: 300, candidates: 300, mode, fusion };
     for (qid, text) in set.queries.iter().take(limit) {
         let started = Instant::now();
         let hits = library.search(text, options).await?;
@@ -122,7 +129,13 @@ fn metrics_json(m: &Metrics) -> Value {
 }
 
 /// Indexes the set into `library`, evaluates the three modes and prints the report.
-pub async fn run(library: &Library, dir: &Path, limit: Option<usize>, as_json: bool) -> Result<()> {
+pub async fn run(
+    library: &Library,
+    dir: &Path,
+    limit: Option<usize>,
+    fusion: FusionParams,
+    as_json: bool,
+) -> Result<()> {
     let set = load(dir)?;
     let docs = set.corpus.len();
     let started = Instant::now();
@@ -137,7 +150,7 @@ pub async fn run(library: &Library, dir: &Path, limit: Option<usize>, as_json: b
     let limit = limit.unwrap_or(usize::MAX);
     let mut results = Vec::new();
     for (name, mode) in [("bm25", SearchMode::Bm25), ("dense", SearchMode::Dense), ("hybrid", SearchMode::Hybrid)] {
-        results.push((name, run_mode(library, &set, mode, limit).await?));
+        results.push((name, run_mode(library, &set, mode, limit, fusion).await?));
     }
     let queries = results[0].1.metrics.queries;
     if as_json {
@@ -147,6 +160,7 @@ pub async fn run(library: &Library, dir: &Path, limit: Option<usize>, as_json: b
             "chunks": report.chunks,
             "queries": queries,
             "index_seconds": index_secs,
+            "fusion": {"k": fusion.k, "bm25_weight": fusion.bm25_weight, "dense_weight": fusion.dense_weight},
         });
         for (name, r) in &results {
             doc[*name] = metrics_json(&r.metrics);

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use folio_core::fusion::FusionParams;
 use folio_engine::{AskEvent, AskOptions, IndexOptions, Library, LibraryConfig, Progress, SearchMode, SearchOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -79,6 +80,15 @@ enum Command {
         /// Run only the first N judged queries.
         #[arg(long)]
         queries: Option<usize>,
+        /// Weight of BM25 in the fusion.
+        #[arg(long, default_value_t = FusionParams::default().bm25_weight)]
+        bm25_weight: f64,
+        /// Weight of the vectors in the fusion.
+        #[arg(long, default_value_t = FusionParams::default().dense_weight)]
+        dense_weight: f64,
+        /// The rank offset k of reciprocal rank fusion.
+        #[arg(long, default_value_t = FusionParams::default().k)]
+        rrf_k: f64,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -158,7 +168,10 @@ async fn run(mut cli: Cli) -> Result<()> {
         }
         Command::Status { json } => status(&library, json),
         Command::Check { json, repair } => check(&library, json, repair).await,
-        Command::Eval { dir, queries, json } => eval::run(&library, &dir, queries, json).await,
+        Command::Eval { dir, queries, json, bm25_weight, dense_weight, rrf_k } => {
+            let fusion = FusionParams { k: rrf_k, bm25_weight, dense_weight };
+            eval::run(&library, &dir, queries, fusion, json).await
+        }
     }
 }
 
