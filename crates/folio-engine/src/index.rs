@@ -86,6 +86,9 @@ pub struct IndexReport {
 struct Found {
     folder_id: i64,
     path: PathBuf,
+    /// The path as the catalog stores it (lossy UTF-8 for names that are not valid UTF-8); the one
+    /// form used to look files up and to tell which ones disappeared.
+    key: String,
     size: u64,
     mtime_ns: i64,
 }
@@ -114,8 +117,7 @@ impl Library {
             let folder_id = self.store.with_catalog(|c| c.add_folder(&root_str))?;
             let before = found.len();
             walk(&root, folder_id, &mut found);
-            // Paths are compared in the form the catalog stores them (lossy UTF-8 for odd names).
-            let seen: HashSet<String> = found[before..].iter().map(|f| f.path.to_string_lossy().into_owned()).collect();
+            let seen: HashSet<String> = found[before..].iter().map(|f| f.key.clone()).collect();
             roots.push((folder_id, seen));
         }
         let mut report = IndexReport::default();
@@ -125,7 +127,7 @@ impl Library {
         let mut batch: Vec<Pending> = Vec::new();
         let mut batch_chunks = 0;
         for file in found {
-            let path_str = file.path.to_string_lossy().into_owned();
+            let path_str = file.key.clone();
             state.current = Some(path_str.clone());
             state.bytes_read += file.size;
             let outcome = self.prepare(&file, &path_str, options).await?;
@@ -326,7 +328,9 @@ fn walk(root: &Path, folder_id: i64, out: &mut Vec<Found>) {
         let Ok(meta) = entry.metadata() else { continue };
         let mtime_ns =
             meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64);
-        out.push(Found { folder_id, path: entry.into_path(), size: meta.len(), mtime_ns });
+        let path = entry.into_path();
+        let key = path.to_string_lossy().into_owned();
+        out.push(Found { folder_id, path, key, size: meta.len(), mtime_ns });
     }
 }
 
