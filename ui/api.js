@@ -11,11 +11,19 @@ export function search(query) {
   return tauri.core.invoke("search", { query });
 }
 
-/** Asks a question; `onEvent` receives {kind: "retrieved"|"token"|"finished"|"failed", ...}. */
-export function ask(question, onEvent) {
+/**
+ * Asks a question in chat `chat` (null starts a new chat); `onEvent` receives
+ * {kind: "started"|"retrieved"|"token"|"finished"|"failed", ...}.
+ */
+export function ask(question, chat, onEvent) {
   const channel = new tauri.core.Channel();
   channel.onmessage = onEvent;
-  return tauri.core.invoke("ask", { question, onEvent: channel });
+  return tauri.core.invoke("ask", { question, chat, onEvent: channel });
+}
+
+/** Stops the answer being written; what was written is kept as a stopped answer. */
+export function stop() {
+  return tauri.core.invoke("stop");
 }
 
 /** Calls `handler` with indexing progress. */

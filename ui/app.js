@@ -37,21 +37,28 @@ function renderSources(citations) {
   }
 }
 
+// The chat follow-up questions continue; null until the first answer starts.
+let currentChat = null;
+
 async function askQuestion(question) {
   const answer = $("answer");
   answer.textContent = "";
   $("sources").replaceChildren();
   answer.classList.add("pending");
   try {
-    await api.ask(question, (ev) => {
-      if (ev.kind === "token") {
+    $("stop").hidden = false;
+    await api.ask(question, currentChat, (ev) => {
+      if (ev.kind === "started") {
+        currentChat = ev.chat;
+        $("new-chat").hidden = false;
+      } else if (ev.kind === "token") {
         answer.classList.remove("pending");
         answer.textContent += ev.text;
       } else if (ev.kind === "finished") {
         answer.textContent = ev.answer;
         const model = document.createElement("p");
         model.className = "model";
-        model.textContent = `Answered by ${ev.model}`;
+        model.textContent = ev.grounded ? `Answered by ${ev.model}` : "Not found in your files; nothing was invented.";
         answer.append(model);
         renderSources(ev.citations);
       } else if (ev.kind === "failed") {
@@ -62,6 +69,7 @@ async function askQuestion(question) {
     answer.textContent = `Could not answer: ${e.message ?? e}`;
   } finally {
     answer.classList.remove("pending");
+    $("stop").hidden = true;
   }
 }
 
@@ -76,6 +84,16 @@ window.addEventListener("DOMContentLoaded", () => {
     e.preventDefault();
     const p = $("add-path").value.trim();
     if (p) add([p]);
+  });
+  $("stop").addEventListener("click", () => api.stop());
+  $("new-chat").addEventListener("click", () => {
+    currentChat = null;
+    $("new-chat").hidden = true;
+    $("answer").textContent = "";
+    $("sources").replaceChildren();
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !$("stop").hidden) api.stop();
   });
   $("ask-form").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -117,14 +117,16 @@ pub struct CitationDto {
 
 /// An event of a streamed answer.
 #[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum AskEventDto {
+    /// The question is stored in `chat`; `searchQuery` is what is searched.
+    Started { chat: i64, search_query: String },
     /// Passages retrieved.
     Retrieved { passages: Vec<PassageDto> },
     /// A piece of the answer.
     Token { text: String },
     /// The answer is complete.
-    Finished { answer: String, citations: Vec<CitationDto>, model: String },
+    Finished { chat: i64, answer: String, grounded: bool, citations: Vec<CitationDto>, model: String },
     /// Answering failed.
     Failed { message: String },
 }
@@ -132,9 +134,12 @@ pub enum AskEventDto {
 impl From<AskEvent> for AskEventDto {
     fn from(e: AskEvent) -> Self {
         match e {
+            AskEvent::Started { chat, search_query } => AskEventDto::Started { chat: chat.0, search_query },
             AskEvent::Retrieved(ps) => AskEventDto::Retrieved { passages: ps.iter().map(PassageDto::from).collect() },
             AskEvent::Token(t) => AskEventDto::Token { text: t },
             AskEvent::Finished(o) => AskEventDto::Finished {
+                chat: o.chat.0,
+                grounded: o.grounded,
                 answer: o.answer.text,
                 citations: o
                     .answer

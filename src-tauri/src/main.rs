@@ -11,15 +11,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use dto::{AskEventDto, ErrorDto, HitDto, IndexSummaryDto, ProgressDto};
-use folio_engine::{AskOptions, IndexOptions, Library, LibraryConfig, SearchOptions};
+use folio_engine::{AskOptions, ChatId, IndexOptions, Library, LibraryConfig, SearchOptions};
 use tauri::ipc::Channel;
 use tauri::{Emitter, Manager};
 use tokio::sync::OnceCell;
 
-/// The app's state: the library, opened on first use.
+/// The app's state: the library, opened on first use, and the stop signal of the answer being written.
 struct AppState {
     library: OnceCell<Arc<Library>>,
     config: LibraryConfig,
+    stop: std::sync::Mutex<Option<Arc<tokio::sync::Notify>>>,
 }
 
 impl AppState {
@@ -50,25 +51,44 @@ async fn add_paths(
 #[tauri::command]
 async fn search(state: tauri::State<'_, AppState>, query: String) -> Result<Vec<HitDto>, ErrorDto> {
     let library = state.library().await?;
-    let hits = library.search(&query, SearchOptions::default()).await?;
+    let hits = library.search(&query, &SearchOptions::default()).await?;
     Ok(hits.iter().map(|h| HitDto::new(h, &query)).collect())
 }
 
-/// Answers a question, streaming events to `on_event`.
+/// Answers a question (in chat `chat`, or a new one), streaming events to `on_event`.
 #[tauri::command]
 async fn ask(
     state: tauri::State<'_, AppState>,
     question: String,
+    chat: Option<i64>,
     on_event: Channel<AskEventDto>,
 ) -> Result<(), ErrorDto> {
     let library = state.library().await?;
-    let mut events = library.ask(&question, AskOptions::default());
-    while let Some(e) = events.recv().await {
-        if on_event.send(AskEventDto::from(e)).is_err() {
-            break; // the window went away: dropping `events` cancels generation
+    let stop = Arc::new(tokio::sync::Notify::new());
+    *state.stop.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&stop));
+    let options = AskOptions { chat: chat.map(ChatId), ..AskOptions::default() };
+    let mut events = library.ask(&question, options);
+    loop {
+        tokio::select! {
+            e = events.recv() => {
+                let Some(e) = e else { break };
+                if on_event.send(AskEventDto::from(e)).is_err() {
+                    break; // the window went away
+                }
+            }
+            // Dropping `events` cancels generation; the engine keeps the partial answer as cancelled.
+            () = stop.notified() => break,
         }
     }
     Ok(())
+}
+
+/// Stops the answer being written.
+#[tauri::command]
+fn stop(state: tauri::State<'_, AppState>) {
+    if let Some(stop) = state.stop.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+        stop.notify_one();
+    }
 }
 
 fn main() {
@@ -92,10 +112,10 @@ fn main() {
     let config = LibraryConfig::new(LibraryConfig::default_dir());
     let result = tauri::Builder::default()
         .setup(|app| {
-            app.manage(AppState { library: OnceCell::new(), config });
+            app.manage(AppState { library: OnceCell::new(), config, stop: std::sync::Mutex::new(None) });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![add_paths, search, ask])
+        .invoke_handler(tauri::generate_handler![add_paths, search, ask, stop])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("folio: the window could not start: {e}");

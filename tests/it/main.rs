@@ -1,7 +1,9 @@
 //! Folio's one integration-test binary: the real pipeline (SQLite, Tantivy, LanceDB, fastembed,
 //! mistral.rs) on a generated fixture corpus, the CLI end to end, crash recovery, and tidy checks.
 
+mod ann;
 mod app;
+mod chat;
 mod cli;
 mod crash;
 mod eval;

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use folio_engine::{AskEvent, AskOptions, SearchOptions};
+use folio_engine::{AskEvent, AskOptions, MessageState, Role, SearchOptions};
 use folio_tests::FIXTURES;
 
 use crate::support::{index, Sandbox};
@@ -15,7 +15,7 @@ async fn search_ranks_the_expected_file_first() {
     assert_eq!(report.indexed as usize, FIXTURES.len());
     let mut misses = Vec::new();
     for f in FIXTURES {
-        let hits = library.search(f.query, SearchOptions::default()).await.expect("search");
+        let hits = library.search(f.query, &SearchOptions::default()).await.expect("search");
         let top = hits.first().map(|h| h.passage.path.clone()).unwrap_or_default();
         if !top.ends_with(f.name) {
             misses.push(format!("{:?}: expected {}, got {top}", f.query, f.name));
@@ -69,11 +69,11 @@ async fn changed_and_deleted_files_are_reflected_in_every_store() {
     let after = library.counts().await.expect("counts");
     assert_eq!(after.documents, before.documents - 1);
 
-    let hits = library.search("sunflower seeds neighbours", SearchOptions::default()).await.expect("search");
+    let hits = library.search("sunflower seeds neighbours", &SearchOptions::default()).await.expect("search");
     assert!(hits[0].passage.path.ends_with("pets/parrot-care.md"));
-    let stale = library.search("avocado toxic", SearchOptions::default()).await.expect("search");
+    let stale = library.search("avocado toxic", &SearchOptions::default()).await.expect("search");
     assert!(stale.iter().all(|h| !h.passage.text.contains("avocado")), "old chunks are gone");
-    let gone = library.search("basalt columns Hraunfell", SearchOptions::default()).await.expect("search");
+    let gone = library.search("basalt columns Hraunfell", &SearchOptions::default()).await.expect("search");
     assert!(gone.iter().all(|h| !h.passage.path.ends_with("basalt-columns.txt")));
 }
 
@@ -114,6 +114,7 @@ async fn ask_answers_with_citations_to_retrieved_lines() {
         let mut outcome = None;
         while let Some(e) = events.recv().await {
             match e {
+                AskEvent::Started { .. } => {}
                 AskEvent::Retrieved(p) => retrieved = Some(p),
                 AskEvent::Token(t) => streamed.push_str(&t),
                 AskEvent::Finished(o) => outcome = Some(o),
@@ -143,6 +144,14 @@ async fn ask_answers_with_citations_to_retrieved_lines() {
         assert_eq!(markers.dropped, 0);
         assert!(markers.cited.iter().all(|m| cited.contains(m)));
         assert!(outcome.timings.completion_tokens > 0);
+        assert!(outcome.grounded, "{q}: the fixture holds the answer (best similarity {:?})", outcome.best_similarity);
+        // The exchange is kept in its chat, with the citations.
+        let messages = library.chat_messages(outcome.chat).expect("chat");
+        assert_eq!(messages.len(), 2);
+        assert_eq!((messages[0].role, messages[0].text.as_str()), (Role::User, q));
+        assert_eq!((messages[1].role, messages[1].state), (Role::Assistant, MessageState::Complete));
+        assert_eq!(messages[1].text, outcome.answer.text);
+        assert_eq!(messages[1].citations, outcome.answer.citations);
     }
 }
 
@@ -172,9 +181,9 @@ async fn huge_oddly_named_and_deeply_nested_files_are_handled() {
     let docs = library.documents().expect("documents");
     let huge = docs.iter().find(|d| d.path.ends_with("odd/huge.txt")).expect("huge recorded");
     assert_eq!((huge.status.as_str(), huge.reason.as_deref()), ("skipped", Some("larger than the 64 MB limit")));
-    let hits = library.search("cold butter pastry", SearchOptions::default()).await.expect("search");
+    let hits = library.search("cold butter pastry", &SearchOptions::default()).await.expect("search");
     assert!(hits[0].passage.path.contains("-notes.txt"), "{:?}", hits[0].passage.path);
-    let hits = library.search("lantern fish", SearchOptions::default()).await.expect("search");
+    let hits = library.search("lantern fish", &SearchOptions::default()).await.expect("search");
     assert!(hits[0].passage.path.ends_with("level59/bottom.md"));
     // Nothing changed: the second run re-reads nothing, the odd name included.
     let again = index(&library, sandbox.docs()).await;

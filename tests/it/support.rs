@@ -45,6 +45,19 @@ impl Sandbox {
         LibraryConfig { dir: self.library_dir(), models: models(), chat_model: None, threads: 2 }
     }
 
+    /// Opens the library on the real stores with the hashing embedder and, if given, a scripted model:
+    /// no model files needed, fast and deterministic.
+    pub async fn open_fake(&self, generator: Option<Arc<dyn folio_models::Generator>>) -> Arc<Library> {
+        let config = LibraryConfig {
+            dir: self.library_dir(),
+            models: ModelPaths::new("/nonexistent"),
+            chat_model: None,
+            threads: 1,
+        };
+        let embedder = Arc::new(folio_models::HashEmbedder::new(64));
+        Arc::new(Library::open_with(config, embedder, generator).await.expect("open library"))
+    }
+
     /// Opens the library with the real embedder.
     pub async fn open(&self) -> Arc<Library> {
         Arc::new(Library::open(self.config()).await.expect("open library"))

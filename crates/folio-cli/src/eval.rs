@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use folio_core::eval::{evaluate, Judgements, Metrics};
+use folio_core::eval::{choose_threshold, evaluate, Judgements, Metrics};
 use folio_core::fusion::FusionParams;
 use folio_engine::{IndexOptions, Library, SearchMode, SearchOptions, TextDocument};
 use serde_json::{json, Value};
@@ -22,6 +22,9 @@ pub struct BeirSet {
 }
 
 const KEY_PREFIX: &str = "beir:";
+
+/// Share of answerable queries the no-answer threshold must let through.
+const NO_ANSWER_KEEP: f64 = 0.95;
 
 fn jsonl(path: &Path) -> Result<Vec<Value>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -84,6 +87,8 @@ pub struct ModeResult {
     pub metrics: Metrics,
     /// Query latencies in milliseconds, sorted.
     pub latencies_ms: Vec<f64>,
+    /// Per query, the similarity of the best passage (dense and hybrid modes).
+    pub best_similarity: Vec<f32>,
 }
 
 /// Runs every query in `mode`, ranking documents by their best chunk.
@@ -96,11 +101,17 @@ pub async fn run_mode(
 ) -> Result<ModeResult> {
     let mut runs = HashMap::new();
     let mut latencies = Vec::new();
-    let options = SearchOptions { limit: 300, candidates: 300, mode, fusion };
+    let mut best_similarity = Vec::new();
+    // Documents are ranked by their best chunk, so collapsing neighbouring chunks would change nothing.
+    let options =
+        SearchOptions { limit: 300, candidates: 300, mode, fusion, collapse: false, ..SearchOptions::default() };
     for (qid, text) in set.queries.iter().take(limit) {
         let started = Instant::now();
-        let hits = library.search(text, options).await?;
+        let hits = library.search(text, &options).await?;
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        if let Some(best) = hits.iter().filter_map(|h| h.similarity).reduce(f32::max) {
+            best_similarity.push(best);
+        }
         let mut ranking: Vec<String> = Vec::new();
         for h in hits {
             let id = h.passage.path.strip_prefix(KEY_PREFIX).unwrap_or(&h.passage.path).to_string();
@@ -113,7 +124,20 @@ pub async fn run_mode(
     let judged: HashMap<String, Judgements> =
         set.queries.iter().take(limit).filter_map(|(q, _)| set.qrels.get(q).map(|j| (q.clone(), j.clone()))).collect();
     latencies.sort_by(f64::total_cmp);
-    Ok(ModeResult { metrics: evaluate(&runs, &judged), latencies_ms: latencies })
+    Ok(ModeResult { metrics: evaluate(&runs, &judged), latencies_ms: latencies, best_similarity })
+}
+
+/// Best-passage similarities of another set's queries, which this corpus cannot answer.
+async fn unanswerable_similarities(library: &Library, other: &Path, limit: usize) -> Result<Vec<f32>> {
+    let set = load(other)?;
+    let options = SearchOptions { limit: 1, candidates: 1, mode: SearchMode::Dense, ..SearchOptions::default() };
+    let mut out = Vec::new();
+    for (_, text) in set.queries.iter().take(limit) {
+        if let Some(s) = library.search(text, &options).await?.first().and_then(|h| h.similarity) {
+            out.push(s);
+        }
+    }
+    Ok(out)
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -134,6 +158,7 @@ pub async fn run(
     dir: &Path,
     limit: Option<usize>,
     fusion: FusionParams,
+    unanswerable: Option<&Path>,
     as_json: bool,
 ) -> Result<()> {
     let set = load(dir)?;
@@ -153,6 +178,14 @@ pub async fn run(
         results.push((name, run_mode(library, &set, mode, limit, fusion).await?));
     }
     let queries = results[0].1.metrics.queries;
+    let no_answer = match unanswerable {
+        Some(other) => {
+            let answerable = &results[1].1.best_similarity;
+            let negatives = unanswerable_similarities(library, other, answerable.len()).await?;
+            Some((choose_threshold(answerable, &negatives, NO_ANSWER_KEEP), answerable.len(), negatives.len()))
+        }
+        None => None,
+    };
     if as_json {
         let mut doc = json!({
             "dataset": dir.display().to_string(),
@@ -168,6 +201,15 @@ pub async fn run(
                 "p50": percentile(&r.latencies_ms, 50.0),
                 "p95": percentile(&r.latencies_ms, 95.0),
                 "p99": percentile(&r.latencies_ms, 99.0),
+            });
+        }
+        if let Some((c, pos, neg)) = no_answer {
+            doc["no_answer"] = json!({
+                "threshold": c.threshold,
+                "answerable_kept": c.answerable_kept,
+                "unanswerable_declined": c.unanswerable_declined,
+                "answerable_queries": pos,
+                "unanswerable_queries": neg,
             });
         }
         println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -193,6 +235,14 @@ pub async fn run(
             m.mrr_at_10,
             percentile(&r.latencies_ms, 50.0),
             percentile(&r.latencies_ms, 95.0)
+        );
+    }
+    if let Some((c, pos, neg)) = no_answer {
+        println!(
+            "no-answer threshold {:.3}: answers {:.1}% of {pos} answerable queries, declines {:.1}% of {neg} unanswerable",
+            c.threshold,
+            c.answerable_kept * 100.0,
+            c.unanswerable_declined * 100.0
         );
     }
     Ok(())

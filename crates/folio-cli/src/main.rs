@@ -2,6 +2,7 @@
 //!
 //! Results go to stdout (text, or one JSON document with `--json`); progress and logs go to stderr.
 
+mod bench;
 mod eval;
 
 use std::io::Write;
@@ -11,7 +12,10 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use folio_core::fusion::FusionParams;
-use folio_engine::{AskEvent, AskOptions, IndexOptions, Library, LibraryConfig, Progress, SearchMode, SearchOptions};
+use folio_engine::{
+    parse_date, AskEvent, AskOptions, ChatId, IndexOptions, Library, LibraryConfig, MessageState, ModelPaths, Progress,
+    Role, SearchFilter, SearchMode, SearchOptions,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -52,6 +56,8 @@ enum Command {
         /// Retrievers: hybrid, bm25 or dense.
         #[arg(long, default_value = "hybrid")]
         mode: String,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -63,8 +69,21 @@ enum Command {
         /// Most tokens in the answer.
         #[arg(long, default_value_t = 384)]
         max_tokens: usize,
+        /// Continue this chat (a follow-up is read in the light of the earlier questions).
+        #[arg(long)]
+        chat: Option<i64>,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// Print one JSON document.
         #[arg(long)]
+        json: bool,
+    },
+    /// List chats, or show, rename or delete one.
+    Chats {
+        #[command(subcommand)]
+        action: Option<ChatsAction>,
+        /// Print one JSON document.
+        #[arg(long, global = true)]
         json: bool,
     },
     /// Every file of the library with its status.
@@ -89,9 +108,17 @@ enum Command {
         /// The rank offset k of reciprocal rank fusion.
         #[arg(long, default_value_t = FusionParams::default().k)]
         rrf_k: f64,
+        /// Another BEIR set whose queries this corpus cannot answer: measures the no-answer threshold.
+        #[arg(long)]
+        unanswerable: Option<PathBuf>,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
+    },
+    /// Benchmarks that anyone can run; each reports its baseline measured in the same run.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
     },
     /// Verify that the catalog, the full-text index and the vector table agree.
     Check {
@@ -102,6 +129,92 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The benchmarks.
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// Whole-search latency, memory and ANN recall on libraries of growing size.
+    Search {
+        /// Library sizes in chunks, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+        sizes: Vec<usize>,
+        /// Queries timed per configuration.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        /// BEIR directories that give sentences and queries (repeatable).
+        #[arg(long = "corpus", default_values = ["../shared/eval/cranfield", "../shared/eval/scifact-train"])]
+        corpora: Vec<PathBuf>,
+        /// Where the benchmark libraries are kept between runs [default: $XDG_CACHE_HOME/folio/bench].
+        #[arg(long)]
+        work: Option<PathBuf>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What `chats` can do.
+#[derive(Subcommand)]
+enum ChatsAction {
+    /// Print a chat's messages with their sources.
+    Show {
+        /// The chat's id.
+        id: i64,
+    },
+    /// Rename a chat.
+    Rename {
+        /// The chat's id.
+        id: i64,
+        /// The new title.
+        title: String,
+    },
+    /// Delete a chat and its messages.
+    Delete {
+        /// The chat's id.
+        id: i64,
+    },
+}
+
+/// Restricts search and ask to part of the library.
+#[derive(clap::Args)]
+struct FilterArgs {
+    /// Only files inside this folder (repeatable).
+    #[arg(long = "folder")]
+    folders: Vec<PathBuf>,
+    /// Only files of this format: pdf, markdown, docx, text, code, html, xlsx, ... (repeatable).
+    #[arg(long = "type")]
+    formats: Vec<String>,
+    /// Only files modified on or after this date (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    after: Option<String>,
+    /// Only files modified before this date (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    before: Option<String>,
+}
+
+impl FilterArgs {
+    fn to_filter(&self) -> Result<SearchFilter> {
+        let date = |s: &Option<String>| -> Result<Option<i64>> {
+            match s {
+                None => Ok(None),
+                Some(d) => parse_date(d)
+                    .map(Some)
+                    .ok_or_else(|| anyhow::anyhow!("{d:?} is not a date: write it as YYYY-MM-DD")),
+            }
+        };
+        let mut folders = Vec::new();
+        for f in &self.folders {
+            let abs = std::fs::canonicalize(f).with_context(|| format!("folder {}", f.display()))?;
+            folders.push(abs.to_string_lossy().into_owned());
+        }
+        Ok(SearchFilter {
+            folders,
+            formats: self.formats.iter().map(|f| f.trim().to_ascii_lowercase()).collect(),
+            modified_after: date(&self.after)?,
+            modified_before: date(&self.before)?,
+        })
+    }
 }
 
 /// Default log filter: warnings, except the chatty ones from the model runtime and Lance's deprecation notes.
@@ -142,6 +255,18 @@ async fn open(cli: &Cli) -> Result<Arc<Library>> {
 }
 
 async fn run(mut cli: Cli) -> Result<()> {
+    if let Command::Bench { what: BenchWhat::Search { sizes, queries, corpora, work, json } } = cli.command {
+        let models = cli.models.clone().map_or_else(|| ModelPaths::new(ModelPaths::default_root()), ModelPaths::new);
+        let work = work.unwrap_or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("folio")
+                .join("bench")
+        });
+        return bench::search(bench::SearchBench { sizes, queries, corpora, work, models, json }).await;
+    }
     // An evaluation gets a fresh library of its own unless one is named.
     let scratch = if matches!(cli.command, Command::Eval { .. }) && cli.library.is_none() {
         Some(tempfile::tempdir().context("creating a scratch library")?)
@@ -154,23 +279,29 @@ async fn run(mut cli: Cli) -> Result<()> {
     let library = open(&cli).await?;
     match cli.command {
         Command::Index { folders, batch_chunks } => index(&library, &folders, batch_chunks).await,
-        Command::Search { query, limit, mode, json } => {
+        Command::Search { query, limit, mode, filter, json } => {
             let mode = match mode.as_str() {
                 "hybrid" => SearchMode::Hybrid,
                 "bm25" => SearchMode::Bm25,
                 "dense" => SearchMode::Dense,
                 other => anyhow::bail!("unknown search mode {other:?}: use hybrid, bm25 or dense"),
             };
-            search(&library, &query, SearchOptions { limit, mode, ..SearchOptions::default() }, json).await
+            let options = SearchOptions { limit, mode, filter: filter.to_filter()?, ..SearchOptions::default() };
+            search(&library, &query, options, json).await
         }
-        Command::Ask { question, max_tokens, json } => {
-            ask(&library, &question, AskOptions { max_answer_tokens: max_tokens, ..AskOptions::default() }, json).await
+        Command::Ask { question, max_tokens, chat, filter, json } => {
+            let search = SearchOptions { filter: filter.to_filter()?, ..SearchOptions::default() };
+            let options =
+                AskOptions { max_answer_tokens: max_tokens, chat: chat.map(ChatId), search, ..AskOptions::default() };
+            ask(&library, &question, options, json).await
         }
+        Command::Chats { action, json } => chats(&library, action, json),
         Command::Status { json } => status(&library, json),
+        Command::Bench { .. } => unreachable!("handled before the library is opened"),
         Command::Check { json, repair } => check(&library, json, repair).await,
-        Command::Eval { dir, queries, json, bm25_weight, dense_weight, rrf_k } => {
+        Command::Eval { dir, queries, json, bm25_weight, dense_weight, rrf_k, unanswerable } => {
             let fusion = FusionParams { k: rrf_k, bm25_weight, dense_weight };
-            eval::run(&library, &dir, queries, fusion, json).await
+            eval::run(&library, &dir, queries, fusion, unanswerable.as_deref(), json).await
         }
     }
 }
@@ -208,7 +339,7 @@ async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> R
 }
 
 async fn search(library: &Library, query: &str, options: SearchOptions, as_json: bool) -> Result<()> {
-    let hits = library.search(query, options).await?;
+    let hits = library.search(query, &options).await?;
     let mut out = std::io::stdout().lock();
     if as_json {
         let results: Vec<_> = hits
@@ -218,6 +349,7 @@ async fn search(library: &Library, query: &str, options: SearchOptions, as_json:
                     "path": h.passage.path,
                     "location": h.passage.location,
                     "score": h.score,
+                    "similarity": h.similarity,
                     "snippet": folio_core::snippet::snippet(&h.passage.text, query, 200),
                 })
             })
@@ -242,8 +374,16 @@ async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_jso
     let spinner = ProgressBar::new_spinner();
     spinner.set_message("retrieving passages and loading the model…");
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let mut search_query = String::new();
     while let Some(event) = events.recv().await {
         match event {
+            AskEvent::Started { chat, search_query: q } => {
+                if q != question.trim() {
+                    spinner.suspend(|| eprintln!("(searching for: {q})"));
+                }
+                spinner.set_message(format!("chat {}: searching…", chat.0));
+                search_query = q;
+            }
             AskEvent::Retrieved(passages) => {
                 spinner.set_message(format!("{} passages; writing the answer…", passages.len()));
             }
@@ -270,13 +410,28 @@ async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_jso
                                 "marker": c.marker,
                                 "path": c.passage.path,
                                 "location": c.passage.location,
+                                "span": [c.passage.span.start, c.passage.span.end],
                                 "quote": c.passage.text,
                             })
                         })
                         .collect();
+                    let closest: Vec<_> = if o.grounded {
+                        Vec::new()
+                    } else {
+                        o.passages
+                            .iter()
+                            .map(|p| json!({"path": p.path, "location": p.location, "quote": p.text}))
+                            .collect()
+                    };
                     let doc = json!({
+                        "chat": o.chat.0,
                         "answer": o.answer.text,
+                        "grounded": o.grounded,
+                        "best_similarity": o.best_similarity,
+                        "search_query": search_query,
                         "citations": citations,
+                        "dropped_markers": o.answer.dropped_markers,
+                        "closest": closest,
                         "model": o.model,
                         "timings": o.timings,
                     });
@@ -284,6 +439,11 @@ async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_jso
                     writeln!(out)?;
                 } else {
                     writeln!(out)?;
+                    if !o.grounded {
+                        for p in &o.passages {
+                            writeln!(out, "  - {} ({})", p.path, p.location.describe())?;
+                        }
+                    }
                     if !o.answer.citations.is_empty() {
                         writeln!(out, "\nSources:")?;
                     }
@@ -291,16 +451,66 @@ async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_jso
                         writeln!(out, "  [{}] {} ({})", c.marker, c.passage.path, c.passage.location.describe())?;
                     }
                     let t = &o.timings;
-                    eprintln!(
-                        "\n{} · retrieval {} ms · first token {} ms · {:.1} tokens/s · total {} ms",
-                        o.model, t.retrieval_ms, t.first_token_ms, t.decode_tokens_per_sec, t.total_ms
-                    );
+                    if o.grounded {
+                        eprintln!(
+                            "\n{} · chat {} · retrieval {} ms · first token {} ms · {:.1} tokens/s · total {} ms",
+                            o.model, o.chat.0, t.retrieval_ms, t.first_token_ms, t.decode_tokens_per_sec, t.total_ms
+                        );
+                    } else {
+                        eprintln!("\nchat {} · no passage was relevant enough; the model was not asked", o.chat.0);
+                    }
                 }
                 return Ok(());
             }
         }
     }
     anyhow::bail!("the answer stream ended early")
+}
+
+fn chats(library: &Library, action: Option<ChatsAction>, as_json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match action {
+        None => {
+            let chats = library.chats()?;
+            if as_json {
+                serde_json::to_writer_pretty(&mut out, &json!({ "chats": chats }))?;
+                writeln!(out)?;
+            } else if chats.is_empty() {
+                writeln!(out, "No chats yet.")?;
+            } else {
+                for c in chats {
+                    writeln!(out, "{:>4}  {}  ({} messages)", c.id.0, c.title, c.messages)?;
+                }
+            }
+        }
+        Some(ChatsAction::Show { id }) => {
+            let messages = library.chat_messages(ChatId(id))?;
+            if as_json {
+                serde_json::to_writer_pretty(&mut out, &json!({ "chat": id, "messages": messages }))?;
+                writeln!(out)?;
+                return Ok(());
+            }
+            for m in messages {
+                let who = match m.role {
+                    Role::User => "you",
+                    Role::Assistant => m.model.as_deref().unwrap_or("folio"),
+                };
+                let state = match m.state {
+                    MessageState::Cancelled => " (stopped)",
+                    MessageState::Failed => " (failed)",
+                    MessageState::Answering => " (interrupted)",
+                    _ => "",
+                };
+                writeln!(out, "{who}{state}: {}", m.text)?;
+                for c in &m.citations {
+                    writeln!(out, "    [{}] {} ({})", c.marker, c.passage.path, c.passage.location.describe())?;
+                }
+            }
+        }
+        Some(ChatsAction::Rename { id, title }) => library.rename_chat(ChatId(id), &title)?,
+        Some(ChatsAction::Delete { id }) => library.delete_chat(ChatId(id))?,
+    }
+    Ok(())
 }
 
 fn status(library: &Library, as_json: bool) -> Result<()> {

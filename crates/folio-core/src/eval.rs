@@ -79,3 +79,34 @@ pub fn evaluate(runs: &HashMap<String, Vec<String>>, qrels: &HashMap<String, Jud
     }
     m
 }
+
+/// A relevance threshold for "the files do not contain the answer", chosen from the best-passage
+/// similarities of answerable queries (their own corpus) and unanswerable ones (another set's queries).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ThresholdChoice {
+    /// The similarity under which Folio declines to answer.
+    pub threshold: f32,
+    /// Fraction of answerable queries at or above it (answered).
+    pub answerable_kept: f64,
+    /// Fraction of unanswerable queries below it (declined).
+    pub unanswerable_declined: f64,
+}
+
+/// The highest threshold that still lets at least `keep` of the answerable queries through (declining
+/// an answerable question is the worse mistake), with the rates it gives on both sides.
+pub fn choose_threshold(answerable: &[f32], unanswerable: &[f32], keep: f64) -> ThresholdChoice {
+    if answerable.is_empty() {
+        return ThresholdChoice::default();
+    }
+    let mut sorted = answerable.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let needed = ((keep.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    let threshold = sorted[needed - 1];
+    let kept = answerable.iter().filter(|&&s| s >= threshold).count() as f64 / answerable.len() as f64;
+    let declined = if unanswerable.is_empty() {
+        0.0
+    } else {
+        unanswerable.iter().filter(|&&s| s < threshold).count() as f64 / unanswerable.len() as f64
+    };
+    ThresholdChoice { threshold, answerable_kept: kept, unanswerable_declined: declined }
+}

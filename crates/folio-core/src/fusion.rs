@@ -65,3 +65,20 @@ pub fn reciprocal_rank_fusion(bm25: &[ChunkId], dense: &[ChunkId], params: Fusio
 fn best_rank(f: &Fused) -> u32 {
     f.bm25_rank.unwrap_or(u32::MAX).min(f.dense_rank.unwrap_or(u32::MAX))
 }
+
+/// Indices of the results to keep, in order, after dropping every result whose span overlaps a
+/// better-ranked result of the same document (neighbouring chunks share an overlap, so both would
+/// otherwise show the same sentences twice).
+pub fn collapse_overlaps(results: &[(crate::DocumentId, crate::TextSpan)]) -> Vec<usize> {
+    let mut kept: Vec<usize> = Vec::with_capacity(results.len());
+    for (i, (doc, span)) in results.iter().enumerate() {
+        let overlaps = kept.iter().any(|&k| {
+            let (d, s) = &results[k];
+            d == doc && s.start < span.end && span.start < s.end
+        });
+        if !overlaps {
+            kept.push(i);
+        }
+    }
+    kept
+}

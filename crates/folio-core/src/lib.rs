@@ -3,6 +3,7 @@
 //! Invariant: this crate does no I/O, spawns nothing and links no heavy dependency, so everything here is
 //! tested by fast deterministic unit tests.
 
+pub mod chat;
 pub mod chunk;
 pub mod citation;
 pub mod eval;
@@ -11,7 +12,10 @@ pub mod prompt;
 pub mod snippet;
 mod types;
 
-pub use types::{Answer, Chunk, ChunkId, Citation, DocumentId, Location, Passage, SearchHit, TextSpan, TokenCounter};
+pub use types::{
+    parse_date, Answer, Chunk, ChunkId, Citation, DocumentId, Location, Passage, SearchFilter, SearchHit, TextSpan,
+    TokenCounter,
+};
 
 #[cfg(test)]
 mod tests;

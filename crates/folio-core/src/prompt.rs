@@ -73,3 +73,7 @@ pub fn system_prompt(passages: &[Passage], budget: usize, counter: &dyn TokenCou
     let (n, tokens) = pack(counter.count(&header()), &costs, budget);
     SystemPrompt { text: assemble(&blocks[..n]), passages: n, tokens }
 }
+
+/// What Folio says instead of an answer when no passage is relevant enough.
+pub const NOT_FOUND: &str = "Your files do not seem to contain the answer to this question. \
+The closest passages are listed below; they may still help.";

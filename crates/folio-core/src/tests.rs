@@ -293,3 +293,95 @@ fn paragraph_and_row_sections_fill_their_own_location_field() {
         chunk_document(text, &section(LineUnit::Rows), ChunkParams { max_tokens: 100, overlap_tokens: 0 }, &Words);
     assert_eq!(rows[0].location, Location { rows: Some([5, 7]), ..Location::default() });
 }
+
+#[test]
+fn overlapping_chunks_of_one_document_collapse_to_the_best() {
+    use crate::fusion::collapse_overlaps;
+    let span = |start, end| TextSpan { start, end };
+    let results = [
+        (DocumentId(1), span(100, 200)),
+        (DocumentId(2), span(150, 250)), // other document: kept
+        (DocumentId(1), span(180, 300)), // overlaps the first: dropped
+        (DocumentId(1), span(0, 100)),   // touches but does not overlap: kept
+        (DocumentId(2), span(0, 160)),   // overlaps the second: dropped
+    ];
+    assert_eq!(collapse_overlaps(&results), vec![0, 1, 3]);
+    assert!(collapse_overlaps(&[]).is_empty());
+}
+
+#[test]
+fn threshold_keeps_the_asked_share_of_answerable_queries() {
+    use crate::eval::choose_threshold;
+    let answerable = [0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4, 0.35, 0.3, 0.1];
+    let unanswerable = [0.05, 0.2, 0.32, 0.5];
+    let c = choose_threshold(&answerable, &unanswerable, 0.9);
+    assert_eq!(c.threshold, 0.3);
+    assert!((c.answerable_kept - 0.9).abs() < 1e-9);
+    assert!((c.unanswerable_declined - 0.5).abs() < 1e-9);
+    let all = choose_threshold(&answerable, &unanswerable, 1.0);
+    assert_eq!(all.threshold, 0.1);
+    assert!((all.unanswerable_declined - 0.25).abs() < 1e-9);
+    assert_eq!(choose_threshold(&[], &unanswerable, 0.9).threshold, 0.0);
+}
+
+#[test]
+fn chat_titles_are_one_short_line() {
+    use crate::chat::title_from_question;
+    assert_eq!(
+        title_from_question("  How often does\n comet Halvard return? "),
+        "How often does comet Halvard return?"
+    );
+    let long = "word ".repeat(30);
+    let t = title_from_question(&long);
+    assert!(t.ends_with('…') && t.chars().count() <= 61, "{t}");
+    assert!(!t.contains("  "));
+}
+
+#[test]
+fn rewrites_are_cleaned_or_rejected() {
+    use crate::chat::{clean_rewrite, fallback_query, rewrite_request, Role};
+    assert_eq!(
+        clean_rewrite("Query: \"comet Halvard period in 2021\"\nextra"),
+        Some("comet Halvard period in 2021".into())
+    );
+    assert_eq!(clean_rewrite("\n\n  revenue of Acme in 2021  "), Some("revenue of Acme in 2021".into()));
+    assert_eq!(clean_rewrite("   \n "), None);
+    assert_eq!(clean_rewrite(&"very ".repeat(50)), None);
+    assert_eq!(clean_rewrite("It returns every 212 years [1]."), None);
+    assert_eq!(fallback_query(Some("Acme revenue 2020"), " and in 2021? "), "Acme revenue 2020 and in 2021?");
+    assert_eq!(fallback_query(None, "and in 2021?"), "and in 2021?");
+    let history =
+        vec![(Role::User, "What was Acme's revenue in 2020?".to_string()), (Role::Assistant, "$3M [1].".to_string())];
+    let req = rewrite_request(&history, "and in 2021?");
+    assert!(req.contains("User: What was Acme's revenue in 2020?\nAssistant: $3M [1].\n"));
+    assert!(req.ends_with("Last question: and in 2021?\n\nStandalone query:"));
+}
+
+#[test]
+fn chat_enums_round_trip_their_stored_names() {
+    use crate::chat::{MessageState, Role};
+    for s in [
+        MessageState::Complete,
+        MessageState::Answering,
+        MessageState::Cancelled,
+        MessageState::Failed,
+        MessageState::NotFound,
+    ] {
+        assert_eq!(MessageState::parse(s.as_str()), s);
+    }
+    for r in [Role::User, Role::Assistant] {
+        assert_eq!(Role::parse(r.as_str()), r);
+    }
+}
+
+#[test]
+fn dates_parse_to_epoch_seconds() {
+    use crate::parse_date;
+    assert_eq!(parse_date("1970-01-01"), Some(0));
+    assert_eq!(parse_date("2000-03-01"), Some(951_868_800));
+    assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800));
+    assert_eq!(parse_date("2026-11-27"), Some(1_795_737_600));
+    assert_eq!(parse_date("2023-02-29"), None);
+    assert_eq!(parse_date("2024-13-01"), None);
+    assert_eq!(parse_date("yesterday"), None);
+}

@@ -155,6 +155,51 @@ pub struct SearchHit {
     pub bm25_rank: Option<u32>,
     /// Rank in the vector list (1-based), when present there.
     pub dense_rank: Option<u32>,
+    /// Cosine similarity of the passage to the query, when the vector list holds it.
+    pub similarity: Option<f32>,
+}
+
+/// Restricts a search to part of the library. An empty filter matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchFilter {
+    /// Folders (absolute paths); a file matches when it lies inside any of them.
+    pub folders: Vec<String>,
+    /// Format names ("pdf", "markdown", "docx", ...); a file matches when it has any of them.
+    pub formats: Vec<String>,
+    /// Only files modified at or after this time (seconds since the epoch).
+    pub modified_after: Option<i64>,
+    /// Only files modified before this time (seconds since the epoch).
+    pub modified_before: Option<i64>,
+}
+
+impl SearchFilter {
+    /// Whether the filter lets every file through.
+    pub fn is_empty(&self) -> bool {
+        self.folders.is_empty()
+            && self.formats.is_empty()
+            && self.modified_after.is_none()
+            && self.modified_before.is_none()
+    }
+}
+
+/// Seconds since the epoch at midnight UTC of a `YYYY-MM-DD` date, or `None` if it is not one.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let mut parts = s.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
+        return None;
+    }
+    // Days since 1970-01-01 in the proleptic Gregorian calendar, counting years from March.
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
 }
 
 /// One `[n]` marker of an answer resolved to the passage it cites.

@@ -1,21 +1,35 @@
-//! Answers: retrieve passages, pack them into the prompt, stream the model's answer through the
-//! citation filter, and resolve each kept marker to its passage.
+//! Answers: resolve the chat, rewrite a follow-up into a standalone query, retrieve passages, decline
+//! when none is relevant enough, pack them into the prompt, stream the model's answer through the
+//! citation filter, resolve each kept marker to its passage, and keep the exchange in the catalog.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use folio_core::chat::{
+    clean_rewrite, fallback_query, rewrite_request, title_from_question, ChatId, MessageState, Role,
+    REWRITE_INSTRUCTIONS,
+};
 use folio_core::citation::CitationFilter;
-use folio_core::prompt::{assemble, header, pack, render_passage};
+use folio_core::prompt::{assemble, header, pack, render_passage, NOT_FOUND};
 use folio_core::{Answer, Citation, Passage};
-use folio_models::{ChatRequest, GenEvent};
+use folio_models::{ChatRequest, GenEvent, Generator};
+use folio_store::NewMessage;
 use tokio::sync::mpsc;
 
 use crate::search::SearchOptions;
 use crate::{EngineError, Library};
 
+/// Cosine similarity between a question and its best passage under which Folio declines to answer.
+///
+/// Measured with `folio eval --unanswerable` (see the README): the all-MiniLM-L6-v2 similarity of the
+/// best passage keeps 95 % of the answerable questions of both shared sets above it.
+pub const DEFAULT_MIN_SIMILARITY: f32 = 0.25;
+
 /// Options for a question.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct AskOptions {
+    /// The chat to continue; `None` starts a new chat.
+    pub chat: Option<ChatId>,
     /// Passages retrieved (at most; fewer if they do not fit the budget).
     pub passages: usize,
     /// Most tokens in the answer.
@@ -24,19 +38,36 @@ pub struct AskOptions {
     pub context_budget: usize,
     /// Retrieval options.
     pub search: SearchOptions,
+    /// Below this similarity of the best passage, say the files do not hold the answer.
+    pub min_similarity: f32,
+    /// Earlier messages of the chat given to the model and to the rewriter.
+    pub history_messages: usize,
+    /// How long rewriting a follow-up may take before the fallback query is used.
+    pub rewrite_timeout: Duration,
 }
 
 impl Default for AskOptions {
     fn default() -> Self {
-        AskOptions { passages: 8, max_answer_tokens: 384, context_budget: 2048, search: SearchOptions::default() }
+        AskOptions {
+            chat: None,
+            passages: 8,
+            max_answer_tokens: 384,
+            context_budget: 2048,
+            search: SearchOptions::default(),
+            min_similarity: DEFAULT_MIN_SIMILARITY,
+            history_messages: 4,
+            rewrite_timeout: Duration::from_secs(20),
+        }
     }
 }
 
 /// How long each stage took, and the model's own counts.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Timings {
-    /// Loading the chat model (0 when already loaded).
+    /// Loading the chat model (0 when already loaded or not needed).
     pub model_load_ms: u64,
+    /// Rewriting a follow-up into a standalone query (0 for a first question).
+    pub rewrite_ms: u64,
     /// Retrieval (query embedding, BM25, vectors, fusion).
     pub retrieval_ms: u64,
     /// From the start of generation to the first token.
@@ -54,19 +85,35 @@ pub struct Timings {
 /// The end of an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AskOutcome {
+    /// The chat the exchange belongs to.
+    pub chat: ChatId,
     /// The answer with its resolved citations.
     pub answer: Answer,
-    /// The passages given to the model, numbered from 1.
+    /// The passages given to the model, numbered from 1 (or, when not grounded, the closest ones).
     pub passages: Vec<Passage>,
-    /// The model that answered.
+    /// Whether retrieval found passages relevant enough to answer from; when `false` the model was not
+    /// asked and the answer says the files do not seem to contain it.
+    pub grounded: bool,
+    /// Similarity of the best passage to the search query, when known.
+    pub best_similarity: Option<f32>,
+    /// The model that answered (empty when it was not asked).
     pub model: String,
     /// Timings.
     pub timings: Timings,
 }
 
-/// Events of an answer, in order: `Retrieved`, any number of `Token`, then `Finished` or `Failed`.
+/// Events of an answer, in order: `Started`, `Retrieved`, any number of `Token`, then `Finished` or
+/// `Failed`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AskEvent {
+    /// The question is stored in `chat`; `search_query` is what will be searched (a follow-up rewritten
+    /// into a standalone query).
+    Started {
+        /// The chat.
+        chat: ChatId,
+        /// The query searched.
+        search_query: String,
+    },
     /// The passages the model will read.
     Retrieved(Vec<Passage>),
     /// A piece of the answer, with invalid citation markers already removed.
@@ -79,7 +126,7 @@ pub enum AskEvent {
 
 impl Library {
     /// Answers `question` from the library; events arrive on the returned channel. Dropping the receiver
-    /// cancels generation.
+    /// cancels generation, and the partial answer is kept in the chat as cancelled.
     pub fn ask(self: &Arc<Self>, question: &str, options: AskOptions) -> mpsc::Receiver<AskEvent> {
         let (tx, rx) = mpsc::channel(256);
         let library = Arc::clone(self);
@@ -98,84 +145,289 @@ impl Library {
         options: AskOptions,
         tx: &mpsc::Sender<AskEvent>,
     ) -> Result<(), EngineError> {
+        if question.is_empty() {
+            return Err(EngineError::Invalid("the question is empty".into()));
+        }
         let start = Instant::now();
-        let load_start = Instant::now();
-        let generator = self.generator().await?;
-        let model_load_ms = load_start.elapsed().as_millis() as u64;
+        let mut timings = Timings::default();
+        let (chat, history) = match options.chat {
+            Some(id) => {
+                let messages = self.store.with_catalog(|c| {
+                    if c.chat(id)?.is_none() {
+                        return Ok(None);
+                    }
+                    c.messages(id).map(Some)
+                })?;
+                let messages = messages.ok_or_else(|| EngineError::Invalid(format!("there is no chat {}", id.0)))?;
+                let usable: Vec<(Role, String)> = messages
+                    .into_iter()
+                    .filter(|m| matches!(m.state, MessageState::Complete | MessageState::Cancelled))
+                    .filter(|m| !m.text.is_empty())
+                    .map(|m| (m.role, m.text))
+                    .collect();
+                let from = usable.len().saturating_sub(options.history_messages);
+                (id, usable[from..].to_vec())
+            }
+            None => (self.store.with_catalog(|c| c.create_chat(&title_from_question(question)))?, Vec::new()),
+        };
 
-        let retrieval_start = Instant::now();
-        let hits = self.search(question, SearchOptions { limit: options.passages, ..options.search }).await?;
+        // A follow-up needs the model to become a standalone query.
+        let mut generator: Option<Arc<dyn Generator>> = None;
+        let search_query = if history.is_empty() {
+            question.to_string()
+        } else {
+            let load = Instant::now();
+            let g = self.generator().await?;
+            timings.model_load_ms = load.elapsed().as_millis() as u64;
+            let rewrite = Instant::now();
+            let previous = self.store.with_catalog(|c| c.last_search_query(chat))?;
+            let rewritten = rewrite_follow_up(g.as_ref(), &history, question, options.rewrite_timeout).await;
+            timings.rewrite_ms = rewrite.elapsed().as_millis() as u64;
+            generator = Some(g);
+            rewritten.unwrap_or_else(|| fallback_query(previous.as_deref(), question))
+        };
+        self.store.with_catalog(|c| {
+            c.add_message(
+                chat,
+                NewMessage {
+                    role: Role::User,
+                    text: question,
+                    state: MessageState::Complete,
+                    search_query: Some(&search_query),
+                    model: None,
+                },
+            )
+        })?;
+        if tx.send(AskEvent::Started { chat, search_query: search_query.clone() }).await.is_err() {
+            return Ok(());
+        }
+
+        let retrieval = Instant::now();
+        let search = SearchOptions { limit: options.passages, ..options.search.clone() };
+        let hits = self.search(&search_query, &search).await?;
+        let best_similarity = hits.iter().filter_map(|h| h.similarity).reduce(f32::max);
+        // BM25-only search has no similarity; it answers from whatever it found.
+        let grounded = !hits.is_empty() && best_similarity.is_none_or(|s| s >= options.min_similarity);
         let candidates: Vec<Passage> = hits.into_iter().map(|h| h.passage).collect();
+
+        if !grounded {
+            timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
+            let closest: Vec<Passage> = candidates.into_iter().take(3).collect();
+            let _ = tx.send(AskEvent::Retrieved(closest.clone())).await;
+            self.store.with_catalog(|c| {
+                c.add_message(
+                    chat,
+                    NewMessage {
+                        role: Role::Assistant,
+                        text: NOT_FOUND,
+                        state: MessageState::NotFound,
+                        search_query: None,
+                        model: None,
+                    },
+                )
+            })?;
+            let _ = tx.send(AskEvent::Token(NOT_FOUND.to_string())).await;
+            timings.total_ms = start.elapsed().as_millis() as u64;
+            let outcome = AskOutcome {
+                chat,
+                answer: Answer { text: NOT_FOUND.to_string(), citations: Vec::new(), dropped_markers: 0 },
+                passages: closest,
+                grounded: false,
+                best_similarity,
+                model: String::new(),
+                timings,
+            };
+            let _ = tx.send(AskEvent::Finished(outcome)).await;
+            return Ok(());
+        }
+
+        let generator = match generator {
+            Some(g) => g,
+            None => {
+                let load = Instant::now();
+                let g = self.generator().await?;
+                timings.model_load_ms = load.elapsed().as_millis() as u64;
+                g
+            }
+        };
         let blocks: Vec<String> = candidates.iter().enumerate().map(|(i, p)| render_passage(i + 1, p)).collect();
+        let mut to_count = vec![header(), question.to_string()];
+        to_count.extend(history.iter().map(|(_, t)| t.clone()));
+        let history_tokens: usize = generator.count_tokens(&to_count).await?[2..].iter().sum();
         let mut to_count = vec![header(), question.to_string()];
         to_count.extend(blocks.iter().cloned());
         let counts = generator.count_tokens(&to_count).await?;
-        let budget = options
-            .context_budget
-            .min(generator.context_tokens().saturating_sub(options.max_answer_tokens + counts[1] + 64));
+        let reserved = options.max_answer_tokens + counts[1] + history_tokens + 64;
+        let budget = options.context_budget.min(generator.context_tokens().saturating_sub(reserved));
         let (n, _) = pack(counts[0], &counts[2..], budget);
         let passages: Vec<Passage> = candidates.into_iter().take(n).collect();
-        let retrieval_ms = retrieval_start.elapsed().as_millis() as u64;
+        timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
         if tx.send(AskEvent::Retrieved(passages.clone())).await.is_err() {
             return Ok(());
         }
 
+        let model = generator.name().to_string();
+        let message = self.store.with_catalog(|c| {
+            c.add_message(
+                chat,
+                NewMessage {
+                    role: Role::Assistant,
+                    text: "",
+                    state: MessageState::Answering,
+                    search_query: None,
+                    model: Some(&model),
+                },
+            )
+        })?;
         let request = ChatRequest {
             system: assemble(&blocks[..n]),
+            history,
             user: question.to_string(),
             max_tokens: options.max_answer_tokens,
         };
         let gen_start = Instant::now();
-        let mut stream = generator.generate(request).await?;
         let mut filter = CitationFilter::new(passages.len());
         let mut text = String::new();
-        let mut first_token_ms = None;
         let mut stats = None;
-        while let Some(event) = stream.recv().await {
-            match event? {
-                GenEvent::Token(t) => {
-                    first_token_ms.get_or_insert_with(|| gen_start.elapsed().as_millis() as u64);
-                    let shown = filter.push(&t);
-                    if !shown.is_empty() {
-                        text.push_str(&shown);
-                        if tx.send(AskEvent::Token(shown)).await.is_err() {
-                            return Ok(()); // cancelled: dropping `stream` stops the model
+        let mut cancelled = false;
+        let streamed: Result<(), EngineError> = async {
+            let mut stream = generator.generate(request).await?;
+            while let Some(event) = stream.recv().await {
+                match event? {
+                    GenEvent::Token(t) => {
+                        if timings.first_token_ms == 0 {
+                            timings.first_token_ms = gen_start.elapsed().as_millis().max(1) as u64;
+                        }
+                        let shown = filter.push(&t);
+                        if !shown.is_empty() {
+                            text.push_str(&shown);
+                            if tx.send(AskEvent::Token(shown)).await.is_err() {
+                                cancelled = true; // dropping `stream` stops the model
+                                return Ok(());
+                            }
                         }
                     }
-                }
-                GenEvent::Done(s) => {
-                    stats = Some(s);
-                    break;
+                    GenEvent::Done(s) => {
+                        stats = Some(s);
+                        break;
+                    }
                 }
             }
+            Ok(())
         }
+        .await;
         let (rest, markers) = filter.finish();
-        if !rest.is_empty() {
+        if !cancelled && !rest.is_empty() {
             text.push_str(&rest);
             let _ = tx.send(AskEvent::Token(rest)).await;
         }
-        let citations = markers
+        let citations: Vec<Citation> = markers
             .cited
             .iter()
             .filter_map(|&m| passages.get(m as usize - 1).map(|p| Citation { marker: m, passage: p.clone() }))
             .collect();
+        let text = text.trim().to_string();
+        if let Err(e) = streamed {
+            let shown = if text.is_empty() { e.to_string() } else { format!("{text}\n\n({e})") };
+            self.store.with_catalog(|c| c.finish_message(message, &shown, MessageState::Failed, &citations))?;
+            return Err(e);
+        }
+        let state = if cancelled { MessageState::Cancelled } else { MessageState::Complete };
+        self.store.with_catalog(|c| c.finish_message(message, &text, state, &citations))?;
+        if cancelled {
+            return Ok(());
+        }
         let stats = stats.unwrap_or_default();
-        let timings = Timings {
-            model_load_ms,
-            retrieval_ms,
-            first_token_ms: first_token_ms.unwrap_or(0),
-            total_ms: start.elapsed().as_millis() as u64,
-            prompt_tokens: stats.prompt_tokens,
-            completion_tokens: stats.completion_tokens,
-            decode_tokens_per_sec: stats.decode_tokens_per_sec,
-        };
+        timings.total_ms = start.elapsed().as_millis() as u64;
+        timings.prompt_tokens = stats.prompt_tokens;
+        timings.completion_tokens = stats.completion_tokens;
+        timings.decode_tokens_per_sec = stats.decode_tokens_per_sec;
         let outcome = AskOutcome {
-            answer: Answer { text: text.trim().to_string(), citations, dropped_markers: markers.dropped },
+            chat,
+            answer: Answer { text, citations, dropped_markers: markers.dropped },
             passages,
-            model: generator.name().to_string(),
+            grounded: true,
+            best_similarity,
+            model,
             timings,
         };
         let _ = tx.send(AskEvent::Finished(outcome)).await;
+        Ok(())
+    }
+}
+
+/// Asks the model for a standalone version of a follow-up; `None` when it fails, is too slow, or
+/// returns something unusable.
+async fn rewrite_follow_up(
+    generator: &dyn Generator,
+    history: &[(Role, String)],
+    question: &str,
+    timeout: Duration,
+) -> Option<String> {
+    let request = ChatRequest {
+        system: REWRITE_INSTRUCTIONS.to_string(),
+        history: Vec::new(),
+        user: rewrite_request(history, question),
+        max_tokens: 48,
+    };
+    let collect = async {
+        let mut stream = generator.generate(request).await.ok()?;
+        let mut out = String::new();
+        while let Some(event) = stream.recv().await {
+            match event.ok()? {
+                GenEvent::Token(t) => {
+                    out.push_str(&t);
+                    // One line is all that is wanted; stop the model as soon as it has written it.
+                    if out.trim_start().contains('\n') {
+                        break;
+                    }
+                }
+                GenEvent::Done(_) => break,
+            }
+        }
+        Some(out)
+    };
+    let out = tokio::time::timeout(timeout, collect).await.ok()??;
+    let cleaned = clean_rewrite(&out);
+    if cleaned.is_none() {
+        tracing::info!(output = %out, "unusable follow-up rewrite; using the fallback query");
+    }
+    cleaned
+}
+
+/// Chats: list, read, rename, delete.
+impl Library {
+    /// Every chat, most recently changed first.
+    pub fn chats(&self) -> Result<Vec<folio_core::chat::ChatSummary>, EngineError> {
+        Ok(self.store.with_catalog(|c| c.chats())?)
+    }
+
+    /// The messages of a chat, oldest first.
+    pub fn chat_messages(&self, chat: ChatId) -> Result<Vec<folio_core::chat::ChatMessage>, EngineError> {
+        let exists = self.store.with_catalog(|c| c.chat(chat))?.is_some();
+        if !exists {
+            return Err(EngineError::Invalid(format!("there is no chat {}", chat.0)));
+        }
+        Ok(self.store.with_catalog(|c| c.messages(chat))?)
+    }
+
+    /// Renames a chat.
+    pub fn rename_chat(&self, chat: ChatId, title: &str) -> Result<(), EngineError> {
+        let title = title.trim();
+        if title.is_empty() {
+            return Err(EngineError::Invalid("a chat title cannot be empty".into()));
+        }
+        if !self.store.with_catalog(|c| c.rename_chat(chat, title))? {
+            return Err(EngineError::Invalid(format!("there is no chat {}", chat.0)));
+        }
+        Ok(())
+    }
+
+    /// Deletes a chat and its messages.
+    pub fn delete_chat(&self, chat: ChatId) -> Result<(), EngineError> {
+        if !self.store.with_catalog(|c| c.delete_chat(chat))? {
+            return Err(EngineError::Invalid(format!("there is no chat {}", chat.0)));
+        }
         Ok(())
     }
 }

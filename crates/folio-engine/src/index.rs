@@ -159,6 +159,7 @@ impl Library {
         }
         if report.chunks > 0 || report.removed > 0 {
             self.store.vectors.compact().await?;
+            self.maintain_vector_index().await?;
         }
         state.current = None;
         progress(&state);
@@ -396,6 +397,7 @@ impl Library {
         self.flush(&mut batch, &mut report, &mut state).await?;
         if report.chunks > 0 {
             self.store.vectors.compact().await?;
+            self.maintain_vector_index().await?;
         }
         progress(&state);
         Ok(report)

@@ -11,16 +11,17 @@ mod search;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use folio_models::{Embedder, FastEmbedder, Generator, MistralGenerator, ModelError};
+use folio_models::{Generator, MistralGenerator};
 use folio_store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
-pub use ask::{AskEvent, AskOptions, AskOutcome, Timings};
-pub use folio_core::{Answer, Citation, Location, Passage, SearchHit};
-pub use folio_models::ModelPaths;
-pub use folio_store::{CheckReport, Counts, DocumentRecord, Status};
+pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY};
+pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
+pub use folio_core::{parse_date, Answer, Citation, Location, Passage, SearchFilter, SearchHit};
+pub use folio_models::{Embedder, FastEmbedder, ModelError, ModelPaths};
+pub use folio_store::{AnnKind, AnnParams, CheckReport, Counts, DocumentRecord, Status};
 pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument};
-pub use search::{SearchMode, SearchOptions};
+pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
 
 /// Everything that can go wrong in the engine.
 #[derive(Debug, thiserror::Error)]

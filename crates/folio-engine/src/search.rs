@@ -1,7 +1,8 @@
 //! Hybrid search: BM25 from Tantivy and nearest neighbours from LanceDB, fused by weighted RRF.
 
-use folio_core::fusion::{reciprocal_rank_fusion, FusionParams};
-use folio_core::{ChunkId, SearchHit};
+use folio_core::fusion::{collapse_overlaps, reciprocal_rank_fusion, FusionParams};
+use folio_core::{ChunkId, SearchFilter, SearchHit};
+use folio_store::{AnnKind, AnnParams};
 
 use crate::{EngineError, Library};
 
@@ -17,7 +18,7 @@ pub enum SearchMode {
 }
 
 /// Options for a search.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SearchOptions {
     /// Results to return.
     pub limit: usize,
@@ -27,43 +28,122 @@ pub struct SearchOptions {
     pub mode: SearchMode,
     /// Fusion weights.
     pub fusion: FusionParams,
+    /// Which files to search (folders, formats, modification dates); pushed down into both stores.
+    pub filter: SearchFilter,
+    /// Whether to drop a result that overlaps a better result of the same document.
+    pub collapse: bool,
+    /// Scan every vector even when an ANN index exists (for measuring the index).
+    pub exact: bool,
 }
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { limit: 10, candidates: 100, mode: SearchMode::Hybrid, fusion: FusionParams::default() }
+        SearchOptions {
+            limit: 10,
+            candidates: 100,
+            mode: SearchMode::Hybrid,
+            fusion: FusionParams::default(),
+            filter: SearchFilter::default(),
+            collapse: true,
+            exact: false,
+        }
     }
 }
 
 impl Library {
     /// The best passages for `query`, best first.
-    pub async fn search(&self, query: &str, options: SearchOptions) -> Result<Vec<SearchHit>, EngineError> {
+    pub async fn search(&self, query: &str, options: &SearchOptions) -> Result<Vec<SearchHit>, EngineError> {
         let query = query.trim();
         if query.is_empty() || options.limit == 0 {
             return Ok(Vec::new());
         }
+        let within = self.store.with_catalog(|c| c.documents_matching(&options.filter))?;
+        let within = within.as_deref();
         let depth = options.candidates.max(options.limit);
         let bm25: Vec<ChunkId> = if options.mode == SearchMode::Dense {
             Vec::new()
         } else {
-            self.store.text.search(query, depth)?.into_iter().map(|h| h.chunk_id).collect()
+            self.store.text.search(query, depth, within)?.into_iter().map(|h| h.chunk_id).collect()
         };
-        let dense: Vec<ChunkId> = if options.mode == SearchMode::Bm25 {
+        let dense: Vec<(ChunkId, f32)> = if options.mode == SearchMode::Bm25 {
             Vec::new()
         } else {
             let vector = self.embed_query(query).await?;
-            self.store.vectors.nearest(&vector, depth).await?.into_iter().map(|(id, _)| id).collect()
+            self.store.vectors.nearest_with(&vector, depth, within, options.exact).await?
         };
-        let fused = reciprocal_rank_fusion(&bm25, &dense, options.fusion);
-        let top: Vec<_> = fused.into_iter().take(options.limit).collect();
+        let dense_ids: Vec<ChunkId> = dense.iter().map(|d| d.0).collect();
+        let fused = reciprocal_rank_fusion(&bm25, &dense_ids, options.fusion);
+        // Overlapping neighbours are dropped after the passages are read, so read a few more.
+        let wanted = if options.collapse { options.limit * 2 } else { options.limit };
+        let top: Vec<_> = fused.into_iter().take(wanted).collect();
         let ids: Vec<ChunkId> = top.iter().map(|f| f.chunk_id).collect();
         let passages = self.store.with_catalog(|c| c.passages(&ids))?;
         let mut hits = Vec::with_capacity(passages.len());
         for passage in passages {
             if let Some(f) = top.iter().find(|f| f.chunk_id == passage.chunk_id) {
-                hits.push(SearchHit { passage, score: f.score, bm25_rank: f.bm25_rank, dense_rank: f.dense_rank });
+                let similarity = dense.iter().find(|d| d.0 == passage.chunk_id).map(|d| 1.0 - d.1);
+                hits.push(SearchHit {
+                    passage,
+                    score: f.score,
+                    bm25_rank: f.bm25_rank,
+                    dense_rank: f.dense_rank,
+                    similarity,
+                });
             }
         }
+        if options.collapse {
+            let spans: Vec<_> = hits.iter().map(|h| (h.passage.document_id, h.passage.span)).collect();
+            let keep = collapse_overlaps(&spans);
+            let mut i = 0;
+            hits.retain(|_| {
+                i += 1;
+                keep.contains(&(i - 1))
+            });
+        }
+        hits.truncate(options.limit);
         Ok(hits)
+    }
+}
+
+/// Vectors at which the library switches from exact search to an ANN index (see `folio bench search`).
+pub const ANN_MIN_ROWS: u64 = 50_000;
+
+/// The ANN index built past [`ANN_MIN_ROWS`].
+pub const ANN_KIND: AnnKind = AnnKind::IvfPq;
+
+/// The vector index: exact search while small, an ANN index past a threshold, kept fresh.
+impl Library {
+    /// Builds (or rebuilds) an ANN index of `kind` over the vectors.
+    pub async fn build_vector_index(&self, kind: AnnKind) -> Result<(), EngineError> {
+        Ok(self.store.vectors.build_ann(kind).await?)
+    }
+
+    /// The ANN index type, if the vectors have one.
+    pub async fn vector_index(&self) -> Result<Option<String>, EngineError> {
+        Ok(self.store.vectors.ann().await?)
+    }
+
+    /// Sets how the ANN index is searched.
+    pub fn set_ann_params(&self, params: AnnParams) {
+        self.store.vectors.set_ann_params(params);
+    }
+
+    /// The `k` nearest chunks to `query`'s embedding, by the index or (with `exact`) by a full scan.
+    pub async fn nearest_chunks(&self, query: &str, k: usize, exact: bool) -> Result<Vec<ChunkId>, EngineError> {
+        let vector = self.embed_query(query).await?;
+        let found = self.store.vectors.nearest_with(&vector, k, None, exact).await?;
+        Ok(found.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// After an indexing job: build the ANN index once the library is large enough, and add new rows
+    /// to an existing one.
+    pub(crate) async fn maintain_vector_index(&self) -> Result<(), EngineError> {
+        if self.store.vectors.ann().await?.is_some() {
+            self.store.vectors.refresh_ann().await?;
+        } else if self.store.vectors.count().await? >= ANN_MIN_ROWS {
+            tracing::info!("building the vector index");
+            self.store.vectors.build_ann(ANN_KIND).await?;
+        }
+        Ok(())
     }
 }

@@ -8,14 +8,20 @@ use mistralrs::core::TokenSource;
 use mistralrs::{ChatCompletionChunkResponse, Model, RequestBuilder, Response, TextMessageRole, TextMessages};
 use tokio::sync::mpsc;
 
+use folio_core::chat::Role;
+
 use crate::paths::missing;
 use crate::ModelError;
 
-/// A system message (instructions and passages) and the user's question.
+/// A system message (instructions and passages), earlier turns, and the user's question.
+///
+/// The system message comes first so that follow-up turns over the same passages share the prompt prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatRequest {
     /// The system message.
     pub system: String,
+    /// Earlier turns of the conversation, oldest first.
+    pub history: Vec<(Role, String)>,
     /// The user's message.
     pub user: String,
     /// Most tokens to generate.
@@ -120,9 +126,15 @@ impl Generator for MistralGenerator {
         Box::pin(async move {
             let (tx, rx) = mpsc::channel(64);
             tokio::spawn(async move {
-                let messages = TextMessages::new()
-                    .add_message(TextMessageRole::System, request.system)
-                    .add_message(TextMessageRole::User, request.user);
+                let mut messages = TextMessages::new().add_message(TextMessageRole::System, request.system);
+                for (role, text) in request.history {
+                    let role = match role {
+                        Role::User => TextMessageRole::User,
+                        Role::Assistant => TextMessageRole::Assistant,
+                    };
+                    messages = messages.add_message(role, text);
+                }
+                let messages = messages.add_message(TextMessageRole::User, request.user);
                 let req = RequestBuilder::from(messages).set_sampler_max_len(request.max_tokens);
                 let mut stream = match model.stream_chat_request(req).await {
                     Ok(s) => s,
@@ -174,10 +186,37 @@ impl Generator for MistralGenerator {
     }
 }
 
-/// A generator that answers from a fixed script, citing the first passage; for fast engine tests.
+/// A generator that replies from a script, for fast deterministic engine tests: each request gets the
+/// next reply (the last one repeats), streamed word by word, optionally with a pause between words.
+/// Every request is recorded so tests can check what the model was asked.
 pub struct ScriptedGenerator {
-    /// The answer template; `{question}` is replaced by the user's message.
-    pub script: String,
+    replies: Vec<String>,
+    next: std::sync::atomic::AtomicUsize,
+    delay: std::time::Duration,
+    requests: std::sync::Mutex<Vec<ChatRequest>>,
+}
+
+impl ScriptedGenerator {
+    /// A generator that gives `replies` in order.
+    pub fn new(replies: &[&str]) -> Self {
+        ScriptedGenerator {
+            replies: replies.iter().map(|r| r.to_string()).collect(),
+            next: std::sync::atomic::AtomicUsize::new(0),
+            delay: std::time::Duration::ZERO,
+            requests: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Pauses this long before each word.
+    pub fn with_delay(mut self, delay: std::time::Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<ChatRequest> {
+        self.requests.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
 }
 
 impl Generator for ScriptedGenerator {
@@ -197,13 +236,19 @@ impl Generator for ScriptedGenerator {
         &self,
         request: ChatRequest,
     ) -> BoxFuture<'_, Result<mpsc::Receiver<Result<GenEvent, ModelError>>, ModelError>> {
-        let text = self.script.replace("{question}", &request.user);
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let text = self.replies.get(i).or(self.replies.last()).cloned().unwrap_or_default();
+        self.requests.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(request);
+        let delay = self.delay;
         Box::pin(async move {
             let (tx, rx) = mpsc::channel(64);
             tokio::spawn(async move {
                 let words: Vec<String> = text.split_inclusive(' ').map(str::to_string).collect();
                 let n = words.len();
                 for w in words {
+                    if !delay.is_zero() {
+                        tokio::time::sleep(delay).await;
+                    }
                     if tx.send(Ok(GenEvent::Token(w))).await.is_err() {
                         return;
                     }

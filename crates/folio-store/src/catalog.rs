@@ -2,13 +2,16 @@
 
 use std::path::Path;
 
-use folio_core::{Chunk, ChunkId, DocumentId, Location, Passage, TextSpan};
+use folio_core::{Chunk, ChunkId, DocumentId, Location, Passage, SearchFilter, TextSpan};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::StoreError;
 
 /// Forward-only migrations, embedded at build time; version = position + 1.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_catalog", include_str!("../../../migrations/0001_catalog.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_catalog", include_str!("../../../migrations/0001_catalog.sql")),
+    ("0002_chats", include_str!("../../../migrations/0002_chats.sql")),
+];
 
 /// Names of the embedded migrations, for the test that checks they match `migrations/`.
 pub fn migration_names() -> Vec<&'static str> {
@@ -93,10 +96,10 @@ pub struct FileFacts {
 
 /// The SQLite catalog.
 pub struct Catalog {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
@@ -354,6 +357,45 @@ impl Catalog {
             }
         }
         Ok(out)
+    }
+
+    /// Indexed documents that pass `filter`, or `None` when the filter lets everything through.
+    pub fn documents_matching(&self, filter: &SearchFilter) -> Result<Option<Vec<DocumentId>>, StoreError> {
+        if filter.is_empty() {
+            return Ok(None);
+        }
+        let mut sql = String::from("SELECT id FROM documents WHERE status = 'indexed'");
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if !filter.folders.is_empty() {
+            let mut any = Vec::new();
+            for folder in &filter.folders {
+                let prefix = format!("{}/", folder.trim_end_matches('/'));
+                args.push(rusqlite::types::Value::Integer(prefix.len() as i64));
+                args.push(rusqlite::types::Value::Text(prefix));
+                any.push(format!("substr(path, 1, ?{}) = ?{}", args.len() - 1, args.len()));
+            }
+            sql.push_str(&format!(" AND ({})", any.join(" OR ")));
+        }
+        if !filter.formats.is_empty() {
+            let mut any = Vec::new();
+            for f in &filter.formats {
+                args.push(rusqlite::types::Value::Text(f.to_ascii_lowercase()));
+                any.push(format!("?{}", args.len()));
+            }
+            sql.push_str(&format!(" AND format IN ({})", any.join(", ")));
+        }
+        if let Some(after) = filter.modified_after {
+            args.push(rusqlite::types::Value::Integer(after.saturating_mul(1_000_000_000)));
+            sql.push_str(&format!(" AND mtime_ns >= ?{}", args.len()));
+        }
+        if let Some(before) = filter.modified_before {
+            args.push(rusqlite::types::Value::Integer(before.saturating_mul(1_000_000_000)));
+            sql.push_str(&format!(" AND mtime_ns < ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| Ok(DocumentId(r.get(0)?)))?;
+        Ok(Some(rows.collect::<Result<_, _>>()?))
     }
 
     /// Number of chunks in the catalog.

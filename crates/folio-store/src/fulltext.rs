@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use folio_core::{ChunkId, DocumentId};
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
@@ -139,9 +139,10 @@ impl FullText {
         terms
     }
 
-    /// The `k` best chunks for `query` by BM25 over body and (boosted) file name. Any text is a valid
-    /// query: it is analysed into terms, never parsed as query syntax.
-    pub fn search(&self, query: &str, k: usize) -> Result<Vec<TextHit>, StoreError> {
+    /// The `k` best chunks for `query` by BM25 over body and (boosted) file name, among the chunks of
+    /// `within` when given (the filter runs inside Tantivy, before ranking). Any text is a valid query:
+    /// it is analysed into terms, never parsed as query syntax.
+    pub fn search(&self, query: &str, k: usize, within: Option<&[DocumentId]>) -> Result<Vec<TextHit>, StoreError> {
         let terms = self.terms(query);
         if k == 0 || terms.is_empty() {
             return Ok(Vec::new());
@@ -153,7 +154,16 @@ impl FullText {
             let title = TermQuery::new(Term::from_field_text(self.fields.title, t), IndexRecordOption::WithFreqs);
             clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST))));
         }
-        let query = BooleanQuery::new(clauses);
+        let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        if let Some(docs) = within {
+            if docs.is_empty() {
+                return Ok(Vec::new());
+            }
+            let terms = docs.iter().map(|d| Term::from_field_u64(self.fields.document_id, d.0 as u64));
+            // Scored 0, so the filter only selects and never changes the BM25 order.
+            let filter = ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0);
+            query = Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, Box::new(filter))]));
+        }
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(k).order_by_score())?;
         let mut hits = Vec::with_capacity(top.len());

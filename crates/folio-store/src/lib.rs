@@ -13,6 +13,7 @@
 //! three stores agree. [`Store::check`] verifies agreement chunk by chunk and [`Store::repair`] restores it.
 
 mod catalog;
+mod chats;
 mod fulltext;
 mod vectors;
 
@@ -20,9 +21,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 pub use catalog::{migration_names, Catalog, DocumentRecord, FileFacts, Status};
+pub use chats::NewMessage;
 use folio_core::{Chunk, ChunkId, DocumentId};
 pub use fulltext::{FullText, TextHit};
-pub use vectors::Vectors;
+pub use vectors::{AnnKind, AnnParams, Vectors};
 
 /// Everything that can go wrong in the stores.
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +148,10 @@ impl Store {
 
     /// Purges documents left `indexing` by a crash from the derived stores and queues them again.
     pub async fn recover(&self) -> Result<Vec<DocumentId>, StoreError> {
+        let answers = self.catalog().recover_messages()?;
+        if answers > 0 {
+            tracing::info!(count = answers, "answers interrupted mid-stream kept as cancelled");
+        }
         let interrupted: Vec<DocumentId> =
             self.catalog().documents_with_status(Status::Indexing)?.into_iter().map(|d| d.id).collect();
         if interrupted.is_empty() {

@@ -17,10 +17,47 @@ use crate::StoreError;
 
 const TABLE: &str = "chunks";
 
+/// The approximate nearest-neighbour indexes Folio can build over the vectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnKind {
+    /// Inverted file with product quantisation (re-ranked on the exact vectors).
+    IvfPq,
+    /// Inverted file with an HNSW graph over scalar-quantised vectors in each partition.
+    IvfHnswSq,
+}
+
+impl AnnKind {
+    /// Its name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            AnnKind::IvfPq => "ivf-pq",
+            AnnKind::IvfHnswSq => "ivf-hnsw-sq",
+        }
+    }
+}
+
+/// How an indexed table is searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnnParams {
+    /// IVF partitions probed per query.
+    pub nprobes: usize,
+    /// Candidates re-ranked with exact distances, as a multiple of k (IVF-PQ).
+    pub refine_factor: u32,
+    /// HNSW search breadth.
+    pub ef: usize,
+}
+
+impl Default for AnnParams {
+    fn default() -> Self {
+        AnnParams { nprobes: 20, refine_factor: 5, ef: 100 }
+    }
+}
+
 /// A LanceDB table of (chunk_id, document_id, vector).
 pub struct Vectors {
     table: Table,
     dim: usize,
+    params: std::sync::RwLock<AnnParams>,
 }
 
 fn schema(dim: usize) -> SchemaRef {
@@ -58,7 +95,7 @@ impl Vectors {
                  re-create the library to switch embedding models"
             )));
         }
-        Ok(Vectors { table, dim })
+        Ok(Vectors { table, dim, params: std::sync::RwLock::new(AnnParams::default()) })
     }
 
     /// Appends vectors in one LanceDB write (one new table version).
@@ -103,23 +140,48 @@ impl Vectors {
         Ok(())
     }
 
-    /// The `k` nearest chunks to `query` by cosine distance, nearest first.
-    pub async fn nearest(&self, query: &[f32], k: usize) -> Result<Vec<(ChunkId, f32)>, StoreError> {
-        if k == 0 {
+    /// The `k` nearest chunks to `query` by cosine distance, nearest first, among the chunks of `within`
+    /// when given (a LanceDB pre-filter: the `k` are taken from the matching rows, not cut from the top).
+    /// Uses the ANN index when there is one; rows added since it was built are searched exactly.
+    pub async fn nearest(
+        &self,
+        query: &[f32],
+        k: usize,
+        within: Option<&[DocumentId]>,
+    ) -> Result<Vec<(ChunkId, f32)>, StoreError> {
+        self.nearest_with(query, k, within, false).await
+    }
+
+    /// [`Vectors::nearest`], optionally forcing an exact scan even when an ANN index exists.
+    pub async fn nearest_with(
+        &self,
+        query: &[f32],
+        k: usize,
+        within: Option<&[DocumentId]>,
+        exact: bool,
+    ) -> Result<Vec<(ChunkId, f32)>, StoreError> {
+        if k == 0 || within.is_some_and(<[DocumentId]>::is_empty) {
             return Ok(Vec::new());
         }
-        let batches: Vec<RecordBatch> = self
+        let mut q = self
             .table
             .query()
             .nearest_to(query)?
             .column("vector")
             .distance_type(DistanceType::Cosine)
             .limit(k)
-            .select(Select::columns(&["chunk_id"]))
-            .execute()
-            .await?
-            .try_collect()
-            .await?;
+            .select(Select::columns(&["chunk_id"]));
+        if exact {
+            q = q.bypass_vector_index();
+        } else {
+            let p = *self.params.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            q = q.nprobes(p.nprobes)?.refine_factor(p.refine_factor).ef(p.ef.max(k * p.refine_factor as usize));
+        }
+        if let Some(docs) = within {
+            let list = docs.iter().map(|d| d.0.to_string()).collect::<Vec<_>>().join(", ");
+            q = q.only_if(format!("document_id IN ({list})"));
+        }
+        let batches: Vec<RecordBatch> = q.execute().await?.try_collect().await?;
         let mut out = Vec::new();
         for b in &batches {
             let (Some(ids), Some(dist)) = (b.column_by_name("chunk_id"), b.column_by_name("_distance")) else {
@@ -150,6 +212,47 @@ impl Vectors {
     /// Number of rows.
     pub async fn count(&self) -> Result<u64, StoreError> {
         Ok(self.table.count_rows(None).await? as u64)
+    }
+
+    /// The kind of ANN index on the vectors, if any.
+    pub async fn ann(&self) -> Result<Option<String>, StoreError> {
+        let indices = self.table.list_indices().await?;
+        Ok(indices.into_iter().find(|i| i.columns.iter().any(|c| c == "vector")).map(|i| i.index_type.to_string()))
+    }
+
+    /// Builds (or rebuilds) an ANN index of `kind` over every vector, for cosine distance.
+    pub async fn build_ann(&self, kind: AnnKind) -> Result<(), StoreError> {
+        use lancedb::index::vector::{IvfHnswSqIndexBuilder, IvfPqIndexBuilder};
+        use lancedb::index::Index;
+        let rows = self.count().await?;
+        // About sqrt(n) partitions for IVF-PQ; HNSW partitions can be much larger.
+        let partitions = ((rows as f64).sqrt().round() as u32).clamp(1, 4096);
+        let index = match kind {
+            AnnKind::IvfPq => Index::IvfPq(
+                IvfPqIndexBuilder::default()
+                    .distance_type(DistanceType::Cosine)
+                    .num_partitions(partitions)
+                    .num_sub_vectors((self.dim / 8).max(1) as u32),
+            ),
+            AnnKind::IvfHnswSq => Index::IvfHnswSq(
+                IvfHnswSqIndexBuilder::default()
+                    .distance_type(DistanceType::Cosine)
+                    .num_partitions((partitions / 16).max(1)),
+            ),
+        };
+        self.table.create_index(&["vector"], index).replace(true).execute().await?;
+        Ok(())
+    }
+
+    /// Adds rows written since the ANN index was built to the index.
+    pub async fn refresh_ann(&self) -> Result<(), StoreError> {
+        self.table.optimize(OptimizeAction::Index(lancedb::table::OptimizeOptions::default())).await?;
+        Ok(())
+    }
+
+    /// Sets how the ANN index is searched.
+    pub fn set_ann_params(&self, params: AnnParams) {
+        *self.params.write().unwrap_or_else(std::sync::PoisonError::into_inner) = params;
     }
 
     /// Compacts small fragments left by many small writes and prunes old versions.
