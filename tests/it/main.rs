@@ -10,4 +10,5 @@ mod eval;
 mod pipeline;
 mod recovery;
 mod support;
+mod sync;
 mod tidy;

@@ -323,10 +323,11 @@ async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> R
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "indexed {} files ({} chunks), {} unchanged, {} skipped, {} failed, {} removed in {:.1}s",
+        "indexed {} files ({} chunks), {} unchanged, {} moved, {} skipped, {} failed, {} removed in {:.1}s",
         report.indexed,
         report.chunks,
         report.unchanged,
+        report.moved.len(),
         report.skipped.len(),
         report.failed.len(),
         report.removed,

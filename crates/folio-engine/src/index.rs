@@ -59,6 +59,8 @@ pub enum FileOutcome {
     Indexed(usize),
     /// Unchanged since the last run.
     Unchanged,
+    /// The same content as an indexed file that is gone: a rename or move, kept without re-embedding.
+    Moved(String),
     /// Deliberately not indexed.
     Skipped(String),
     /// Could not be indexed.
@@ -78,6 +80,8 @@ pub struct IndexReport {
     pub failed: Vec<(String, String)>,
     /// Files removed because they no longer exist.
     pub removed: u64,
+    /// Files renamed or moved, as (old path, new path); their chunks and vectors were kept.
+    pub moved: Vec<(String, String)>,
     /// Chunks written.
     pub chunks: u64,
 }
@@ -137,6 +141,7 @@ impl Library {
                     batch.push(p);
                 }
                 Prepared::Done(FileOutcome::Unchanged) => report.unchanged += 1,
+                Prepared::Done(FileOutcome::Moved(from)) => report.moved.push((from, path_str)),
                 Prepared::Done(FileOutcome::Skipped(why)) => report.skipped.push((path_str, why)),
                 Prepared::Done(FileOutcome::Failed(why)) => report.failed.push((path_str, why)),
                 Prepared::Done(FileOutcome::Indexed(_)) => {}
@@ -202,7 +207,16 @@ impl Library {
                 return Ok(Prepared::Done(FileOutcome::Unchanged));
             }
         }
-        facts.hash = Some(hash);
+        facts.hash = Some(hash.clone());
+        if known.is_none() {
+            // A new path with the content of an indexed file that no longer exists: a rename or move.
+            let candidates = self.store.with_catalog(|c| c.indexed_with_hash(&hash))?;
+            if let Some(old) = candidates.into_iter().find(|d| !Path::new(&d.path).exists()) {
+                let title = file.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                self.store.move_document(old.id, &facts, &title).await?;
+                return Ok(Prepared::Done(FileOutcome::Moved(old.path)));
+            }
+        }
         let embedder = Arc::clone(&self.embedder);
         let chunking = chunk_params(options);
         let task = tokio::task::spawn_blocking(move || -> Result<Vec<Chunk>, ExtractError> {

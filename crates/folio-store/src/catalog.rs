@@ -359,6 +359,32 @@ impl Catalog {
         Ok(out)
     }
 
+    /// Indexed documents with this content hash.
+    pub fn indexed_with_hash(&self, hash: &str) -> Result<Vec<DocumentRecord>, StoreError> {
+        let mut stmt =
+            self.conn.prepare(&format!("{DOC_SELECT} WHERE hash = ?1 AND status = 'indexed' ORDER BY id"))?;
+        let rows = stmt.query_map([hash], doc_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Gives a document a new path and file facts, keeping its chunks, and marks it 'indexing' until
+    /// the full-text index has its new title (one transaction).
+    pub fn begin_move(&self, id: DocumentId, facts: &FileFacts) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE documents SET folder_id = ?2, path = ?3, size = ?4, mtime_ns = ?5, format = ?6,
+               status = 'indexing', reason = NULL, updated_at = ?7 WHERE id = ?1",
+            params![id.0, facts.folder_id, facts.path, facts.size as i64, facts.mtime_ns, facts.format, now()],
+        )?;
+        Ok(())
+    }
+
+    /// A document's chunks as (id, text), in order.
+    pub fn chunk_texts(&self, id: DocumentId) -> Result<Vec<(ChunkId, String)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id, text FROM chunks WHERE document_id = ?1 ORDER BY ordinal")?;
+        let rows = stmt.query_map([id.0], |r| Ok((ChunkId(r.get(0)?), r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Indexed documents that pass `filter`, or `None` when the filter lets everything through.
     pub fn documents_matching(&self, filter: &SearchFilter) -> Result<Option<Vec<DocumentId>>, StoreError> {
         if filter.is_empty() {

@@ -218,6 +218,24 @@ impl Store {
         Ok(doc_ids)
     }
 
+    /// Moves an indexed document to a new path (a renamed or moved file with the same content): its
+    /// chunks and vectors stay; only the full-text entries are rewritten for the new file name. A crash
+    /// part-way leaves the document 'indexing', which recovery re-indexes at the new path.
+    pub async fn move_document(&self, id: DocumentId, facts: &FileFacts, title: &str) -> Result<(), StoreError> {
+        let chunks = {
+            let catalog = self.catalog();
+            catalog.begin_move(id, facts)?;
+            catalog.chunk_texts(id)?
+        };
+        self.text.delete_documents(&[id])?;
+        for (chunk, text) in &chunks {
+            self.text.add(*chunk, id, title, text)?;
+        }
+        self.text.commit()?;
+        self.catalog().mark_indexed(&[id])?;
+        Ok(())
+    }
+
     /// Records a file that yields no chunks (skipped or failed), purging anything indexed for it before.
     pub async fn record_without_chunks(
         &self,

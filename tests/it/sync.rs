@@ -1,0 +1,55 @@
+//! Incremental sync on the real stores (fake embedder): renamed and moved files keep their chunks and
+//! vectors, and are found under their new names.
+
+use folio_engine::{SearchMode, SearchOptions};
+
+use crate::support::{index, Sandbox};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renamed_and_moved_files_keep_their_chunks_and_vectors() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    let first = index(&library, sandbox.docs()).await;
+    let docs = library.documents().expect("documents");
+    let id_of = |suffix: &str| docs.iter().find(|d| d.path.ends_with(suffix)).expect("indexed").id;
+    let (comet, parrot) = (id_of("astronomy/comet-halvard.md"), id_of("pets/parrot-care.md"));
+    let before = library.counts().await.expect("counts");
+
+    let d = sandbox.docs();
+    std::fs::rename(d.join("astronomy/comet-halvard.md"), d.join("astronomy/halvard.md")).expect("rename");
+    std::fs::create_dir_all(d.join("archive/birds")).expect("mkdir");
+    std::fs::rename(d.join("pets/parrot-care.md"), d.join("archive/birds/parrot-care.md")).expect("move");
+
+    let second = index(&library, sandbox.docs()).await;
+    assert_eq!((second.indexed, second.chunks, second.removed), (0, 0, 0), "nothing re-embedded or purged");
+    let mut moved: Vec<(String, String)> = second.moved.clone();
+    moved.sort();
+    assert_eq!(moved.len(), 2, "{moved:?}");
+    assert!(moved[0].0.ends_with("astronomy/comet-halvard.md") && moved[0].1.ends_with("astronomy/halvard.md"));
+    assert!(moved[1].0.ends_with("pets/parrot-care.md") && moved[1].1.ends_with("archive/birds/parrot-care.md"));
+    assert_eq!(
+        second.unchanged + 2,
+        first.indexed + first.unchanged + first.skipped.len() as u64 + first.failed.len() as u64
+    );
+
+    let docs = library.documents().expect("documents");
+    let now = |suffix: &str| docs.iter().find(|d| d.path.ends_with(suffix)).expect("moved").id;
+    assert_eq!((now("astronomy/halvard.md"), now("archive/birds/parrot-care.md")), (comet, parrot), "same documents");
+    assert_eq!(library.counts().await.expect("counts"), before, "same chunks and vectors");
+    assert!(library.check().await.expect("check").is_consistent());
+
+    // Both stores answer with the new path, and the file name is searchable under its new name.
+    for mode in [SearchMode::Bm25, SearchMode::Dense] {
+        let options = SearchOptions { mode, ..SearchOptions::default() };
+        let hits = library.search("Comet Halvard returns every 212 years", &options).await.expect("search");
+        assert!(hits.iter().any(|h| h.passage.path.ends_with("astronomy/halvard.md")), "{mode:?}");
+        assert!(hits.iter().all(|h| !h.passage.path.ends_with("comet-halvard.md")), "{mode:?}");
+    }
+    let options = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    let hits = library.search("halvard", &options).await.expect("search");
+    assert!(hits[0].passage.path.ends_with("astronomy/halvard.md"));
+
+    // A third run changes nothing.
+    let third = index(&library, sandbox.docs()).await;
+    assert!(third.moved.is_empty() && third.indexed == 0);
+}
