@@ -53,3 +53,32 @@ async fn renamed_and_moved_files_keep_their_chunks_and_vectors() {
     let third = index(&library, sandbox.docs()).await;
     assert!(third.moved.is_empty() && third.indexed == 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hidden_and_ignored_paths_are_left_out() {
+    let sandbox = Sandbox::with_corpus();
+    let d = sandbox.docs();
+    let write = |rel: &str, text: &str| {
+        let p = d.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    // Not a git repository: .gitignore still applies, as people expect from their project folders.
+    write(".gitignore", "build/\n*.log\n");
+    write("build/output.txt", "generated output about comets\n");
+    write("notes/run.log", "a log line about comets\n");
+    write("notes/keep.txt", "a note worth keeping about comets\n");
+    write("notes/.folioignore", "private.md\n");
+    write("notes/private.md", "# Private\n\nnot for the library\n");
+    write(".cache/hidden.md", "# Hidden\n\nin a hidden folder\n");
+    write("notes/.secret.txt", "a hidden file\n");
+    let library = sandbox.open_fake(None).await;
+    index(&library, d.clone()).await;
+    let paths: Vec<String> = library.documents().expect("documents").into_iter().map(|d| d.path).collect();
+    assert!(paths.iter().any(|p| p.ends_with("notes/keep.txt")));
+    for left_out in
+        ["build/output.txt", "notes/run.log", "notes/private.md", ".cache/hidden.md", ".secret.txt", ".gitignore"]
+    {
+        assert!(!paths.iter().any(|p| p.ends_with(left_out)), "{left_out} must not be indexed");
+    }
+}

@@ -332,12 +332,27 @@ enum Prepared {
     Done(FileOutcome),
 }
 
-/// Collects the files under `root`: no hidden files or folders, no symlinks followed.
+/// Name of the ignore file users can put in any folder, with `.gitignore` syntax.
+pub const IGNORE_FILE: &str = ".folioignore";
+
+/// Collects the files under `root`: no hidden files or folders, nothing a `.gitignore`, `.ignore` or
+/// `.folioignore` excludes (whether or not the folder is a git repository), no symlinks followed (so
+/// no loops).
 fn walk(root: &Path, folder_id: i64, out: &mut Vec<Found>) {
-    let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .parents(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .add_custom_ignore_filename(IGNORE_FILE)
+        .follow_links(false)
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .build();
+    for entry in walker {
         let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
         let Ok(meta) = entry.metadata() else { continue };
