@@ -82,3 +82,41 @@ async fn hidden_and_ignored_paths_are_left_out() {
         assert!(!paths.iter().any(|p| p.ends_with(left_out)), "{left_out} must not be indexed");
     }
 }
+
+/// The next sync report, or a panic after a generous wait.
+async fn next_sync(watch: &mut folio_engine::Watch) -> folio_engine::IndexReport {
+    match tokio::time::timeout(std::time::Duration::from_secs(60), watch.events.recv()).await {
+        Ok(Some(folio_engine::WatchEvent::Synced(r))) => r,
+        Ok(Some(folio_engine::WatchEvent::Failed(e))) => panic!("sync failed: {e}"),
+        Ok(None) => panic!("the watch stopped"),
+        Err(_) => panic!("no sync within a minute of the change"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watched_folders_index_changes_as_they_happen() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    index(&library, sandbox.docs()).await;
+    let mut watch = library.watch(&[sandbox.docs()], folio_engine::IndexOptions::default()).expect("watch");
+    let bm25 = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    let note = sandbox.docs().join("inbox/meeting.md");
+    std::fs::create_dir_all(note.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&note, "# Meeting\n\nThe quokka budget was approved.\n").expect("write");
+    let mut indexed = 0;
+    while indexed == 0 {
+        let r = next_sync(&mut watch).await;
+        eprintln!("sync: {r:?}");
+        indexed = r.indexed;
+    }
+    let hits = library.search("quokka", &bm25).await.expect("search");
+    assert!(hits[0].passage.path.ends_with("inbox/meeting.md"));
+
+    std::fs::remove_file(&note).expect("delete");
+    let mut removed = 0;
+    while removed == 0 {
+        removed = next_sync(&mut watch).await.removed;
+    }
+    assert!(library.search("quokka", &bm25).await.expect("search").is_empty());
+    assert!(library.check().await.expect("check").is_consistent());
+}

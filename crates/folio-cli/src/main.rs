@@ -46,6 +46,12 @@ enum Command {
         #[arg(long, default_value_t = 256)]
         batch_chunks: usize,
     },
+    /// Index folders, then keep indexing their changes as they happen (until interrupted).
+    Watch {
+        /// Folders to watch.
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+    },
     /// Search the library.
     Search {
         /// The query.
@@ -297,6 +303,7 @@ async fn run(mut cli: Cli) -> Result<()> {
         }
         Command::Chats { action, json } => chats(&library, action, json),
         Command::Status { json } => status(&library, json),
+        Command::Watch { folders } => watch(&library, &folders).await,
         Command::Bench { .. } => unreachable!("handled before the library is opened"),
         Command::Check { json, repair } => check(&library, json, repair).await,
         Command::Eval { dir, queries, json, bm25_weight, dense_weight, rrf_k, unanswerable } => {
@@ -335,6 +342,30 @@ async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> R
     );
     for (path, why) in report.skipped.iter().chain(&report.failed) {
         eprintln!("  {path}: {why}");
+    }
+    Ok(())
+}
+
+async fn watch(library: &Arc<Library>, folders: &[PathBuf]) -> Result<()> {
+    index(library, folders, IndexOptions::default().batch_chunks).await?;
+    let mut watch = library.watch(folders, IndexOptions::default())?;
+    eprintln!("watching for changes; press Ctrl-C to stop");
+    while let Some(event) = watch.events.recv().await {
+        match event {
+            folio_engine::WatchEvent::Synced(r) => {
+                if r.indexed + r.removed > 0 || !r.moved.is_empty() || !r.failed.is_empty() || !r.skipped.is_empty() {
+                    eprintln!(
+                        "synced: {} indexed, {} moved, {} removed, {} skipped, {} failed",
+                        r.indexed,
+                        r.moved.len(),
+                        r.removed,
+                        r.skipped.len(),
+                        r.failed.len()
+                    );
+                }
+            }
+            folio_engine::WatchEvent::Failed(e) => eprintln!("could not index the changes: {e}"),
+        }
     }
     Ok(())
 }

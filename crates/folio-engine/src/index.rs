@@ -113,6 +113,7 @@ impl Library {
         options: IndexOptions,
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<IndexReport, EngineError> {
+        let _one_at_a_time = self.indexing.lock().await;
         let mut found = Vec::new();
         let mut roots = Vec::new();
         for folder in folders {
@@ -385,6 +386,7 @@ impl Library {
         options: IndexOptions,
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<IndexReport, EngineError> {
+        let _one_at_a_time = self.indexing.lock().await;
         let folder_id = self.store.with_catalog(|c| c.add_folder(collection))?;
         let mut report = IndexReport::default();
         let mut state = Progress { files_total: docs.len() as u64, ..Progress::default() };

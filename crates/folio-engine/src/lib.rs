@@ -7,6 +7,7 @@ mod ask;
 mod index;
 mod repair;
 mod search;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub use folio_models::{Embedder, FastEmbedder, ModelError, ModelPaths};
 pub use folio_store::{AnnKind, AnnParams, CheckReport, Counts, DocumentRecord, Status};
 pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument};
 pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
+pub use watch::{Watch, WatchEvent, DEBOUNCE};
 
 /// Everything that can go wrong in the engine.
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +89,8 @@ pub struct Library {
     embedder: Arc<dyn Embedder>,
     generator: OnceCell<Arc<dyn Generator>>,
     config: LibraryConfig,
+    /// One indexing job at a time (a manual run and a watch may both want to index).
+    indexing: tokio::sync::Mutex<()>,
 }
 
 impl Library {
@@ -111,7 +115,7 @@ impl Library {
         if let Some(g) = generator {
             let _ = cell.set(g);
         }
-        Ok(Library { store, embedder, generator: cell, config })
+        Ok(Library { store, embedder, generator: cell, config, indexing: tokio::sync::Mutex::new(()) })
     }
 
     /// The library's configuration.
