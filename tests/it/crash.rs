@@ -63,7 +63,19 @@ fn sigkill_during_indexing_never_leaves_the_stores_disagreeing() {
         let _ = child.wait();
     }
     assert!(interrupted >= 10, "only {interrupted} of 20 kills landed while folio was running");
-    // A clean run finishes the job; the stores must agree and each file be indexed exactly once.
+    // The killed runs are durable jobs: listed as interrupted, and finished by `folio resume`.
+    let job_states = || -> Vec<String> {
+        let (stdout, _) = folio(&sandbox, &["jobs", "--json"]);
+        let jobs: Value = serde_json::from_str(&stdout).expect("jobs JSON");
+        jobs["jobs"].as_array().expect("jobs").iter().map(|j| j["state"].as_str().unwrap_or("").to_string()).collect()
+    };
+    let states = job_states();
+    assert_eq!(states.len(), 20, "one job per run: {states:?}");
+    assert!(states.iter().filter(|s| *s == "running").count() >= 10, "killed jobs stay unfinished: {states:?}");
+    folio(&sandbox, &["resume"]);
+    let states = job_states();
+    assert!(states.iter().all(|s| s == "done"), "resume finishes every interrupted job: {states:?}");
+    // A clean run finds nothing left to do; the stores must agree and each file be indexed exactly once.
     folio(&sandbox, &["index", docs.to_str().expect("utf-8")]);
     let (stdout, _) = folio(&sandbox, &["check", "--json"]);
     let check: Value = serde_json::from_str(&stdout).expect("check JSON");

@@ -1,6 +1,8 @@
 //! Incremental sync on the real stores (fake embedder): renamed and moved files keep their chunks and
 //! vectors, and are found under their new names.
 
+use std::sync::Arc;
+
 use folio_engine::{SearchMode, SearchOptions};
 
 use crate::support::{index, Sandbox};
@@ -119,4 +121,103 @@ async fn watched_folders_index_changes_as_they_happen() {
     }
     assert!(library.search("quokka", &bm25).await.expect("search").is_empty());
     assert!(library.check().await.expect("check").is_consistent());
+}
+
+/// The job's row, read through the catalog alone as another process would.
+fn job_row(sandbox: &Sandbox, id: i64) -> folio_engine::JobRecord {
+    folio_engine::jobs::list(&sandbox.library_dir()).expect("jobs").into_iter().find(|j| j.id == id).expect("job")
+}
+
+async fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    for _ in 0..600 {
+        if ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_pause_resume_and_cancel_without_losing_work() {
+    use folio_engine::{jobs, JobState};
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    index(&library, sandbox.docs()).await;
+    let before = library.documents().expect("documents").len();
+    let many = sandbox.docs().join("many");
+    std::fs::create_dir_all(&many).expect("mkdir");
+    for i in 0..400 {
+        std::fs::write(many.join(format!("n{i:03}.txt")), format!("Entry {i}: the heron count was {i}.\n"))
+            .expect("write");
+    }
+    // One file per batch, so the job takes a while and every file is durable on its own.
+    let options = folio_engine::IndexOptions { batch_chunks: 1, ..folio_engine::IndexOptions::default() };
+    let runner = Arc::clone(&library);
+    let folder = sandbox.docs();
+    let task = tokio::spawn(async move { runner.index(&[folder], options, &|_| {}).await });
+    let id = {
+        let mut id = 0;
+        wait_for("the job to start", || {
+            id = jobs::list(&sandbox.library_dir()).expect("jobs").first().map_or(0, |j| j.id);
+            id > 1 && job_row(&sandbox, id).files_done > 40
+        })
+        .await;
+        id
+    };
+    jobs::pause(&sandbox.library_dir(), id).expect("pause");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let paused_at = job_row(&sandbox, id).files_done;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert_eq!(job_row(&sandbox, id).files_done, paused_at, "a paused job does no work");
+    assert_eq!(job_row(&sandbox, id).state, JobState::Paused);
+    assert!(jobs::pause(&sandbox.library_dir(), id).is_err(), "pausing twice is refused");
+
+    jobs::resume(&sandbox.library_dir(), id).expect("resume");
+    wait_for("the job to go on", || job_row(&sandbox, id).files_done > paused_at + 20).await;
+    jobs::cancel(&sandbox.library_dir(), id).expect("cancel");
+    let report = task.await.expect("join").expect("index");
+    assert!(report.cancelled && report.job == id);
+    let row = job_row(&sandbox, id);
+    assert_eq!(row.state, JobState::Cancelled);
+    assert!(row.files_done < row.files_total, "cancelled before the end: {row:?}");
+
+    // Work done before the cancel stays; nothing unseen was purged as "deleted".
+    let docs = library.documents().expect("documents");
+    let herons = docs.iter().filter(|d| d.path.contains("/many/")).count();
+    assert!(herons > 20 && herons < 400, "{herons} heron files indexed");
+    assert_eq!(docs.len() - herons, before, "the earlier files are all still there");
+    assert!(library.check().await.expect("check").is_consistent());
+
+    // A new run finishes the rest.
+    let rest = index(&library, sandbox.docs()).await;
+    assert_eq!(rest.indexed as usize, 400 - herons);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_interrupted_by_a_crash_is_finished_after_restart() {
+    use folio_engine::JobState;
+    let sandbox = Sandbox::with_corpus();
+    let folder = sandbox.docs().canonicalize().expect("canonical").to_string_lossy().into_owned();
+    {
+        let store = folio_store::Store::open(&sandbox.library_dir(), 64).await.expect("store");
+        store
+            .with_catalog(|c| {
+                let id = c.create_job(std::slice::from_ref(&folder))?;
+                c.set_job_state(id, JobState::Running, None)
+            })
+            .expect("job");
+    } // the process dies here
+    let library = sandbox.open_fake(None).await;
+    let unfinished = library.unfinished_jobs().expect("jobs");
+    assert_eq!(unfinished.len(), 1);
+    assert_eq!(unfinished[0].folders, vec![folder]);
+    let reports = library.run_unfinished_jobs(folio_engine::IndexOptions::default(), &|_| {}).await.expect("run");
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0].indexed > 20);
+    assert!(library.unfinished_jobs().expect("jobs").is_empty());
+    assert_eq!(
+        library.documents().expect("docs").len() as u64,
+        reports[0].indexed + reports[0].skipped.len() as u64 + reports[0].failed.len() as u64
+    );
 }

@@ -182,7 +182,11 @@ pub async fn run(
         Some(other) => {
             let answerable = &results[1].1.best_similarity;
             let negatives = unanswerable_similarities(library, other, answerable.len()).await?;
-            Some((choose_threshold(answerable, &negatives, NO_ANSWER_KEEP), answerable.len(), negatives.len()))
+            let choices: Vec<_> = [0.9, NO_ANSWER_KEEP, 0.99]
+                .into_iter()
+                .map(|keep| (keep, choose_threshold(answerable, &negatives, keep)))
+                .collect();
+            Some((choices, answerable.len(), negatives.len()))
         }
         None => None,
     };
@@ -203,14 +207,19 @@ pub async fn run(
                 "p99": percentile(&r.latencies_ms, 99.0),
             });
         }
-        if let Some((c, pos, neg)) = no_answer {
-            doc["no_answer"] = json!({
-                "threshold": c.threshold,
-                "answerable_kept": c.answerable_kept,
-                "unanswerable_declined": c.unanswerable_declined,
-                "answerable_queries": pos,
-                "unanswerable_queries": neg,
-            });
+        if let Some((choices, pos, neg)) = &no_answer {
+            let rows: Vec<Value> = choices
+                .iter()
+                .map(|(keep, c)| {
+                    json!({
+                        "keep": keep,
+                        "threshold": c.threshold,
+                        "answerable_kept": c.answerable_kept,
+                        "unanswerable_declined": c.unanswerable_declined,
+                    })
+                })
+                .collect();
+            doc["no_answer"] = json!({"answerable_queries": pos, "unanswerable_queries": neg, "choices": rows});
         }
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(());
@@ -237,13 +246,15 @@ pub async fn run(
             percentile(&r.latencies_ms, 95.0)
         );
     }
-    if let Some((c, pos, neg)) = no_answer {
-        println!(
-            "no-answer threshold {:.3}: answers {:.1}% of {pos} answerable queries, declines {:.1}% of {neg} unanswerable",
-            c.threshold,
-            c.answerable_kept * 100.0,
-            c.unanswerable_declined * 100.0
-        );
+    if let Some((choices, pos, neg)) = no_answer {
+        for (_, c) in choices {
+            println!(
+                "no-answer threshold {:.3}: answers {:.1}% of {pos} answerable queries, declines {:.1}% of {neg} unanswerable",
+                c.threshold,
+                c.answerable_kept * 100.0,
+                c.unanswerable_declined * 100.0
+            );
+        }
     }
     Ok(())
 }

@@ -46,6 +46,27 @@ enum Command {
         #[arg(long, default_value_t = 256)]
         batch_chunks: usize,
     },
+    /// List indexing jobs with their state and progress.
+    Jobs {
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pause an indexing job (it waits after the file it is on; what is done stays indexed).
+    Pause {
+        /// The job's id (see `folio jobs`).
+        id: i64,
+    },
+    /// Let a paused job go on; with no id, finish jobs that were interrupted (crash, kill, power cut).
+    Resume {
+        /// The job's id.
+        id: Option<i64>,
+    },
+    /// Cancel an indexing job; the files done so far stay indexed.
+    Cancel {
+        /// The job's id.
+        id: i64,
+    },
     /// Index folders, then keep indexing their changes as they happen (until interrupted).
     Watch {
         /// Folders to watch.
@@ -261,6 +282,18 @@ async fn open(cli: &Cli) -> Result<Arc<Library>> {
 }
 
 async fn run(mut cli: Cli) -> Result<()> {
+    // Job control works through the catalog alone, even while another process is indexing.
+    let dir = cli.library.clone().unwrap_or_else(LibraryConfig::default_dir);
+    match &cli.command {
+        Command::Jobs { json } => return jobs(&dir, *json),
+        Command::Pause { id } => return Ok(folio_engine::jobs::pause(&dir, *id)?),
+        Command::Cancel { id } => return Ok(folio_engine::jobs::cancel(&dir, *id)?),
+        Command::Resume { id: Some(id) } => {
+            folio_engine::jobs::resume(&dir, *id)?;
+            eprintln!("job {id} resumed");
+        }
+        _ => {}
+    }
     if let Command::Bench { what: BenchWhat::Search { sizes, queries, corpora, work, json } } = cli.command {
         let models = cli.models.clone().map_or_else(|| ModelPaths::new(ModelPaths::default_root()), ModelPaths::new);
         let work = work.unwrap_or_else(|| {
@@ -282,7 +315,17 @@ async fn run(mut cli: Cli) -> Result<()> {
     if let Some(dir) = &scratch {
         cli.library = Some(dir.path().to_path_buf());
     }
-    let library = open(&cli).await?;
+    let library = match open(&cli).await {
+        Ok(l) => l,
+        // A resumed job goes on in the process that holds the library.
+        Err(e)
+            if matches!(cli.command, Command::Resume { id: Some(_) })
+                && e.downcast_ref::<folio_engine::EngineError>().is_some_and(folio_engine::EngineError::is_busy) =>
+        {
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
     match cli.command {
         Command::Index { folders, batch_chunks } => index(&library, &folders, batch_chunks).await,
         Command::Search { query, limit, mode, filter, json } => {
@@ -304,6 +347,8 @@ async fn run(mut cli: Cli) -> Result<()> {
         Command::Chats { action, json } => chats(&library, action, json),
         Command::Status { json } => status(&library, json),
         Command::Watch { folders } => watch(&library, &folders).await,
+        Command::Resume { .. } => resume(&library).await,
+        Command::Jobs { .. } | Command::Pause { .. } | Command::Cancel { .. } => Ok(()),
         Command::Bench { .. } => unreachable!("handled before the library is opened"),
         Command::Check { json, repair } => check(&library, json, repair).await,
         Command::Eval { dir, queries, json, bm25_weight, dense_weight, rrf_k, unanswerable } => {
@@ -314,17 +359,13 @@ async fn run(mut cli: Cli) -> Result<()> {
 }
 
 async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> Result<()> {
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let unfinished = library.unfinished_jobs()?;
+    if !unfinished.is_empty() {
+        eprintln!("{} indexing job(s) were interrupted; `folio resume` finishes them", unfinished.len());
+    }
+    let bar = progress_bar();
     let started = std::time::Instant::now();
-    let on_progress = |p: &Progress| {
-        bar.set_length(p.files_total);
-        bar.set_position(p.files_done);
-        bar.set_message(format!("{} chunks", p.chunks_written));
-    };
+    let on_progress = |p: &Progress| show_progress(&bar, p);
     let options = IndexOptions { batch_chunks: batch_chunks.max(1), ..IndexOptions::default() };
     let report = library.index(folders, options, &on_progress).await?;
     bar.finish_and_clear();
@@ -343,7 +384,71 @@ async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> R
     for (path, why) in report.skipped.iter().chain(&report.failed) {
         eprintln!("  {path}: {why}");
     }
+    if report.cancelled {
+        eprintln!("job {} was cancelled; the files done so far stay indexed", report.job);
+    }
     Ok(())
+}
+
+fn jobs(dir: &std::path::Path, as_json: bool) -> Result<()> {
+    let jobs = folio_engine::jobs::list(dir)?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        serde_json::to_writer_pretty(&mut out, &json!({ "jobs": jobs }))?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if jobs.is_empty() {
+        writeln!(out, "No indexing jobs.")?;
+    }
+    for j in jobs {
+        writeln!(
+            out,
+            "{:>4}  {:<9} {}/{} files  {}{}",
+            j.id,
+            j.state.as_str(),
+            j.files_done,
+            j.files_total,
+            j.folders.join(", "),
+            j.error.map(|e| format!("  ({e})")).unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+/// Finishes interrupted jobs in this process (a resumed paused job goes on in the process running it).
+async fn resume(library: &Library) -> Result<()> {
+    let bar = progress_bar();
+    let reports = library.run_unfinished_jobs(IndexOptions::default(), &|p| show_progress(&bar, p)).await;
+    bar.finish_and_clear();
+    let reports = match reports {
+        Err(e) => return Err(e.into()),
+        Ok(r) => r,
+    };
+    if reports.is_empty() {
+        eprintln!("no interrupted jobs");
+    }
+    for r in reports {
+        eprintln!("job {}: indexed {} files ({} chunks), {} unchanged", r.job, r.indexed, r.chunks, r.unchanged);
+    }
+    Ok(())
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn show_progress(bar: &ProgressBar, p: &Progress) {
+    bar.set_length(p.files_total);
+    bar.set_position(p.files_done);
+    let eta = p.eta_secs().map(|s| format!(", about {}:{:02} left", s / 60, s % 60)).unwrap_or_default();
+    let paused = if p.paused { format!(" — paused (folio resume {})", p.job) } else { String::new() };
+    bar.set_message(format!("{} chunks, {:.1} MB/s{eta}{paused}", p.chunks_written, p.bytes_per_sec() / 1e6));
 }
 
 async fn watch(library: &Arc<Library>, folders: &[PathBuf]) -> Result<()> {

@@ -9,7 +9,7 @@ use folio_core::chunk::{chunk_document, ChunkParams};
 use folio_core::{Chunk, DocumentId};
 use folio_extract::{ExtractError, Format};
 use folio_models::{Embedder, MINILM_MAX_TOKENS};
-use folio_store::{DocumentWrite, FileFacts, Status};
+use folio_store::{DocumentWrite, FileFacts, JobRecord, JobState, Status};
 
 use crate::{absolute, EngineError, Library};
 
@@ -50,6 +50,32 @@ pub struct Progress {
     pub bytes_read: u64,
     /// The file being processed.
     pub current: Option<String>,
+    /// Bytes of all files found.
+    pub bytes_total: u64,
+    /// Time since the job started, in milliseconds.
+    pub elapsed_ms: u64,
+    /// The job's id in the catalog (0 for text added without a job).
+    pub job: i64,
+    /// Whether the job is paused.
+    pub paused: bool,
+}
+
+impl Progress {
+    /// Bytes looked at per second so far.
+    pub fn bytes_per_sec(&self) -> f64 {
+        if self.elapsed_ms == 0 {
+            0.0
+        } else {
+            self.bytes_read as f64 * 1000.0 / self.elapsed_ms as f64
+        }
+    }
+
+    /// Seconds left at the rate so far, once there is a rate to go by.
+    pub fn eta_secs(&self) -> Option<u64> {
+        let rate = self.bytes_per_sec();
+        (rate > 0.0 && self.bytes_read > 0)
+            .then(|| (self.bytes_total.saturating_sub(self.bytes_read) as f64 / rate) as u64)
+    }
 }
 
 /// What happened to one file.
@@ -82,6 +108,10 @@ pub struct IndexReport {
     pub removed: u64,
     /// Files renamed or moved, as (old path, new path); their chunks and vectors were kept.
     pub moved: Vec<(String, String)>,
+    /// The job's id in the catalog.
+    pub job: i64,
+    /// Whether the job was cancelled before it looked at every file (files done so far stay indexed).
+    pub cancelled: bool,
     /// Chunks written.
     pub chunks: u64,
 }
@@ -105,33 +135,138 @@ struct Pending {
 }
 
 impl Library {
-    /// Indexes `folders` (adding them to the library), reporting progress through `progress`.
-    /// A file that cannot be read or parsed is recorded with its reason and the run goes on.
+    /// Indexes `folders` (adding them to the library) as a durable job, reporting progress through
+    /// `progress`. A file that cannot be read or parsed is recorded with its reason and the run goes
+    /// on. The job can be paused, resumed and cancelled (also from another process) through its row.
     pub async fn index(
         &self,
         folders: &[PathBuf],
         options: IndexOptions,
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<IndexReport, EngineError> {
+        let roots: Vec<PathBuf> = folders.iter().map(|f| absolute(f)).collect::<Result<_, _>>()?;
+        let names: Vec<String> = roots.iter().map(|r| r.to_string_lossy().into_owned()).collect();
+        let job = self.store.with_catalog(|c| c.create_job(&names))?;
+        self.run_job(job, &roots, options, progress).await
+    }
+
+    /// Finishes jobs that a crash or kill interrupted, and jobs still queued, oldest first.
+    pub async fn run_unfinished_jobs(
+        &self,
+        options: IndexOptions,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<Vec<IndexReport>, EngineError> {
+        let mut jobs = self.unfinished_jobs()?;
+        jobs.sort_by_key(|j| j.id);
+        let mut reports = Vec::new();
+        for job in jobs {
+            let roots: Vec<PathBuf> = job.folders.iter().map(PathBuf::from).filter(|p| p.is_dir()).collect();
+            reports.push(self.run_job(job.id, &roots, options, progress).await?);
+        }
+        Ok(reports)
+    }
+
+    /// Jobs left running by a process that is gone, or queued. (This process holds the library's
+    /// write lock, so no other process is running them.)
+    pub fn unfinished_jobs(&self) -> Result<Vec<JobRecord>, EngineError> {
+        let running = self.running_job.load(std::sync::atomic::Ordering::SeqCst);
+        Ok(self
+            .store
+            .with_catalog(|c| c.jobs())?
+            .into_iter()
+            .filter(|j| matches!(j.state, JobState::Running | JobState::Queued) && j.id != running)
+            .collect())
+    }
+
+    async fn run_job(
+        &self,
+        job: i64,
+        roots: &[PathBuf],
+        options: IndexOptions,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<IndexReport, EngineError> {
         let _one_at_a_time = self.indexing.lock().await;
+        let state = self.store.with_catalog(|c| c.job(job))?.map(|j| j.state);
+        if matches!(state, Some(JobState::Cancelled | JobState::Done | JobState::Failed) | None) {
+            return Ok(IndexReport { job, cancelled: state == Some(JobState::Cancelled), ..IndexReport::default() });
+        }
+        if state != Some(JobState::Paused) {
+            self.store.with_catalog(|c| c.set_job_state(job, JobState::Running, None))?;
+        }
+        self.running_job.store(job, std::sync::atomic::Ordering::SeqCst);
+        let result = self.walk_and_index(job, roots, options, progress).await;
+        self.running_job.store(0, std::sync::atomic::Ordering::SeqCst);
+        let (end, error) = match &result {
+            Ok(r) if r.cancelled => (JobState::Cancelled, None),
+            Ok(_) => (JobState::Done, None),
+            Err(e) => (JobState::Failed, Some(e.to_string())),
+        };
+        self.store.with_catalog(|c| c.set_job_state(job, end, error.as_deref()))?;
+        result
+    }
+
+    /// Waits while the job is paused; `false` when it was cancelled. Pending work is written first,
+    /// so that everything looked at so far is durable while the job waits or stops.
+    async fn job_gate(
+        &self,
+        batch: &mut Vec<Pending>,
+        report: &mut IndexReport,
+        state: &mut Progress,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<bool, EngineError> {
+        let (done, total) = (state.files_done, state.files_total);
+        let mut current = self.store.with_catalog(|c| c.job_progress(state.job, done, total))?;
+        if matches!(current, JobState::Paused | JobState::Cancelled) {
+            self.flush(batch, report, state).await?;
+        }
+        while current == JobState::Paused {
+            state.paused = true;
+            progress(state);
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            current = self.store.with_catalog(|c| c.job(state.job))?.map_or(JobState::Cancelled, |j| j.state);
+        }
+        if state.paused {
+            state.paused = false;
+            progress(state);
+        }
+        Ok(current != JobState::Cancelled)
+    }
+
+    async fn walk_and_index(
+        &self,
+        job: i64,
+        roots: &[PathBuf],
+        options: IndexOptions,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<IndexReport, EngineError> {
+        let started = std::time::Instant::now();
         let mut found = Vec::new();
-        let mut roots = Vec::new();
-        for folder in folders {
-            let root = absolute(folder)?;
+        let mut walked = Vec::new();
+        for root in roots {
             let root_str = root.to_string_lossy().into_owned();
             let folder_id = self.store.with_catalog(|c| c.add_folder(&root_str))?;
             let before = found.len();
-            walk(&root, folder_id, &mut found);
+            walk(root, folder_id, &mut found);
             let seen: HashSet<String> = found[before..].iter().map(|f| f.key.clone()).collect();
-            roots.push((folder_id, seen));
+            walked.push((folder_id, seen));
         }
-        let mut report = IndexReport::default();
-        let mut state = Progress { files_total: found.len() as u64, ..Progress::default() };
+        let mut report = IndexReport { job, ..IndexReport::default() };
+        let mut state = Progress {
+            files_total: found.len() as u64,
+            bytes_total: found.iter().map(|f| f.size).sum(),
+            job,
+            ..Progress::default()
+        };
         progress(&state);
 
         let mut batch: Vec<Pending> = Vec::new();
         let mut batch_chunks = 0;
         for file in found {
+            state.elapsed_ms = started.elapsed().as_millis() as u64;
+            if !self.job_gate(&mut batch, &mut report, &mut state, progress).await? {
+                report.cancelled = true;
+                break;
+            }
             let path_str = file.key.clone();
             state.current = Some(path_str.clone());
             state.bytes_read += file.size;
@@ -156,8 +291,9 @@ impl Library {
         }
         self.flush(&mut batch, &mut report, &mut state).await?;
 
-        // Files that disappeared from the folders walked in this run.
-        for (folder_id, seen) in roots {
+        // Files that disappeared from the folders walked in this run (only known after a full walk).
+        let walked = if report.cancelled { Vec::new() } else { walked };
+        for (folder_id, seen) in walked {
             let known = self.store.with_catalog(|c| c.documents_in_folder(folder_id))?;
             let gone: Vec<DocumentId> = known.iter().filter(|d| !seen.contains(&d.path)).map(|d| d.id).collect();
             report.removed += gone.len() as u64;
@@ -168,6 +304,9 @@ impl Library {
             self.maintain_vector_index().await?;
         }
         state.current = None;
+        state.elapsed_ms = started.elapsed().as_millis() as u64;
+        let (done, total) = (state.files_done, state.files_total);
+        self.store.with_catalog(|c| c.job_progress(job, done, total))?;
         progress(&state);
         Ok(report)
     }

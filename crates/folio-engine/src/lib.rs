@@ -20,7 +20,7 @@ pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY}
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
 pub use folio_core::{parse_date, Answer, Citation, Location, Passage, SearchFilter, SearchHit};
 pub use folio_models::{Embedder, FastEmbedder, ModelError, ModelPaths};
-pub use folio_store::{AnnKind, AnnParams, CheckReport, Counts, DocumentRecord, Status};
+pub use folio_store::{AnnKind, AnnParams, CheckReport, Counts, DocumentRecord, JobRecord, JobState, Status};
 pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument};
 pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
 pub use watch::{Watch, WatchEvent, DEBOUNCE};
@@ -48,6 +48,13 @@ pub enum EngineError {
     /// A background task failed.
     #[error("internal error: {0}")]
     Task(String),
+}
+
+impl EngineError {
+    /// Whether another process holds the library for indexing.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, EngineError::Store(StoreError::Busy(_)))
+    }
 }
 
 /// Where a library lives and which models it uses.
@@ -91,6 +98,8 @@ pub struct Library {
     config: LibraryConfig,
     /// One indexing job at a time (a manual run and a watch may both want to index).
     indexing: tokio::sync::Mutex<()>,
+    /// The job this process is running (0 when none).
+    running_job: std::sync::atomic::AtomicI64,
 }
 
 impl Library {
@@ -115,7 +124,14 @@ impl Library {
         if let Some(g) = generator {
             let _ = cell.set(g);
         }
-        Ok(Library { store, embedder, generator: cell, config, indexing: tokio::sync::Mutex::new(()) })
+        Ok(Library {
+            store,
+            embedder,
+            generator: cell,
+            config,
+            indexing: tokio::sync::Mutex::new(()),
+            running_job: 0.into(),
+        })
     }
 
     /// The library's configuration.
@@ -159,6 +175,54 @@ impl Library {
     /// Every document with its status and reason.
     pub fn documents(&self) -> Result<Vec<DocumentRecord>, EngineError> {
         Ok(self.store.with_catalog(|c| c.documents())?)
+    }
+}
+
+/// Control of indexing jobs through the catalog alone, so that it works while another process holds
+/// the library open for indexing: that process sees the new state before its next file.
+pub mod jobs {
+    use std::path::Path;
+
+    use folio_store::{Catalog, JobRecord, JobState};
+
+    use crate::EngineError;
+
+    fn catalog(library_dir: &Path) -> Result<Catalog, EngineError> {
+        let path = library_dir.join("catalog.sqlite3");
+        if !path.is_file() {
+            return Err(EngineError::Invalid(format!("there is no library at {}", library_dir.display())));
+        }
+        Ok(Catalog::open(&path)?)
+    }
+
+    /// Every job, newest first.
+    pub fn list(library_dir: &Path) -> Result<Vec<JobRecord>, EngineError> {
+        Ok(catalog(library_dir)?.jobs()?)
+    }
+
+    /// Pauses a queued or running job.
+    pub fn pause(library_dir: &Path, id: i64) -> Result<(), EngineError> {
+        change(library_dir, id, &[JobState::Queued, JobState::Running], JobState::Paused)
+    }
+
+    /// Lets a paused job go on (in the process running it; an interrupted one needs `run_unfinished_jobs`).
+    pub fn resume(library_dir: &Path, id: i64) -> Result<(), EngineError> {
+        change(library_dir, id, &[JobState::Paused], JobState::Running)
+    }
+
+    /// Cancels a job; the files done so far stay indexed.
+    pub fn cancel(library_dir: &Path, id: i64) -> Result<(), EngineError> {
+        change(library_dir, id, &[JobState::Queued, JobState::Running, JobState::Paused], JobState::Cancelled)
+    }
+
+    fn change(library_dir: &Path, id: i64, from: &[JobState], to: JobState) -> Result<(), EngineError> {
+        let c = catalog(library_dir)?;
+        let job = c.job(id)?.ok_or_else(|| EngineError::Invalid(format!("there is no job {id}")))?;
+        if !from.contains(&job.state) {
+            return Err(EngineError::Invalid(format!("job {id} is {}", job.state.as_str())));
+        }
+        c.set_job_state(id, to, None)?;
+        Ok(())
     }
 }
 

@@ -11,6 +11,7 @@ use crate::StoreError;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_catalog", include_str!("../../../migrations/0001_catalog.sql")),
     ("0002_chats", include_str!("../../../migrations/0002_chats.sql")),
+    ("0003_jobs", include_str!("../../../migrations/0003_jobs.sql")),
 ];
 
 /// Names of the embedded migrations, for the test that checks they match `migrations/`.

@@ -73,7 +73,16 @@ impl FullText {
         std::fs::create_dir_all(dir)?;
         let index = Index::open_or_create(MmapDirectory::open(dir)?, sb.build())?;
         index.tokenizers().register(ANALYZER, analyzer());
-        let writer = index.writer(WRITER_BUDGET)?;
+        let writer = match index.writer(WRITER_BUDGET) {
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                return Err(StoreError::Busy(
+                    "another Folio process has this library open for indexing; wait for it, or pause or \
+                     cancel its job with `folio pause` / `folio cancel`"
+                        .into(),
+                ))
+            }
+            other => other?,
+        };
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(FullText {
             index,

@@ -15,6 +15,7 @@
 mod catalog;
 mod chats;
 mod fulltext;
+mod jobs;
 mod vectors;
 
 use std::collections::{HashMap, HashSet};
@@ -24,6 +25,7 @@ pub use catalog::{migration_names, Catalog, DocumentRecord, FileFacts, Status};
 pub use chats::NewMessage;
 use folio_core::{Chunk, ChunkId, DocumentId};
 pub use fulltext::{FullText, TextHit};
+pub use jobs::{JobRecord, JobState};
 pub use vectors::{AnnKind, AnnParams, Vectors};
 
 /// Everything that can go wrong in the stores.
@@ -53,6 +55,9 @@ pub enum StoreError {
     /// The stored data was written by an incompatible version or configuration.
     #[error("{0}")]
     Incompatible(String),
+    /// Another process holds the library for writing.
+    #[error("{0}")]
+    Busy(String),
 }
 
 /// One document ready to be written: its file facts, chunks and one vector per chunk.
