@@ -35,3 +35,48 @@ export function onIndexProgress(handler) {
 export function onDrop(handler) {
   return tauri.event.listen("tauri://drag-drop", (e) => handler(e.payload.paths));
 }
+
+/** Folders of the library, each with its files' statuses and reasons. */
+export function libraryOverview() {
+  return tauri.core.invoke("library_overview");
+}
+
+/** Removes a folder from the library (files on disk stay). */
+export function removeFolder(path) {
+  return tauri.core.invoke("remove_folder", { path });
+}
+
+/** Indexing jobs, newest first. */
+export function jobs() {
+  return tauri.core.invoke("jobs");
+}
+
+/** Pauses, resumes or cancels a job: `action` is "pause", "resume" or "cancel". */
+export function controlJob(id, action) {
+  return tauri.core.invoke("control_job", { id, action });
+}
+
+/** Chats, most recent first. */
+export function chats() {
+  return tauri.core.invoke("chats");
+}
+
+/** A chat's messages with their citations. */
+export function chatMessages(id) {
+  return tauri.core.invoke("chat_messages", { id });
+}
+
+/** Renames a chat. */
+export function renameChat(id, title) {
+  return tauri.core.invoke("rename_chat", { id, title });
+}
+
+/** Deletes a chat. */
+export function deleteChat(id) {
+  return tauri.core.invoke("delete_chat", { id });
+}
+
+/** Calls `handler` when watched folders change and the changes are indexed. */
+export function onLibraryChanged(handler) {
+  return tauri.event.listen("library-changed", (e) => handler(e.payload));
+}

@@ -8,17 +8,101 @@ function setStatus(text) {
   $("library-status").textContent = text;
 }
 
+let currentJob = 0;
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+async function refreshLibrary() {
+  try {
+    const folders = await api.libraryOverview();
+    const list = $("folders");
+    list.replaceChildren();
+    for (const f of folders) {
+      const counts = {};
+      for (const file of f.files) counts[file.status] = (counts[file.status] ?? 0) + 1;
+      const summary = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(", ");
+      const li = el("li");
+      const details = el("details");
+      details.append(el("summary", `${f.path} — ${summary || "no files"}`));
+      const files = el("ul");
+      for (const file of f.files.filter((x) => x.status !== "indexed")) {
+        files.append(el("li", `${file.path}: ${file.status}${file.reason ? ` (${file.reason})` : ""}`));
+      }
+      const remove = el("button", "Remove from library");
+      remove.type = "button";
+      remove.addEventListener("click", async () => {
+        await api.removeFolder(f.path);
+        refreshLibrary();
+      });
+      const rescan = el("button", "Rescan");
+      rescan.type = "button";
+      rescan.addEventListener("click", () => add([f.path]));
+      details.append(files, rescan, remove);
+      li.append(details);
+      list.append(li);
+    }
+  } catch (e) {
+    setStatus(`Could not read the library: ${e.message ?? e}`);
+  }
+}
+
+async function refreshChats() {
+  try {
+    const list = $("chats");
+    list.replaceChildren();
+    for (const c of await api.chats()) {
+      const li = el("li");
+      const open = el("button", c.title, "link");
+      open.type = "button";
+      open.addEventListener("click", () => showChat(c.id));
+      const del = el("button", "Delete");
+      del.type = "button";
+      del.addEventListener("click", async () => {
+        await api.deleteChat(c.id);
+        if (currentChat === c.id) currentChat = null;
+        refreshChats();
+      });
+      li.append(open, del);
+      list.append(li);
+    }
+  } catch (e) {
+    setStatus(`Could not read the chats: ${e.message ?? e}`);
+  }
+}
+
+async function showChat(id) {
+  currentChat = id;
+  $("new-chat").hidden = false;
+  const answer = $("answer");
+  answer.replaceChildren();
+  for (const m of await api.chatMessages(id)) {
+    const p = el("p", m.text, m.role === "user" ? "question" : "reply");
+    if (m.state === "cancelled") p.append(el("span", " (stopped)", "model"));
+    answer.append(p);
+    if (m.citations.length) renderSources(m.citations);
+  }
+}
+
 async function add(paths) {
   if (!paths.length) return;
   setStatus(`Indexing ${paths.join(", ")}…`);
   $("progress").hidden = false;
   try {
+    $("job-controls").hidden = false;
     const r = await api.addPaths(paths);
-    setStatus(`Indexed ${r.indexed} files (${r.chunks} passages), ${r.unchanged} unchanged, ${r.problems.length} not indexed.`);
+    const end = r.cancelled ? "Cancelled; the files done so far stay indexed. " : "";
+    setStatus(`${end}Indexed ${r.indexed} files (${r.chunks} passages), ${r.unchanged} unchanged, ${r.moved} moved, ${r.problems.length} not indexed.`);
   } catch (e) {
     setStatus(`Could not index: ${e.message ?? e}`);
   } finally {
     $("progress").hidden = true;
+    $("job-controls").hidden = true;
+    refreshLibrary();
   }
 }
 
@@ -51,6 +135,7 @@ async function askQuestion(question) {
       if (ev.kind === "started") {
         currentChat = ev.chat;
         $("new-chat").hidden = false;
+        refreshChats();
       } else if (ev.kind === "token") {
         answer.classList.remove("pending");
         answer.textContent += ev.text;
@@ -76,10 +161,23 @@ async function askQuestion(question) {
 window.addEventListener("DOMContentLoaded", () => {
   api.onDrop((paths) => add(paths));
   api.onIndexProgress((p) => {
+    currentJob = p.job;
+    $("progress").hidden = false;
     $("progress").max = Math.max(p.filesTotal, 1);
     $("progress").value = p.filesDone;
-    setStatus(`${p.filesDone}/${p.filesTotal} files, ${p.chunksWritten} passages`);
+    const rate = `${(p.bytesPerSec / 1e6).toFixed(1)} MB/s`;
+    const eta = p.etaSecs == null ? "" : `, about ${Math.floor(p.etaSecs / 60)}:${String(p.etaSecs % 60).padStart(2, "0")} left`;
+    const paused = p.paused ? " — paused" : "";
+    setStatus(`${p.filesDone}/${p.filesTotal} files, ${p.chunksWritten} passages, ${rate}${eta}${paused}`);
+    $("job-pause").hidden = p.paused;
+    $("job-resume").hidden = !p.paused;
   });
+  api.onLibraryChanged(() => refreshLibrary());
+  $("job-pause").addEventListener("click", () => currentJob && api.controlJob(currentJob, "pause"));
+  $("job-resume").addEventListener("click", () => currentJob && api.controlJob(currentJob, "resume"));
+  $("job-cancel").addEventListener("click", () => currentJob && api.controlJob(currentJob, "cancel"));
+  refreshLibrary();
+  refreshChats();
   $("add-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const p = $("add-path").value.trim();

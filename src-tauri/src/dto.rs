@@ -6,7 +6,7 @@ use serde::Serialize;
 /// An error the UI can act on: a stable machine-readable `code` and a human message.
 #[derive(Debug, Serialize)]
 pub struct ErrorDto {
-    /// One of `store`, `model`, `io`, `invalid`, `internal`.
+    /// One of `busy`, `store`, `model`, `io`, `invalid`, `internal`.
     pub code: &'static str,
     /// What went wrong, for people.
     pub message: String,
@@ -15,6 +15,7 @@ pub struct ErrorDto {
 impl From<EngineError> for ErrorDto {
     fn from(e: EngineError) -> Self {
         let code = match &e {
+            e if e.is_busy() => "busy",
             EngineError::Store(_) => "store",
             EngineError::Model(_) => "model",
             EngineError::Io { .. } => "io",
@@ -29,27 +30,134 @@ impl From<EngineError> for ErrorDto {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProgressDto {
+    job: i64,
     files_done: u64,
     files_total: u64,
     chunks_written: u64,
     current: Option<String>,
+    bytes_per_sec: f64,
+    eta_secs: Option<u64>,
+    paused: bool,
 }
 
 impl From<&Progress> for ProgressDto {
     fn from(p: &Progress) -> Self {
         ProgressDto {
+            job: p.job,
             files_done: p.files_done,
             files_total: p.files_total,
             chunks_written: p.chunks_written,
             current: p.current.clone(),
+            bytes_per_sec: p.bytes_per_sec(),
+            eta_secs: p.eta_secs(),
+            paused: p.paused,
+        }
+    }
+}
+
+/// An indexing job.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobDto {
+    id: i64,
+    folders: Vec<String>,
+    state: &'static str,
+    files_done: u64,
+    files_total: u64,
+    error: Option<String>,
+}
+
+impl From<&folio_engine::JobRecord> for JobDto {
+    fn from(j: &folio_engine::JobRecord) -> Self {
+        JobDto {
+            id: j.id,
+            folders: j.folders.clone(),
+            state: j.state.as_str(),
+            files_done: j.files_done,
+            files_total: j.files_total,
+            error: j.error.clone(),
+        }
+    }
+}
+
+/// A folder of the library with its files' statuses.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderDto {
+    path: String,
+    files: Vec<FileDto>,
+}
+
+/// A file and what Folio made of it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileDto {
+    path: String,
+    status: &'static str,
+    reason: Option<String>,
+}
+
+impl FolderDto {
+    pub fn new(id: i64, path: String, docs: &[folio_engine::DocumentRecord]) -> Self {
+        let files = docs
+            .iter()
+            .filter(|d| d.folder_id == id)
+            .map(|d| FileDto { path: d.path.clone(), status: d.status.as_str(), reason: d.reason.clone() })
+            .collect();
+        FolderDto { path, files }
+    }
+}
+
+/// A chat in the chat list.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatDto {
+    id: i64,
+    title: String,
+    messages: u32,
+    updated_at: i64,
+}
+
+impl From<&folio_engine::ChatSummary> for ChatDto {
+    fn from(c: &folio_engine::ChatSummary) -> Self {
+        ChatDto { id: c.id.0, title: c.title.clone(), messages: c.messages, updated_at: c.updated_at }
+    }
+}
+
+/// A stored message with its citations.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageDto {
+    role: &'static str,
+    text: String,
+    state: &'static str,
+    model: Option<String>,
+    citations: Vec<CitationDto>,
+}
+
+impl From<&folio_engine::ChatMessage> for MessageDto {
+    fn from(m: &folio_engine::ChatMessage) -> Self {
+        MessageDto {
+            role: m.role.as_str(),
+            text: m.text.clone(),
+            state: m.state.as_str(),
+            model: m.model.clone(),
+            citations: m
+                .citations
+                .iter()
+                .map(|c| CitationDto { marker: c.marker, passage: PassageDto::from(&c.passage) })
+                .collect(),
         }
     }
 }
 
 /// The outcome of indexing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IndexSummaryDto {
+    job: i64,
+    cancelled: bool,
+    moved: usize,
     indexed: u64,
     unchanged: u64,
     chunks: u64,
@@ -59,6 +167,9 @@ pub struct IndexSummaryDto {
 impl From<&IndexReport> for IndexSummaryDto {
     fn from(r: &IndexReport) -> Self {
         IndexSummaryDto {
+            job: r.job,
+            cancelled: r.cancelled,
+            moved: r.moved.len(),
             indexed: r.indexed,
             unchanged: r.unchanged,
             chunks: r.chunks,

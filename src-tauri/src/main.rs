@@ -10,7 +10,7 @@ mod dto;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use dto::{AskEventDto, ErrorDto, HitDto, IndexSummaryDto, ProgressDto};
+use dto::{AskEventDto, ChatDto, ErrorDto, FolderDto, HitDto, IndexSummaryDto, JobDto, MessageDto, ProgressDto};
 use folio_engine::{AskOptions, ChatId, IndexOptions, Library, LibraryConfig, SearchOptions};
 use tauri::ipc::Channel;
 use tauri::{Emitter, Manager};
@@ -29,6 +29,109 @@ impl AppState {
             self.library.get_or_try_init(|| async { Library::open(self.config.clone()).await.map(Arc::new) }).await?;
         Ok(Arc::clone(lib))
     }
+}
+
+/// At start: open the library, finish jobs a crash interrupted, and watch every folder for changes,
+/// all in the background so the window is usable at once.
+async fn start_background(app: tauri::AppHandle) {
+    let state = app.state::<AppState>();
+    let Ok(library) = state.library().await else { return };
+    let emit = {
+        let app = app.clone();
+        move |p: &folio_engine::Progress| {
+            let _ = app.emit("index-progress", ProgressDto::from(p));
+        }
+    };
+    if let Err(e) = library.run_unfinished_jobs(IndexOptions::default(), &emit).await {
+        tracing::warn!("could not finish interrupted jobs: {e}");
+    }
+    let folders: Vec<PathBuf> = library
+        .folders()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, p)| PathBuf::from(p))
+        .filter(|p| p.is_dir())
+        .collect();
+    if folders.is_empty() {
+        return;
+    }
+    match library.watch(&folders, IndexOptions::default()) {
+        Ok(mut watch) => {
+            while let Some(event) = watch.events.recv().await {
+                if let folio_engine::WatchEvent::Synced(r) = event {
+                    let _ = app.emit("library-changed", IndexSummaryDto::from(&r));
+                }
+            }
+        }
+        Err(e) => tracing::warn!("cannot watch the library's folders: {e}"),
+    }
+}
+
+/// The library: each folder with its files' statuses and reasons.
+#[tauri::command]
+async fn library_overview(state: tauri::State<'_, AppState>) -> Result<Vec<FolderDto>, ErrorDto> {
+    let library = state.library().await?;
+    let docs = library.documents()?;
+    Ok(library.folders()?.into_iter().map(|(id, path)| FolderDto::new(id, path, &docs)).collect())
+}
+
+/// Removes a folder and purges its data (the files stay on disk).
+#[tauri::command]
+async fn remove_folder(state: tauri::State<'_, AppState>, path: String) -> Result<u64, ErrorDto> {
+    Ok(state.library().await?.remove_folder(std::path::Path::new(&path)).await?)
+}
+
+/// Indexing jobs, newest first.
+#[tauri::command]
+async fn jobs(state: tauri::State<'_, AppState>) -> Result<Vec<JobDto>, ErrorDto> {
+    Ok(state.library().await?.jobs()?.iter().map(JobDto::from).collect())
+}
+
+/// Pauses, resumes or cancels a job: `action` is `pause`, `resume` or `cancel`.
+#[tauri::command]
+async fn control_job(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, AppState>,
+    id: i64,
+    action: String,
+) -> Result<(), ErrorDto> {
+    let library = state.library().await?;
+    match action.as_str() {
+        "pause" => library.pause_job(id)?,
+        "cancel" => library.cancel_job(id)?,
+        "resume" => {
+            let emit = move |p: &folio_engine::Progress| {
+                let _ = app.emit("index-progress", ProgressDto::from(p));
+            };
+            library.resume_job(id, IndexOptions::default(), &emit).await?;
+        }
+        other => return Err(ErrorDto { code: "invalid", message: format!("unknown job action {other:?}") }),
+    }
+    Ok(())
+}
+
+/// Chats, most recent first.
+#[tauri::command]
+async fn chats(state: tauri::State<'_, AppState>) -> Result<Vec<ChatDto>, ErrorDto> {
+    Ok(state.library().await?.chats()?.iter().map(ChatDto::from).collect())
+}
+
+/// A chat's messages with their citations.
+#[tauri::command]
+async fn chat_messages(state: tauri::State<'_, AppState>, id: i64) -> Result<Vec<MessageDto>, ErrorDto> {
+    Ok(state.library().await?.chat_messages(ChatId(id))?.iter().map(MessageDto::from).collect())
+}
+
+/// Renames a chat.
+#[tauri::command]
+async fn rename_chat(state: tauri::State<'_, AppState>, id: i64, title: String) -> Result<(), ErrorDto> {
+    Ok(state.library().await?.rename_chat(ChatId(id), &title)?)
+}
+
+/// Deletes a chat.
+#[tauri::command]
+async fn delete_chat(state: tauri::State<'_, AppState>, id: i64) -> Result<(), ErrorDto> {
+    Ok(state.library().await?.delete_chat(ChatId(id))?)
 }
 
 /// Adds folders or files to the library and indexes them; progress arrives as `index-progress` events.
@@ -113,9 +216,23 @@ fn main() {
     let result = tauri::Builder::default()
         .setup(|app| {
             app.manage(AppState { library: OnceCell::new(), config, stop: std::sync::Mutex::new(None) });
+            tauri::async_runtime::spawn(start_background(app.handle().clone()));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![add_paths, search, ask, stop])
+        .invoke_handler(tauri::generate_handler![
+            add_paths,
+            search,
+            ask,
+            stop,
+            library_overview,
+            remove_folder,
+            jobs,
+            control_job,
+            chats,
+            chat_messages,
+            rename_chat,
+            delete_chat
+        ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("folio: the window could not start: {e}");

@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use folio_core::eval::{choose_threshold, evaluate, Judgements, Metrics};
 use folio_core::fusion::FusionParams;
-use folio_engine::{IndexOptions, Library, SearchMode, SearchOptions, TextDocument};
+use folio_engine::{Bm25Query, IndexOptions, Library, SearchMode, SearchOptions, TextDocument};
 use serde_json::{json, Value};
 
 /// A loaded BEIR set.
@@ -98,13 +98,14 @@ pub async fn run_mode(
     mode: SearchMode,
     limit: usize,
     fusion: FusionParams,
+    bm25: Bm25Query,
 ) -> Result<ModeResult> {
     let mut runs = HashMap::new();
     let mut latencies = Vec::new();
     let mut best_similarity = Vec::new();
     // Documents are ranked by their best chunk, so collapsing neighbouring chunks would change nothing.
     let options =
-        SearchOptions { limit: 300, candidates: 300, mode, fusion, collapse: false, ..SearchOptions::default() };
+        SearchOptions { limit: 300, candidates: 300, mode, fusion, bm25, collapse: false, ..SearchOptions::default() };
     for (qid, text) in set.queries.iter().take(limit) {
         let started = Instant::now();
         let hits = library.search(text, &options).await?;
@@ -158,6 +159,7 @@ pub async fn run(
     dir: &Path,
     limit: Option<usize>,
     fusion: FusionParams,
+    bm25: Bm25Query,
     unanswerable: Option<&Path>,
     as_json: bool,
 ) -> Result<()> {
@@ -175,7 +177,7 @@ pub async fn run(
     let limit = limit.unwrap_or(usize::MAX);
     let mut results = Vec::new();
     for (name, mode) in [("bm25", SearchMode::Bm25), ("dense", SearchMode::Dense), ("hybrid", SearchMode::Hybrid)] {
-        results.push((name, run_mode(library, &set, mode, limit, fusion).await?));
+        results.push((name, run_mode(library, &set, mode, limit, fusion, bm25).await?));
     }
     let queries = results[0].1.metrics.queries;
     let no_answer = match unanswerable {
@@ -198,6 +200,7 @@ pub async fn run(
             "queries": queries,
             "index_seconds": index_secs,
             "fusion": {"k": fusion.k, "bm25_weight": fusion.bm25_weight, "dense_weight": fusion.dense_weight},
+            "bm25": {"title_boost": bm25.title_boost, "drop_stopwords": bm25.drop_stopwords},
         });
         for (name, r) in &results {
             doc[*name] = metrics_json(&r.metrics);

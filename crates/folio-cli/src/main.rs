@@ -135,6 +135,12 @@ enum Command {
         /// The rank offset k of reciprocal rank fusion.
         #[arg(long, default_value_t = FusionParams::default().k)]
         rrf_k: f64,
+        /// Weight of a title (file name) match relative to a body match in BM25; 0 ignores titles.
+        #[arg(long, default_value_t = folio_engine::Bm25Query::default().title_boost)]
+        title_boost: f32,
+        /// Drop English stopwords from BM25 queries.
+        #[arg(long, default_value_t = folio_engine::Bm25Query::default().drop_stopwords, action = clap::ArgAction::Set)]
+        stopwords_dropped: bool,
         /// Another BEIR set whose queries this corpus cannot answer: measures the no-answer threshold.
         #[arg(long)]
         unanswerable: Option<PathBuf>,
@@ -351,9 +357,20 @@ async fn run(mut cli: Cli) -> Result<()> {
         Command::Jobs { .. } | Command::Pause { .. } | Command::Cancel { .. } => Ok(()),
         Command::Bench { .. } => unreachable!("handled before the library is opened"),
         Command::Check { json, repair } => check(&library, json, repair).await,
-        Command::Eval { dir, queries, json, bm25_weight, dense_weight, rrf_k, unanswerable } => {
+        Command::Eval {
+            dir,
+            queries,
+            json,
+            bm25_weight,
+            dense_weight,
+            rrf_k,
+            title_boost,
+            stopwords_dropped,
+            unanswerable,
+        } => {
             let fusion = FusionParams { k: rrf_k, bm25_weight, dense_weight };
-            eval::run(&library, &dir, queries, fusion, unanswerable.as_deref(), json).await
+            let bm25 = folio_engine::Bm25Query { title_boost, drop_stopwords: stopwords_dropped };
+            eval::run(&library, &dir, queries, fusion, bm25, unanswerable.as_deref(), json).await
         }
     }
 }

@@ -11,7 +11,7 @@ use folio_extract::{ExtractError, Format};
 use folio_models::{Embedder, MINILM_MAX_TOKENS};
 use folio_store::{DocumentWrite, FileFacts, JobRecord, JobState, Status};
 
-use crate::{absolute, EngineError, Library};
+use crate::{absolute, jobs, EngineError, Library};
 
 /// Options for an indexing run.
 #[derive(Debug, Clone, Copy)]
@@ -164,6 +164,44 @@ impl Library {
             reports.push(self.run_job(job.id, &roots, options, progress).await?);
         }
         Ok(reports)
+    }
+
+    /// Lets a paused job go on: in this process when it is the one running it, otherwise by running it
+    /// here (a job paused before a restart).
+    pub async fn resume_job(
+        &self,
+        job: i64,
+        options: IndexOptions,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<Option<IndexReport>, EngineError> {
+        let record = self
+            .store
+            .with_catalog(|c| c.job(job))?
+            .ok_or_else(|| EngineError::Invalid(format!("there is no job {job}")))?;
+        if record.state != JobState::Paused {
+            return Err(EngineError::Invalid(format!("job {job} is {}", record.state.as_str())));
+        }
+        self.store.with_catalog(|c| c.set_job_state(job, JobState::Running, None))?;
+        if self.running_job.load(std::sync::atomic::Ordering::SeqCst) == job {
+            return Ok(None);
+        }
+        let roots: Vec<PathBuf> = record.folders.iter().map(PathBuf::from).filter(|p| p.is_dir()).collect();
+        Ok(Some(self.run_job(job, &roots, options, progress).await?))
+    }
+
+    /// Pauses a queued or running job.
+    pub fn pause_job(&self, job: i64) -> Result<(), EngineError> {
+        jobs::pause(&self.config.dir, job)
+    }
+
+    /// Cancels a job; the files done so far stay indexed.
+    pub fn cancel_job(&self, job: i64) -> Result<(), EngineError> {
+        jobs::cancel(&self.config.dir, job)
+    }
+
+    /// Every job, newest first.
+    pub fn jobs(&self) -> Result<Vec<JobRecord>, EngineError> {
+        Ok(self.store.with_catalog(|c| c.jobs())?)
     }
 
     /// Jobs left running by a process that is gone, or queued. (This process holds the library's

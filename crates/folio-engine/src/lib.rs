@@ -20,7 +20,9 @@ pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY}
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
 pub use folio_core::{parse_date, Answer, Citation, Location, Passage, SearchFilter, SearchHit};
 pub use folio_models::{Embedder, FastEmbedder, ModelError, ModelPaths};
-pub use folio_store::{AnnKind, AnnParams, CheckReport, Counts, DocumentRecord, JobRecord, JobState, Status};
+pub use folio_store::{
+    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, DocumentRecord, JobRecord, JobState, Status,
+};
 pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument};
 pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
 pub use watch::{Watch, WatchEvent, DEBOUNCE};
@@ -170,6 +172,24 @@ impl Library {
     /// The library's folders (collections) as (id, path).
     pub fn folders(&self) -> Result<Vec<(i64, String)>, EngineError> {
         Ok(self.store.with_catalog(|c| c.folders())?)
+    }
+
+    /// Removes a folder from the library: its documents leave all three stores, then the folder.
+    /// Files on disk are not touched.
+    pub async fn remove_folder(&self, path: &Path) -> Result<u64, EngineError> {
+        let _one_at_a_time = self.indexing.lock().await;
+        let wanted =
+            absolute(path).map_or_else(|_| path.to_string_lossy().into_owned(), |p| p.to_string_lossy().into_owned());
+        let folders = self.store.with_catalog(|c| c.folders())?;
+        let (id, _) = folders
+            .into_iter()
+            .find(|(_, p)| *p == wanted)
+            .ok_or_else(|| EngineError::Invalid(format!("{wanted} is not a folder of the library")))?;
+        let docs: Vec<folio_core::DocumentId> =
+            self.store.with_catalog(|c| c.documents_in_folder(id))?.into_iter().map(|d| d.id).collect();
+        self.store.remove(&docs).await?;
+        self.store.with_catalog(|c| c.delete_folder(id))?;
+        Ok(docs.len() as u64)
     }
 
     /// Every document with its status and reason.

@@ -2,7 +2,7 @@
 
 use folio_core::fusion::{collapse_overlaps, reciprocal_rank_fusion, FusionParams};
 use folio_core::{ChunkId, SearchFilter, SearchHit};
-use folio_store::{AnnKind, AnnParams};
+use folio_store::{AnnKind, AnnParams, Bm25Query};
 
 use crate::{EngineError, Library};
 
@@ -34,6 +34,8 @@ pub struct SearchOptions {
     pub collapse: bool,
     /// Scan every vector even when an ANN index exists (for measuring the index).
     pub exact: bool,
+    /// How the query is scored by BM25.
+    pub bm25: Bm25Query,
 }
 
 impl Default for SearchOptions {
@@ -46,6 +48,7 @@ impl Default for SearchOptions {
             filter: SearchFilter::default(),
             collapse: true,
             exact: false,
+            bm25: Bm25Query::default(),
         }
     }
 }
@@ -63,7 +66,7 @@ impl Library {
         let bm25: Vec<ChunkId> = if options.mode == SearchMode::Dense {
             Vec::new()
         } else {
-            self.store.text.search(query, depth, within)?.into_iter().map(|h| h.chunk_id).collect()
+            self.store.text.search(query, depth, within, options.bm25)?.into_iter().map(|h| h.chunk_id).collect()
         };
         let dense: Vec<(ChunkId, f32)> = if options.mode == SearchMode::Bm25 {
             Vec::new()

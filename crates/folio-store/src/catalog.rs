@@ -158,6 +158,11 @@ impl Catalog {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Deletes a folder row (its documents must already be removed).
+    pub fn delete_folder(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM folders WHERE id = ?1", [id])? == 1)
+    }
+
     /// The record for `path`, if known.
     pub fn document_by_path(&self, path: &str) -> Result<Option<DocumentRecord>, StoreError> {
         Ok(self.conn.query_row(&format!("{DOC_SELECT} WHERE path = ?1"), [path], doc_from_row).optional()?)

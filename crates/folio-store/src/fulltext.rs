@@ -21,8 +21,27 @@ const ANALYZER: &str = "folio_en";
 /// Memory the index writer may buffer before flushing a segment.
 const WRITER_BUDGET: usize = 64 << 20;
 
-/// How much more a match in the file name counts than a match in the body.
-const TITLE_BOOST: f32 = 2.0;
+/// How a query is turned into BM25 clauses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bm25Query {
+    /// How much a match in the file name (title) counts relative to one in the body; 0 ignores titles.
+    pub title_boost: f32,
+    /// Whether common English function words are dropped from the query (never from the index, so
+    /// a query made only of them still matches).
+    pub drop_stopwords: bool,
+}
+
+impl Default for Bm25Query {
+    fn default() -> Self {
+        Bm25Query { title_boost: 2.0, drop_stopwords: false }
+    }
+}
+
+/// English function words, as in Lucene's English stop set.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
+    "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
+];
 
 /// One BM25 result.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -134,8 +153,9 @@ impl FullText {
         Ok(())
     }
 
-    /// The analyzer's terms for `query`, deduplicated, in order.
-    fn terms(&self, query: &str) -> Vec<String> {
+    /// The analyzer's terms for `query`, deduplicated, in order; stopwords dropped when asked and
+    /// when something else remains.
+    fn terms(&self, query: &str, drop_stopwords: bool) -> Vec<String> {
         let mut analyzer = analyzer();
         let mut stream = analyzer.token_stream(query);
         let mut terms: Vec<String> = Vec::new();
@@ -145,14 +165,26 @@ impl FullText {
                 terms.push(t);
             }
         }
+        if drop_stopwords {
+            let content: Vec<String> = terms.iter().filter(|t| !STOPWORDS.contains(&t.as_str())).cloned().collect();
+            if !content.is_empty() {
+                return content;
+            }
+        }
         terms
     }
 
     /// The `k` best chunks for `query` by BM25 over body and (boosted) file name, among the chunks of
     /// `within` when given (the filter runs inside Tantivy, before ranking). Any text is a valid query:
     /// it is analysed into terms, never parsed as query syntax.
-    pub fn search(&self, query: &str, k: usize, within: Option<&[DocumentId]>) -> Result<Vec<TextHit>, StoreError> {
-        let terms = self.terms(query);
+    pub fn search(
+        &self,
+        query: &str,
+        k: usize,
+        within: Option<&[DocumentId]>,
+        how: Bm25Query,
+    ) -> Result<Vec<TextHit>, StoreError> {
+        let terms = self.terms(query, how.drop_stopwords);
         if k == 0 || terms.is_empty() {
             return Ok(Vec::new());
         }
@@ -160,8 +192,10 @@ impl FullText {
         for t in &terms {
             let body = TermQuery::new(Term::from_field_text(self.fields.text, t), IndexRecordOption::WithFreqs);
             clauses.push((Occur::Should, Box::new(body)));
-            let title = TermQuery::new(Term::from_field_text(self.fields.title, t), IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST))));
+            if how.title_boost > 0.0 {
+                let title = TermQuery::new(Term::from_field_text(self.fields.title, t), IndexRecordOption::WithFreqs);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(title), how.title_boost))));
+            }
         }
         let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         if let Some(docs) = within {
