@@ -138,6 +138,12 @@ enum Command {
         /// Weight of a title (file name) match relative to a body match in BM25; 0 ignores titles.
         #[arg(long, default_value_t = folio_engine::Bm25Query::default().title_boost)]
         title_boost: f32,
+        /// BM25 k1 (term-frequency saturation).
+        #[arg(long, default_value_t = folio_engine::Bm25Query::default().k1)]
+        bm25_k1: f32,
+        /// BM25 b (length normalisation).
+        #[arg(long, default_value_t = folio_engine::Bm25Query::default().b)]
+        bm25_b: f32,
         /// Drop English stopwords from BM25 queries.
         #[arg(long, default_value_t = folio_engine::Bm25Query::default().drop_stopwords, action = clap::ArgAction::Set)]
         stopwords_dropped: bool,
@@ -366,10 +372,13 @@ async fn run(mut cli: Cli) -> Result<()> {
             rrf_k,
             title_boost,
             stopwords_dropped,
+            bm25_k1,
+            bm25_b,
             unanswerable,
         } => {
             let fusion = FusionParams { k: rrf_k, bm25_weight, dense_weight };
-            let bm25 = folio_engine::Bm25Query { title_boost, drop_stopwords: stopwords_dropped };
+            let bm25 =
+                folio_engine::Bm25Query { title_boost, drop_stopwords: stopwords_dropped, k1: bm25_k1, b: bm25_b };
             eval::run(&library, &dir, queries, fusion, bm25, unanswerable.as_deref(), json).await
         }
     }

@@ -6,13 +6,14 @@ use std::sync::Mutex;
 use folio_core::{ChunkId, DocumentId};
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use crate::bm25::TunedBm25;
 use crate::StoreError;
 
 /// Name of Folio's analyzer: split on non-alphanumerics, lower-case, fold accents, English stemming.
@@ -29,11 +30,15 @@ pub struct Bm25Query {
     /// Whether common English function words are dropped from the query (never from the index, so
     /// a query made only of them still matches).
     pub drop_stopwords: bool,
+    /// BM25 term-frequency saturation.
+    pub k1: f32,
+    /// BM25 length normalisation.
+    pub b: f32,
 }
 
 impl Default for Bm25Query {
     fn default() -> Self {
-        Bm25Query { title_boost: 2.0, drop_stopwords: false }
+        Bm25Query { title_boost: 2.0, drop_stopwords: false, k1: 1.2, b: 0.75 }
     }
 }
 
@@ -188,16 +193,14 @@ impl FullText {
         if k == 0 || terms.is_empty() {
             return Ok(Vec::new());
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut weighted = Vec::with_capacity(terms.len() * 2);
         for t in &terms {
-            let body = TermQuery::new(Term::from_field_text(self.fields.text, t), IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(body)));
+            weighted.push((Term::from_field_text(self.fields.text, t), 1.0));
             if how.title_boost > 0.0 {
-                let title = TermQuery::new(Term::from_field_text(self.fields.title, t), IndexRecordOption::WithFreqs);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(title), how.title_boost))));
+                weighted.push((Term::from_field_text(self.fields.title, t), how.title_boost));
             }
         }
-        let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        let mut query: Box<dyn Query> = Box::new(TunedBm25 { terms: weighted, k1: how.k1, b: how.b });
         if let Some(docs) = within {
             if docs.is_empty() {
                 return Ok(Vec::new());

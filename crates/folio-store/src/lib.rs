@@ -12,6 +12,7 @@
 //! [`Store::open`] purges those from the derived stores and queues them again, so after a restart the
 //! three stores agree. [`Store::check`] verifies agreement chunk by chunk and [`Store::repair`] restores it.
 
+mod bm25;
 mod catalog;
 mod chats;
 mod fulltext;
