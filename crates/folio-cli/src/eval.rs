@@ -160,6 +160,7 @@ pub async fn run(
     limit: Option<usize>,
     fusion: FusionParams,
     bm25: Bm25Query,
+    modes: &[String],
     unanswerable: Option<&Path>,
     as_json: bool,
 ) -> Result<()> {
@@ -177,12 +178,16 @@ pub async fn run(
     let limit = limit.unwrap_or(usize::MAX);
     let mut results = Vec::new();
     for (name, mode) in [("bm25", SearchMode::Bm25), ("dense", SearchMode::Dense), ("hybrid", SearchMode::Hybrid)] {
+        let wanted = modes.iter().any(|m| m == name) || (name == "dense" && unanswerable.is_some());
+        if !wanted {
+            continue;
+        }
         results.push((name, run_mode(library, &set, mode, limit, fusion, bm25).await?));
     }
-    let queries = results[0].1.metrics.queries;
+    let queries = results.first().map_or(0, |r| r.1.metrics.queries);
     let no_answer = match unanswerable {
         Some(other) => {
-            let answerable = &results[1].1.best_similarity;
+            let answerable = &results.iter().find(|(n, _)| *n == "dense").expect("dense runs").1.best_similarity;
             let negatives = unanswerable_similarities(library, other, answerable.len()).await?;
             let choices: Vec<_> = [0.9, NO_ANSWER_KEEP, 0.99]
                 .into_iter()

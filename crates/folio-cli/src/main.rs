@@ -147,6 +147,9 @@ enum Command {
         /// Drop English stopwords from BM25 queries.
         #[arg(long, default_value_t = folio_engine::Bm25Query::default().drop_stopwords, action = clap::ArgAction::Set)]
         stopwords_dropped: bool,
+        /// Modes to run, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "bm25,dense,hybrid")]
+        modes: Vec<String>,
         /// Another BEIR set whose queries this corpus cannot answer: measures the no-answer threshold.
         #[arg(long)]
         unanswerable: Option<PathBuf>,
@@ -374,12 +377,13 @@ async fn run(mut cli: Cli) -> Result<()> {
             stopwords_dropped,
             bm25_k1,
             bm25_b,
+            modes,
             unanswerable,
         } => {
             let fusion = FusionParams { k: rrf_k, bm25_weight, dense_weight };
             let bm25 =
                 folio_engine::Bm25Query { title_boost, drop_stopwords: stopwords_dropped, k1: bm25_k1, b: bm25_b };
-            eval::run(&library, &dir, queries, fusion, bm25, unanswerable.as_deref(), json).await
+            eval::run(&library, &dir, queries, fusion, bm25, &modes, unanswerable.as_deref(), json).await
         }
     }
 }
