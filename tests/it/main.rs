@@ -6,6 +6,7 @@ mod app;
 mod chat;
 mod cli;
 mod crash;
+mod download;
 mod eval;
 mod pipeline;
 mod recovery;

@@ -42,7 +42,12 @@ impl Sandbox {
 
     /// The library configuration with the real models.
     pub fn config(&self) -> LibraryConfig {
-        LibraryConfig { dir: self.library_dir(), models: models(), chat_model: None, threads: 2 }
+        {
+            let models = models();
+            // The bundled model, even on a machine that has downloaded Llama.
+            let chat_model = Some(models.bundled_chat_model());
+            LibraryConfig { dir: self.library_dir(), models, chat_model, threads: 2 }
+        }
     }
 
     /// Opens the library on the real stores with the hashing embedder and, if given, a scripted model:

@@ -157,6 +157,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Chat models: download Llama 3.1 8B Instruct (or another GGUF) from the Hugging Face hub.
+    Model {
+        #[command(subcommand)]
+        what: ModelWhat,
+    },
     /// Benchmarks that anyone can run; each reports its baseline measured in the same run.
     Bench {
         #[command(subcommand)]
@@ -170,6 +175,29 @@ enum Command {
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// What `model` can do.
+#[derive(Subcommand)]
+enum ModelWhat {
+    /// Download a GGUF from the hub (honours HF_ENDPOINT); an interrupted download resumes when run again.
+    Download {
+        /// Repository [default: Llama 3.1 8B Instruct GGUF].
+        #[arg(long)]
+        repo: Option<String>,
+        /// File in the repository.
+        #[arg(long)]
+        file: Option<String>,
+        /// Revision.
+        #[arg(long, default_value = "main")]
+        revision: String,
+        /// Expected SHA-256 (otherwise the hub's LFS checksum is checked).
+        #[arg(long)]
+        sha256: Option<String>,
+        /// Where to put it [default: the models directory's chat/ folder].
+        #[arg(long)]
+        to: Option<PathBuf>,
     },
 }
 
@@ -297,6 +325,10 @@ async fn open(cli: &Cli) -> Result<Arc<Library>> {
 }
 
 async fn run(mut cli: Cli) -> Result<()> {
+    if let Command::Model { what: ModelWhat::Download { repo, file, revision, sha256, to } } = &cli.command {
+        let models = cli.models.clone().map_or_else(|| ModelPaths::new(ModelPaths::default_root()), ModelPaths::new);
+        return download_model(&models, repo.clone(), file.clone(), revision.clone(), sha256.clone(), to.clone()).await;
+    }
     // Job control works through the catalog alone, even while another process is indexing.
     let dir = cli.library.clone().unwrap_or_else(LibraryConfig::default_dir);
     match &cli.command {
@@ -364,6 +396,7 @@ async fn run(mut cli: Cli) -> Result<()> {
         Command::Watch { folders } => watch(&library, &folders).await,
         Command::Resume { .. } => resume(&library).await,
         Command::Jobs { .. } | Command::Pause { .. } | Command::Cancel { .. } => Ok(()),
+        Command::Model { .. } => unreachable!("handled before the library is opened"),
         Command::Bench { .. } => unreachable!("handled before the library is opened"),
         Command::Check { json, repair } => check(&library, json, repair).await,
         Command::Eval {
@@ -416,6 +449,50 @@ async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> R
     }
     if report.cancelled {
         eprintln!("job {} was cancelled; the files done so far stay indexed", report.job);
+    }
+    Ok(())
+}
+
+async fn download_model(
+    models: &ModelPaths,
+    repo: Option<String>,
+    file: Option<String>,
+    revision: String,
+    sha256: Option<String>,
+    to: Option<PathBuf>,
+) -> Result<()> {
+    let llama = folio_engine::HubFile::llama31_8b_instruct();
+    let is_llama = repo.is_none() && file.is_none();
+    let hub =
+        folio_engine::HubFile { repo: repo.unwrap_or(llama.repo), file: file.unwrap_or(llama.file), revision, sha256 };
+    let dest = match to {
+        Some(p) => p,
+        None if is_llama => models.llama_chat_model(),
+        None => models.chat_dir().join(hub.file.trim_end_matches(".gguf")).join(&hub.file),
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bar:30} {bytes_per_sec}, {eta} left {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    eprintln!("downloading {} from {}", hub.file, hub.url(&folio_engine::HubFile::endpoint()));
+    let result = folio_engine::download(&hub, &dest, &|p: folio_engine::DownloadProgress| {
+        if let Some(t) = p.total {
+            bar.set_length(t);
+        }
+        bar.set_position(p.done);
+        if p.resumed_from > 0 {
+            bar.set_message(format!("(resumed at {} MB)", p.resumed_from >> 20));
+        }
+    })
+    .await;
+    bar.finish_and_clear();
+    let path = result?;
+    eprintln!("saved and verified: {}", path.display());
+    if is_llama {
+        eprintln!("Folio now answers with Llama 3.1 8B Instruct by default.");
+    } else {
+        eprintln!("use it with: folio --model {} ask \"…\"", path.display());
     }
     Ok(())
 }

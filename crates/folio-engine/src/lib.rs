@@ -19,7 +19,7 @@ use tokio::sync::OnceCell;
 pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
 pub use folio_core::{parse_date, Answer, Citation, Location, Passage, SearchFilter, SearchHit};
-pub use folio_models::{Embedder, FastEmbedder, ModelError, ModelPaths};
+pub use folio_models::{download, DownloadProgress, Embedder, FastEmbedder, HubFile, ModelError, ModelPaths};
 pub use folio_store::{
     AnnKind, AnnParams, Bm25Query, CheckReport, Counts, DocumentRecord, JobRecord, JobState, Status,
 };
@@ -143,7 +143,7 @@ impl Library {
 
     /// The chat model, loading it on first use.
     pub async fn generator(&self) -> Result<Arc<dyn Generator>, EngineError> {
-        let path = self.config.chat_model.clone().unwrap_or_else(|| self.config.models.bundled_chat_model());
+        let path = self.config.chat_model.clone().unwrap_or_else(|| self.config.models.default_chat_model());
         let g = self
             .generator
             .get_or_try_init(|| async move {

@@ -4,10 +4,12 @@
 //! [`MistralGenerator`] are the real models, [`HashEmbedder`] and [`ScriptedGenerator`] fast fakes.
 //! Model files come from a local models directory ([`ModelPaths`]); nothing here downloads.
 
+mod download;
 mod embed;
 mod generate;
 mod paths;
 
+pub use download::{download, sha256_file, DownloadProgress, HubFile};
 pub use embed::{Embedder, FastEmbedder, HashEmbedder, WordCounter, WordPieceCounter, MINILM_MAX_TOKENS};
 pub use generate::{ChatRequest, GenEvent, GenStats, Generator, MistralGenerator, ScriptedGenerator};
 pub use paths::{ModelPaths, BUNDLED_CHAT_MODEL};
@@ -24,4 +26,7 @@ pub enum ModelError {
     /// Running a model failed.
     #[error("model error: {0}")]
     Inference(String),
+    /// Downloading a model failed.
+    #[error("model download: {0}")]
+    Download(String),
 }

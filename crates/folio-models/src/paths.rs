@@ -46,6 +46,23 @@ impl ModelPaths {
         self.chat_dir().join(BUNDLED_CHAT_MODEL)
     }
 
+    /// Where a downloaded Llama 3.1 8B Instruct GGUF goes (a folder of its own, since mistral.rs reads
+    /// configuration files it finds beside a GGUF).
+    pub fn llama_chat_model(&self) -> PathBuf {
+        self.chat_dir().join("llama-3.1-8b-instruct").join("Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf")
+    }
+
+    /// The chat model used when none is named: a downloaded Llama 3.1 8B Instruct if there is one,
+    /// else the bundled SmolLM2.
+    pub fn default_chat_model(&self) -> PathBuf {
+        let llama = self.llama_chat_model();
+        if llama.is_file() {
+            llama
+        } else {
+            self.bundled_chat_model()
+        }
+    }
+
     /// The Llama 3 tokenizer (for token counting and template tests).
     pub fn llama3_tokenizer(&self) -> PathBuf {
         self.root.join("tokenizers").join("llama3").join("tokenizer.json")

@@ -1,0 +1,196 @@
+//! Model downloads from the Hugging Face hub, started only by the user: the hub's URL layout
+//! (`{endpoint}/{repo}/resolve/{revision}/{file}`, endpoint from `HF_ENDPOINT`), progress, resume
+//! after an interruption (HTTP range requests on a `.part` file), and a SHA-256 check against the
+//! hub's LFS checksum (`X-Linked-ETag`) or a digest the caller knows.
+
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::StreamExt;
+use sha2::{Digest, Sha256};
+
+use crate::ModelError;
+
+/// What to download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubFile {
+    /// Repository, e.g. `bartowski/Meta-Llama-3.1-8B-Instruct-GGUF`.
+    pub repo: String,
+    /// Revision (branch, tag or commit).
+    pub revision: String,
+    /// File in the repository.
+    pub file: String,
+    /// The expected SHA-256 (hex), if known beforehand; otherwise the hub's LFS checksum is used.
+    pub sha256: Option<String>,
+}
+
+impl HubFile {
+    /// Llama 3.1 8B Instruct, Q4_K_M (about 4.9 GB), the model Folio is made for.
+    pub fn llama31_8b_instruct() -> HubFile {
+        HubFile {
+            repo: "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF".into(),
+            revision: "main".into(),
+            file: "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf".into(),
+            sha256: None,
+        }
+    }
+
+    /// The hub endpoint: `$HF_ENDPOINT`, else `https://huggingface.co`.
+    pub fn endpoint() -> String {
+        std::env::var("HF_ENDPOINT")
+            .ok()
+            .filter(|e| !e.is_empty())
+            .unwrap_or_else(|| "https://huggingface.co".into())
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    /// The file's URL under `endpoint`.
+    pub fn url(&self, endpoint: &str) -> String {
+        format!("{endpoint}/{}/resolve/{}/{}", self.repo, self.revision, self.file)
+    }
+}
+
+/// Download progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownloadProgress {
+    /// Bytes on disk so far (including those from an earlier, interrupted attempt).
+    pub done: u64,
+    /// Total size, when the server says.
+    pub total: Option<u64>,
+    /// Bytes that were already on disk when this attempt started.
+    pub resumed_from: u64,
+}
+
+/// Downloads `file` to `dest`, resuming a `.part` left by an earlier attempt, and verifies its SHA-256.
+/// `dest` appears only once complete and verified.
+pub async fn download(
+    file: &HubFile,
+    dest: &Path,
+    progress: &(dyn Fn(DownloadProgress) + Send + Sync),
+) -> Result<PathBuf, ModelError> {
+    let endpoint = HubFile::endpoint();
+    let url = file.url(&endpoint);
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| ModelError::Download(format!("{}: {e}", parent.display())))?;
+    }
+    let part = dest.with_extension(format!("{}.part", dest.extension().and_then(|e| e.to_str()).unwrap_or("")));
+    let client = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(15))
+        .build()
+        .map_err(|e| ModelError::Download(e.to_string()))?;
+    let unreachable = |e: reqwest::Error| {
+        ModelError::Download(format!(
+            "cannot reach {endpoint} ({e}); Folio needs a network connection to download models, \
+             or point it at a GGUF file you already have with --model"
+        ))
+    };
+
+    // The hub names the LFS object's SHA-256 in X-Linked-ETag on the redirecting response, so that
+    // one request is made without following redirects.
+    let no_redirect = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(15))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ModelError::Download(e.to_string()))?;
+    let head = no_redirect.head(&url).send().await.map_err(unreachable)?;
+    if !head.status().is_success() && !head.status().is_redirection() {
+        return Err(ModelError::Download(format!("{url}: the server answered {}", head.status())));
+    }
+    let hub_sha = head
+        .headers()
+        .get("x-linked-etag")
+        .or_else(|| head.headers().get("etag"))
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim_matches('"').trim_start_matches("W/").trim_matches('"').to_ascii_lowercase())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+    let expected = file.sha256.clone().map(|s| s.to_ascii_lowercase()).or(hub_sha);
+
+    let mut have = std::fs::metadata(&part).map_or(0, |m| m.len());
+    let mut request = client.get(&url);
+    if have > 0 {
+        request = request.header(reqwest::header::RANGE, format!("bytes={have}-"));
+    }
+    let response = request.send().await.map_err(unreachable)?;
+    let status = response.status();
+    if status == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
+        // The part file is already whole (or longer than the file): verify it as it is.
+    } else if !status.is_success() {
+        return Err(ModelError::Download(format!("{url}: the server answered {status}")));
+    }
+    if status == reqwest::StatusCode::OK && have > 0 {
+        have = 0; // the server ignored the range: start over
+    }
+    let total = match status {
+        reqwest::StatusCode::PARTIAL_CONTENT => response.content_length().map(|n| n + have),
+        reqwest::StatusCode::OK => response.content_length(),
+        _ => Some(have),
+    };
+    let mut out = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(&part)
+        .map_err(|e| ModelError::Download(format!("{}: {e}", part.display())))?;
+    out.set_len(have)
+        .and_then(|()| out.seek(std::io::SeekFrom::Start(have)).map(|_| ()))
+        .map_err(|e| ModelError::Download(format!("{}: {e}", part.display())))?;
+    let resumed_from = have;
+    progress(DownloadProgress { done: have, total, resumed_from });
+    if status.is_success() {
+        let mut stream = response.bytes_stream();
+        let mut done = have;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| {
+                ModelError::Download(format!(
+                    "the download stopped after {done} bytes ({e}); run it again to resume from there"
+                ))
+            })?;
+            out.write_all(&chunk).map_err(|e| ModelError::Download(format!("{}: {e}", part.display())))?;
+            done += chunk.len() as u64;
+            progress(DownloadProgress { done, total, resumed_from });
+        }
+        out.flush().map_err(|e| ModelError::Download(e.to_string()))?;
+        if let Some(t) = total.filter(|&t| t != done) {
+            return Err(ModelError::Download(format!(
+                "the download stopped after {done} of {t} bytes; run it again to resume from there"
+            )));
+        }
+    }
+    drop(out);
+
+    let part_for_hash = part.clone();
+    let actual = tokio::task::spawn_blocking(move || sha256_file(&part_for_hash))
+        .await
+        .map_err(|e| ModelError::Download(e.to_string()))??;
+    if let Some(expected) = expected {
+        if actual != expected {
+            let _ = std::fs::remove_file(&part);
+            return Err(ModelError::Download(format!(
+                "{}: checksum mismatch (expected sha256 {expected}, got {actual}); the damaged download was \
+                 removed, run it again",
+                file.file
+            )));
+        }
+    } else {
+        tracing::warn!(file = %file.file, "no checksum was published for this file; it was not verified");
+    }
+    std::fs::rename(&part, dest).map_err(|e| ModelError::Download(format!("{}: {e}", dest.display())))?;
+    Ok(dest.to_path_buf())
+}
+
+/// SHA-256 of a file, hex.
+pub fn sha256_file(path: &Path) -> Result<String, ModelError> {
+    let mut f = std::fs::File::open(path).map_err(|e| ModelError::Download(format!("{}: {e}", path.display())))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| ModelError::Download(format!("{}: {e}", path.display())))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
