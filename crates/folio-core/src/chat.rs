@@ -166,6 +166,25 @@ pub fn clean_rewrite(output: &str) -> Option<String> {
     Some(q.to_string())
 }
 
+/// Whether a rewrite still asks what the follow-up asked: it must keep at least one of the follow-up's
+/// content words (small models sometimes answer the earlier question instead of rewriting).
+pub fn rewrite_keeps_question(rewrite: &str, question: &str) -> bool {
+    const QUESTION_WORDS: &[&str] = &[
+        "what", "which", "when", "where", "whom", "whose", "does", "did", "about", "that", "this", "with", "there",
+        "their", "they", "them", "then", "than", "have", "has", "were", "will", "would", "could", "should", "also",
+        "and", "how", "why", "who", "the", "for",
+    ];
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).filter(|w| w.chars().count() >= 3).collect()
+    };
+    let content: Vec<String> = words(question).into_iter().filter(|w| !QUESTION_WORDS.contains(&w.as_str())).collect();
+    if content.is_empty() {
+        return true;
+    }
+    let kept = words(rewrite);
+    content.iter().any(|w| kept.contains(w))
+}
+
 /// The query searched when a follow-up cannot be rewritten: the previous search query followed by the
 /// follow-up, so that "and in 2021?" still finds what the conversation is about.
 pub fn fallback_query(previous: Option<&str>, question: &str) -> String {

@@ -350,6 +350,14 @@ fn rewrites_are_cleaned_or_rejected() {
     assert_eq!(clean_rewrite("It returns every 212 years [1]."), None);
     assert_eq!(fallback_query(Some("Acme revenue 2020"), " and in 2021? "), "Acme revenue 2020 and in 2021?");
     assert_eq!(fallback_query(None, "and in 2021?"), "and in 2021?");
+    use crate::chat::rewrite_keeps_question;
+    assert!(rewrite_keeps_question("Acme revenue in 2021", "and in 2021?"));
+    assert!(!rewrite_keeps_question("The comet Halvard returns every 212 years.", "And who recorded it first?"));
+    assert!(rewrite_keeps_question("who first recorded comet Halvard", "And who recorded it first?"));
+    assert!(
+        rewrite_keeps_question("anything at all", "and why?"),
+        "a follow-up with no content words accepts any rewrite"
+    );
     let history =
         vec![(Role::User, "What was Acme's revenue in 2020?".to_string()), (Role::Assistant, "$3M [1].".to_string())];
     let req = rewrite_request(&history, "and in 2021?");

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use folio_core::chat::{
-    clean_rewrite, fallback_query, rewrite_request, title_from_question, ChatId, MessageState, Role,
-    REWRITE_INSTRUCTIONS,
+    clean_rewrite, fallback_query, rewrite_keeps_question, rewrite_request, title_from_question, ChatId, MessageState,
+    Role, REWRITE_INSTRUCTIONS,
 };
 use folio_core::citation::CitationFilter;
 use folio_core::prompt::{assemble, header, pack, render_passage, NOT_FOUND};
@@ -391,7 +391,7 @@ async fn rewrite_follow_up(
         Some(out)
     };
     let out = tokio::time::timeout(timeout, collect).await.ok()??;
-    let cleaned = clean_rewrite(&out);
+    let cleaned = clean_rewrite(&out).filter(|r| rewrite_keeps_question(r, question));
     if cleaned.is_none() {
         tracing::info!(output = %out, "unusable follow-up rewrite; using the fallback query");
     }
