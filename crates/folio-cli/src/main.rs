@@ -204,6 +204,15 @@ enum ModelWhat {
 /// The benchmarks.
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// Indexing speed on folders, into a scratch library, against the embedder alone on the same chunks.
+    Index {
+        /// Folders to index.
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Whole-search latency, memory and ANN recall on libraries of growing size.
     Search {
         /// Library sizes in chunks, comma-separated.
@@ -340,6 +349,12 @@ async fn run(mut cli: Cli) -> Result<()> {
             eprintln!("job {id} resumed");
         }
         _ => {}
+    }
+    if let Command::Bench { what: BenchWhat::Index { folders, json } } = &cli.command {
+        let scratch = tempfile::tempdir().context("creating a scratch library")?;
+        cli.library = Some(scratch.path().to_path_buf());
+        let library = open(&cli).await?;
+        return bench_index(&library, folders, *json).await;
     }
     if let Command::Bench { what: BenchWhat::Search { sizes, queries, corpora, work, json } } = cli.command {
         let models = cli.models.clone().map_or_else(|| ModelPaths::new(ModelPaths::default_root()), ModelPaths::new);
@@ -493,6 +508,43 @@ async fn download_model(
         eprintln!("Folio now answers with Llama 3.1 8B Instruct by default.");
     } else {
         eprintln!("use it with: folio --model {} ask \"…\"", path.display());
+    }
+    Ok(())
+}
+
+async fn bench_index(library: &Library, folders: &[PathBuf], as_json: bool) -> Result<()> {
+    let options = IndexOptions::default();
+    let started = std::time::Instant::now();
+    let report = library.index(folders, options, &|_| {}).await?;
+    let index_s = started.elapsed().as_secs_f64();
+    let bytes: u64 = library.documents()?.iter().map(|d| d.size).sum();
+    let (chunks, embed) = library.embedding_baseline(options.batch_chunks).await?;
+    let embed_s = embed.as_secs_f64();
+    let files = report.indexed + report.skipped.len() as u64 + report.failed.len() as u64;
+    let doc = json!({
+        "files": files,
+        "indexed": report.indexed,
+        "chunks": chunks,
+        "megabytes": bytes as f64 / 1e6,
+        "index_seconds": index_s,
+        "files_per_second": files as f64 / index_s,
+        "chunks_per_second": chunks as f64 / index_s,
+        "embed_only_seconds": embed_s,
+        "index_over_embed": index_s / embed_s.max(1e-9),
+    });
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!(
+            "{files} files ({:.1} MB, {chunks} chunks) indexed in {index_s:.2} s: {:.1} files/s, {:.1} chunks/s",
+            bytes as f64 / 1e6,
+            files as f64 / index_s,
+            chunks as f64 / index_s
+        );
+        println!(
+            "baseline, same run: the embedder alone on the same chunks takes {embed_s:.2} s; indexing / embedding = {:.2}",
+            index_s / embed_s.max(1e-9)
+        );
     }
     Ok(())
 }
