@@ -70,4 +70,51 @@ fn index_search_and_ask_from_the_command_line() {
 
     let (stdout, _) = folio(&sandbox, &["check"]);
     assert!(stdout.contains("consistent"), "{stdout}");
+
+    // The JSON of an answer also says whether it is grounded, in which chat, and what was searched.
+    let (stdout, _) = folio(&sandbox, &["ask", "--json", "--max-tokens", "16", "What is the capital of Mongolia?"]);
+    let v: Value = serde_json::from_str(&stdout).expect("ask JSON");
+    assert_eq!(v["grounded"], false, "{v}");
+    assert!(v["citations"].as_array().expect("citations").is_empty());
+    assert!(!v["closest"].as_array().expect("closest").is_empty());
+    let (stdout, _) = folio(&sandbox, &["chats", "--json"]);
+    let v: Value = serde_json::from_str(&stdout).expect("chats JSON");
+    assert_eq!(v["chats"].as_array().expect("chats").len(), 2, "{v}");
+}
+
+#[test]
+fn an_unreadable_file_fails_with_its_reason_and_the_rest_is_indexed() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::with_corpus();
+    let secret = sandbox.docs().join("company/salaries.txt");
+    std::fs::write(&secret, "Confidential numbers.\n").expect("write");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // Root reads anything; without the two DAC-override capabilities it is held to permission bits
+    // like everyone else (it still owns the library and model files, so those stay readable).
+    let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let mut cmd = if is_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--bounding-set", "-dac_override,-dac_read_search"]).arg(folio_bin());
+        c
+    } else {
+        Command::new(folio_bin())
+    };
+    let out = cmd
+        .arg("--library")
+        .arg(sandbox.library_dir())
+        .arg("--models")
+        .arg(&models().root)
+        .arg("index")
+        .arg(sandbox.docs())
+        .output()
+        .expect("run folio");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let (stdout, _) = folio(&sandbox, &["status", "--json"]);
+    let v: Value = serde_json::from_str(&stdout).expect("status JSON");
+    let files = v["files"].as_array().expect("files");
+    let row = files.iter().find(|f| f["path"].as_str().is_some_and(|p| p.ends_with("salaries.txt"))).expect("listed");
+    assert_eq!(row["status"], "failed");
+    assert!(row["reason"].as_str().expect("reason").contains("ermission denied"), "{row}");
+    assert_eq!(files.iter().filter(|f| f["status"] == "indexed").count(), folio_tests::FIXTURES.len());
 }
