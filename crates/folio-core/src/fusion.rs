@@ -15,9 +15,12 @@ pub struct FusionParams {
     pub dense_weight: f64,
 }
 
+/// k = 20 with equal weights, chosen with `folio eval` on both shared sets over the tuned BM25: mean
+/// hybrid nDCG@10 0.569 against 0.567 for k = 60 and 0.566 for k = 100; weighting either list up or
+/// down (1.5, 1.2, 0.75) did no better.
 impl Default for FusionParams {
     fn default() -> Self {
-        FusionParams { k: 60.0, bm25_weight: 1.0, dense_weight: 1.0 }
+        FusionParams { k: 20.0, bm25_weight: 1.0, dense_weight: 1.0 }
     }
 }
 
