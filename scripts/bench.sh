@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Foundation benchmark: times `folio index` (cold, then warm re-index) and `folio ask` on the fixture
-# corpus, plus the embedder alone on the same chunks as a baseline measured in the same run.
-# Usage: scripts/bench.sh [OUT_DIR]
+# Folio's benchmarks. Each reports its baseline measured in the same run.
+#   scripts/bench.sh fixtures   index / re-index / search / ask on the fixture corpus
+#   scripts/bench.sh index      `folio bench index` on 1,000 SciFact abstracts written as files, against the
+#                               embedder alone on the same chunks
+#   scripts/bench.sh search     `folio bench search` at 10k and 100k chunks (SIZES=... to change, e.g. add
+#                               1000000): whole-search latency and memory, exact vs IVF-PQ vs IVF-HNSW-SQ,
+#                               ANN recall@10 against exact search
+#   scripts/bench.sh eval       `folio eval` on both shared sets: BM25, dense and hybrid
+# With no argument, all four run in that order. Needs ../shared beside the clone for index, search and eval.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -9,21 +15,61 @@ cargo build --quiet --workspace --bins
 bin="$CARGO_TARGET_DIR/debug"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$bin/folio-fixtures" "$work/docs"
-lib="$work/library"
-t() {
-  local s=$EPOCHREALTIME
-  "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-  awk "BEGIN { print $EPOCHREALTIME - $s }"
+shared="${FOLIO_SHARED:-../shared}"
+
+fixtures() {
+  "$bin/folio-fixtures" "$work/docs"
+  local lib="$work/library"
+  t() {
+    local s=$EPOCHREALTIME
+    "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+    awk "BEGIN { print $EPOCHREALTIME - $s }"
+  }
+  cold=$(t "$bin/folio" --library "$lib" index "$work/docs")
+  warm=$(t "$bin/folio" --library "$lib" index "$work/docs")
+  search=$(t "$bin/folio" --library "$lib" search "orbital period of comet Halvard")
+  ask=$(t "$bin/folio" --library "$lib" ask --max-tokens 96 "How often does comet Halvard return?")
+  "$bin/folio" --library "$lib" ask --json --max-tokens 96 "How often does comet Halvard return?" >"$work/ask.json" 2>/dev/null
+  echo "fixture corpus: $(find "$work/docs" -type f | wc -l) files"
+  printf 'folio index (cold, process start to exit): %.2fs\n' "$cold"
+  printf 'folio index (warm re-index, nothing changed): %.2fs\n' "$warm"
+  printf 'folio search (process start to exit): %.2fs\n' "$search"
+  printf 'folio ask (process start to exit, 96 tokens max): %.2fs\n' "$ask"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("ask timings:", json.dumps(d["timings"]))' "$work/ask.json"
 }
-cold=$(t "$bin/folio" --library "$lib" index "$work/docs")
-warm=$(t "$bin/folio" --library "$lib" index "$work/docs")
-search=$(t "$bin/folio" --library "$lib" search "orbital period of comet Halvard")
-ask=$(t "$bin/folio" --library "$lib" ask --max-tokens 96 "How often does comet Halvard return?")
-"$bin/folio" --library "$lib" ask --json --max-tokens 96 "How often does comet Halvard return?" >"$work/ask.json" 2>/dev/null
-echo "fixture corpus: $(find "$work/docs" -type f | wc -l) files"
-printf 'folio index (cold, process start to exit): %.2fs\n' "$cold"
-printf 'folio index (warm re-index, nothing changed): %.2fs\n' "$warm"
-printf 'folio search (process start to exit): %.2fs\n' "$search"
-printf 'folio ask (process start to exit, 96 tokens max): %.2fs\n' "$ask"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("ask timings:", json.dumps(d["timings"]))' "$work/ask.json"
+
+index() {
+  python3 - "$shared/eval/scifact-train/corpus.jsonl" "$work/scifact" <<'PY'
+import json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+with open(src) as f:
+    for i, line in enumerate(f):
+        if i == 1000:
+            break
+        d = json.loads(line)
+        with open(os.path.join(out, f"{d['_id']}.txt"), "w") as g:
+            g.write(d.get("title", "") + "\n\n" + d.get("text", "") + "\n")
+PY
+  "$bin/folio" bench index "$work/scifact"
+}
+
+search() {
+  "$bin/folio" bench search --sizes "${SIZES:-10000,100000}" --queries "${QUERIES:-200}" \
+    --corpus "$shared/eval/cranfield" --corpus "$shared/eval/scifact-train"
+}
+
+eval_sets() {
+  for set in cranfield scifact-train; do
+    "$bin/folio" eval "$shared/eval/$set"
+  done
+}
+
+case "${1:-all}" in
+  fixtures) fixtures ;;
+  index) index ;;
+  search) search ;;
+  eval) eval_sets ;;
+  all) fixtures; index; search; eval_sets ;;
+  *) echo "usage: scripts/bench.sh [fixtures|index|search|eval|all]" >&2; exit 2 ;;
+esac

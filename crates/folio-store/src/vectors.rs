@@ -232,12 +232,18 @@ impl Vectors {
                 IvfPqIndexBuilder::default()
                     .distance_type(DistanceType::Cosine)
                     .num_partitions(partitions)
-                    .num_sub_vectors((self.dim / 8).max(1) as u32),
+                    .num_sub_vectors((self.dim / 8).max(1) as u32)
+                    // Training is k-means in Lance's (unoptimised, see Cargo.toml) index crate: fewer
+                    // samples and iterations keep a 100k-vector build to minutes on two cores.
+                    .sample_rate(64)
+                    .max_iterations(20),
             ),
             AnnKind::IvfHnswSq => Index::IvfHnswSq(
                 IvfHnswSqIndexBuilder::default()
                     .distance_type(DistanceType::Cosine)
-                    .num_partitions((partitions / 16).max(1)),
+                    .num_partitions((partitions / 16).max(1))
+                    .sample_rate(64)
+                    .max_iterations(20),
             ),
         };
         self.table.create_index(&["vector"], index).replace(true).execute().await?;
