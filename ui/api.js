@@ -80,3 +80,13 @@ export function deleteChat(id) {
 export function onLibraryChanged(handler) {
   return tauri.event.listen("library-changed", (e) => handler(e.payload));
 }
+
+/** A cited passage with its neighbours in the same document, in order. */
+export function preview(chunkId) {
+  return tauri.core.invoke("preview", { chunkId });
+}
+
+/** Opens a file of the library in the system's default application (other paths are refused). */
+export function openFile(path) {
+  return tauri.core.invoke("open_file", { path });
+}

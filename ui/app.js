@@ -75,6 +75,29 @@ async function refreshChats() {
   }
 }
 
+// The cited passage in context: its neighbours as plain text, the passage itself highlighted.
+async function showPreview(passage) {
+  const panel = $("preview");
+  panel.replaceChildren();
+  panel.hidden = false;
+  const head = el("div", `${passage.path} — ${passage.place}`, "source-head");
+  const open = el("button", "Open file");
+  open.type = "button";
+  open.addEventListener("click", () => api.openFile(passage.path).catch((e) => setStatus(e.message ?? String(e))));
+  const close = el("button", "Close");
+  close.type = "button";
+  close.addEventListener("click", () => { panel.hidden = true; });
+  const body = el("div", undefined, "preview-text");
+  try {
+    for (const p of await api.preview(passage.chunkId)) {
+      body.append(p.chunkId === passage.chunkId ? el("mark", p.text) : el("p", p.text));
+    }
+  } catch (e) {
+    body.append(el("p", `Could not load the passage: ${e.message ?? e}`));
+  }
+  panel.append(head, open, close, body);
+}
+
 async function showChat(id) {
   currentChat = id;
   $("new-chat").hidden = false;
@@ -116,6 +139,9 @@ function renderSources(citations) {
     head.textContent = `[${c.marker}] ${c.passage.path} — ${c.passage.place}`;
     const quote = document.createElement("blockquote");
     quote.textContent = c.passage.text;
+    head.classList.add("clickable");
+    head.tabIndex = 0;
+    head.addEventListener("click", () => showPreview(c.passage));
     li.append(head, quote);
     list.append(li);
   }

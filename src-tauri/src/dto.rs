@@ -182,6 +182,7 @@ impl From<&IndexReport> for IndexSummaryDto {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PassageDto {
+    chunk_id: i64,
     path: String,
     location: Location,
     place: String,
@@ -191,6 +192,7 @@ pub struct PassageDto {
 impl From<&folio_engine::Passage> for PassageDto {
     fn from(p: &folio_engine::Passage) -> Self {
         PassageDto {
+            chunk_id: p.chunk_id.0,
             path: p.path.clone(),
             location: p.location.clone(),
             place: p.location.describe(),

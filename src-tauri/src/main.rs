@@ -110,6 +110,24 @@ async fn control_job(
     Ok(())
 }
 
+/// A cited passage with its neighbours in the same document, in order, for the preview.
+#[tauri::command]
+async fn preview(state: tauri::State<'_, AppState>, chunk_id: i64) -> Result<Vec<dto::PassageDto>, ErrorDto> {
+    let passages = state.library().await?.passage_context(folio_engine::ChunkId(chunk_id), 2)?;
+    Ok(passages.iter().map(dto::PassageDto::from).collect())
+}
+
+/// Opens a file of the library in the system's default application; any other path is refused.
+#[tauri::command]
+async fn open_file(state: tauri::State<'_, AppState>, path: String) -> Result<(), ErrorDto> {
+    let file = state.library().await?.library_file(std::path::Path::new(&path))?;
+    std::process::Command::new("xdg-open")
+        .arg(&file)
+        .spawn()
+        .map_err(|e| ErrorDto { code: "io", message: format!("cannot open {}: {e}", file.display()) })?;
+    Ok(())
+}
+
 /// Chats, most recent first.
 #[tauri::command]
 async fn chats(state: tauri::State<'_, AppState>) -> Result<Vec<ChatDto>, ErrorDto> {
@@ -231,7 +249,9 @@ fn main() {
             chats,
             chat_messages,
             rename_chat,
-            delete_chat
+            delete_chat,
+            preview,
+            open_file
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

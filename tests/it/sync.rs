@@ -221,3 +221,37 @@ async fn a_job_interrupted_by_a_crash_is_finished_after_restart() {
         reports[0].indexed + reports[0].skipped.len() as u64 + reports[0].failed.len() as u64
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_library_files_can_be_opened_and_passages_preview_in_context() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    index(&library, sandbox.docs()).await;
+    let d = sandbox.docs();
+    let inside = d.join("astronomy/comet-halvard.md");
+    assert_eq!(library.library_file(&inside).expect("inside"), inside.canonicalize().expect("canonical"));
+    std::os::unix::fs::symlink("/etc/passwd", d.join("astronomy/escape.md")).expect("symlink");
+    for outside in [
+        std::path::PathBuf::from("/etc/passwd"),
+        d.join("../../../../etc/passwd"),
+        d.join("astronomy/escape.md"),
+        d.clone(),
+        sandbox.library_dir().join("catalog.sqlite3"),
+    ] {
+        assert!(library.library_file(&outside).is_err(), "{} must be refused", outside.display());
+    }
+
+    // A long document gives neighbours on both sides, in order.
+    let long = d.join("long.txt");
+    let text: String = (0..400).map(|i| format!("Line {i} of the long ledger mentions item {i}.\n")).collect();
+    std::fs::write(&long, text).expect("write");
+    index(&library, sandbox.docs()).await;
+    let options = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    let hit = library.search("ledger item 200", &options).await.expect("search").remove(0);
+    let context = library.passage_context(hit.passage.chunk_id, 1).expect("context");
+    assert_eq!(context.len(), 3, "the passage and one neighbour on each side");
+    assert_eq!(context[1].chunk_id, hit.passage.chunk_id);
+    assert!(context.iter().all(|p| p.document_id == hit.passage.document_id));
+    assert!(context[0].span.start < context[1].span.start && context[1].span.start < context[2].span.start);
+    assert!(library.passage_context(folio_engine::ChunkId(987_654), 1).is_err());
+}

@@ -18,7 +18,7 @@ use tokio::sync::OnceCell;
 
 pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
-pub use folio_core::{parse_date, Answer, Citation, Location, Passage, SearchFilter, SearchHit};
+pub use folio_core::{parse_date, Answer, ChunkId, Citation, Location, Passage, SearchFilter, SearchHit};
 pub use folio_models::{download, DownloadProgress, Embedder, FastEmbedder, HubFile, ModelError, ModelPaths};
 pub use folio_store::{
     AnnKind, AnnParams, Bm25Query, CheckReport, Counts, DocumentRecord, JobRecord, JobState, Status,
@@ -190,6 +190,31 @@ impl Library {
         self.store.remove(&docs).await?;
         self.store.with_catalog(|c| c.delete_folder(id))?;
         Ok(docs.len() as u64)
+    }
+
+    /// `path` resolved (symlinks and `..` included) if it lies inside one of the library's folders;
+    /// anything else is refused, so commands that read or open files cannot be pointed elsewhere.
+    pub fn library_file(&self, path: &Path) -> Result<PathBuf, EngineError> {
+        let resolved = absolute(path)?;
+        let folders = self.store.with_catalog(|c| c.folders())?;
+        let inside = folders.iter().any(|(_, f)| {
+            let folder = std::fs::canonicalize(f).unwrap_or_else(|_| PathBuf::from(f));
+            resolved.starts_with(&folder) && resolved != folder
+        });
+        if !inside || !resolved.is_file() {
+            return Err(EngineError::Invalid(format!("{} is not a file of the library", path.display())));
+        }
+        Ok(resolved)
+    }
+
+    /// A passage with up to `radius` neighbouring passages of the same document on each side, in
+    /// document order, for previewing a citation in context.
+    pub fn passage_context(&self, chunk: folio_core::ChunkId, radius: u32) -> Result<Vec<Passage>, EngineError> {
+        let ids = self.store.with_catalog(|c| c.chunk_neighbourhood(chunk, radius))?;
+        if !ids.contains(&chunk) {
+            return Err(EngineError::Invalid(format!("there is no passage {}", chunk.0)));
+        }
+        Ok(self.store.with_catalog(|c| c.passages(&ids))?)
     }
 
     /// Every document with its status and reason.

@@ -365,6 +365,16 @@ impl Catalog {
         Ok(out)
     }
 
+    /// Ids of the chunks of `chunk`'s document within `radius` ordinals of it, in order.
+    pub fn chunk_neighbourhood(&self, chunk: ChunkId, radius: u32) -> Result<Vec<ChunkId>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT n.id FROM chunks c JOIN chunks n ON n.document_id = c.document_id
+             WHERE c.id = ?1 AND n.ordinal BETWEEN c.ordinal - ?2 AND c.ordinal + ?2 ORDER BY n.ordinal",
+        )?;
+        let rows = stmt.query_map(params![chunk.0, radius], |r| Ok(ChunkId(r.get(0)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Indexed documents with this content hash.
     pub fn indexed_with_hash(&self, hash: &str) -> Result<Vec<DocumentRecord>, StoreError> {
         let mut stmt =
