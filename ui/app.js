@@ -1,5 +1,6 @@
 // Folio's window: add folders (drop or path), watch progress, ask and read cited answers.
-// Document text and model output are untrusted: they are only ever set as textContent.
+// Document text and model output are untrusted: they are set as textContent, except the finished
+// answer, which arrives as HTML sanitised in Rust (src-tauri/src/render.rs).
 import * as api from "./api.js";
 
 const $ = (id) => document.getElementById(id);
@@ -166,7 +167,9 @@ async function askQuestion(question) {
         answer.classList.remove("pending");
         answer.textContent += ev.text;
       } else if (ev.kind === "finished") {
-        answer.textContent = ev.answer;
+        // answerHtml is Markdown rendered and sanitised in Rust (ammonia allow-list); nothing else is
+        // ever inserted as HTML.
+        answer.innerHTML = ev.answerHtml;
         const model = document.createElement("p");
         model.className = "model";
         model.textContent = ev.grounded ? `Answered by ${ev.model}` : "Not found in your files; nothing was invented.";

@@ -239,7 +239,15 @@ pub enum AskEventDto {
     /// A piece of the answer.
     Token { text: String },
     /// The answer is complete.
-    Finished { chat: i64, answer: String, grounded: bool, citations: Vec<CitationDto>, model: String },
+    Finished {
+        chat: i64,
+        answer: String,
+        /// The answer's Markdown as sanitised HTML.
+        answer_html: String,
+        grounded: bool,
+        citations: Vec<CitationDto>,
+        model: String,
+    },
     /// Answering failed.
     Failed { message: String },
 }
@@ -253,6 +261,7 @@ impl From<AskEvent> for AskEventDto {
             AskEvent::Finished(o) => AskEventDto::Finished {
                 chat: o.chat.0,
                 grounded: o.grounded,
+                answer_html: folio_app::render::answer_html(&o.answer.text),
                 answer: o.answer.text,
                 citations: o
                     .answer
