@@ -11,7 +11,7 @@ source scripts/env.sh
 packages=(
   build-essential pkg-config clang mold protobuf-compiler libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev libxdo-dev
-  poppler-utils tesseract-ocr tesseract-ocr-eng qpdf
+  poppler-utils tesseract-ocr tesseract-ocr-eng qpdf xdg-utils util-linux
   xvfb xauth python3 python3-pip ca-certificates curl file git
 )
 missing=()

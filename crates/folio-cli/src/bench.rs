@@ -22,7 +22,7 @@ use folio_engine::{
 };
 use serde_json::{json, Value};
 
-use crate::eval;
+use crate::eval::{self, latency_json, percentile};
 
 /// Real passages embedded once and mixed into replayed vectors.
 const POOL: usize = 1024;
@@ -103,18 +103,6 @@ pub struct SearchBench {
     pub models: ModelPaths,
     /// Print one JSON document.
     pub json: bool,
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[(((p / 100.0) * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)]
-}
-
-fn latency_json(mut ms: Vec<f64>) -> Value {
-    ms.sort_by(f64::total_cmp);
-    json!({"p50": percentile(&ms, 50.0), "p95": percentile(&ms, 95.0), "p99": percentile(&ms, 99.0)})
 }
 
 /// Resident and peak memory of this process in MiB.
@@ -239,11 +227,12 @@ pub async fn search(opts: SearchBench) -> Result<()> {
             lat.push(t.elapsed().as_secs_f64() * 1000.0);
             truth.push(library.nearest_chunks(q, 10, true).await?.into_iter().collect::<HashSet<_>>());
         }
+        lat.sort_by(f64::total_cmp);
         let mut row = serde_json::Map::new();
         row.insert("chunks".into(), json!(chunks));
         row.insert("build_seconds".into(), json!(build_s));
         let (rss, _) = memory_mib();
-        row.insert("exact".into(), json!({"latency_ms": latency_json(lat.clone()), "rss_mib": rss}));
+        row.insert("exact".into(), json!({"latency_ms": latency_json(&lat), "rss_mib": rss}));
         print_row(opts.json, chunks, "exact", &lat, None, build_s, rss);
 
         for kind in [AnnKind::IvfPq, AnnKind::IvfHnswSq] {
@@ -262,10 +251,11 @@ pub async fn search(opts: SearchBench) -> Result<()> {
                 recall += hit as f64 / truth.len().max(1) as f64;
             }
             recall /= mixed.len().max(1) as f64;
+            lat.sort_by(f64::total_cmp);
             let (rss, _) = memory_mib();
             row.insert(
                 kind.name().into(),
-                json!({"latency_ms": latency_json(lat.clone()), "recall@10": recall, "index_seconds": index_s, "rss_mib": rss}),
+                json!({"latency_ms": latency_json(&lat), "recall@10": recall, "index_seconds": index_s, "rss_mib": rss}),
             );
             print_row(opts.json, chunks, kind.name(), &lat, Some(recall), index_s, rss);
         }
@@ -279,19 +269,18 @@ pub async fn search(opts: SearchBench) -> Result<()> {
     Ok(())
 }
 
-fn print_row(json: bool, chunks: u64, kind: &str, lat: &[f64], recall: Option<f64>, build_s: f64, rss: f64) {
+/// One table row; `sorted` holds the latencies in ascending order.
+fn print_row(json: bool, chunks: u64, kind: &str, sorted: &[f64], recall: Option<f64>, build_s: f64, rss: f64) {
     if json {
         return;
     }
-    let mut sorted = lat.to_vec();
-    sorted.sort_by(f64::total_cmp);
     println!(
         "{:>9} {:<13} {:>8.1} {:>8.1} {:>8.1} {:>8} {:>10.1} {:>9.0}",
         chunks,
         kind,
-        percentile(&sorted, 50.0),
-        percentile(&sorted, 95.0),
-        percentile(&sorted, 99.0),
+        percentile(sorted, 50.0),
+        percentile(sorted, 95.0),
+        percentile(sorted, 99.0),
         recall.map_or("-".to_string(), |r| format!("{r:.3}")),
         build_s,
         rss

@@ -141,12 +141,18 @@ async fn unanswerable_similarities(library: &Library, other: &Path, limit: usize
     Ok(out)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// The `p`-th percentile of sorted values (nearest rank), 0 when empty.
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
     let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
     sorted[i.min(sorted.len() - 1)]
+}
+
+/// p50, p95 and p99 of sorted latencies, as JSON.
+pub(crate) fn latency_json(sorted: &[f64]) -> Value {
+    json!({"p50": percentile(sorted, 50.0), "p95": percentile(sorted, 95.0), "p99": percentile(sorted, 99.0)})
 }
 
 fn metrics_json(m: &Metrics) -> Value {
@@ -209,11 +215,7 @@ pub async fn run(
         });
         for (name, r) in &results {
             doc[*name] = metrics_json(&r.metrics);
-            doc[*name]["latency_ms"] = json!({
-                "p50": percentile(&r.latencies_ms, 50.0),
-                "p95": percentile(&r.latencies_ms, 95.0),
-                "p99": percentile(&r.latencies_ms, 99.0),
-            });
+            doc[*name]["latency_ms"] = latency_json(&r.latencies_ms);
         }
         if let Some((choices, pos, neg)) = &no_answer {
             let rows: Vec<Value> = choices

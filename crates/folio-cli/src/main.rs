@@ -324,18 +324,21 @@ fn main() -> Result<()> {
 
 async fn open(cli: &Cli) -> Result<Arc<Library>> {
     let mut config = LibraryConfig::new(cli.library.clone().unwrap_or_else(LibraryConfig::default_dir));
-    if let Some(m) = &cli.models {
-        config.models = folio_engine::ModelPaths::new(m.clone());
-    }
+    config.models = model_paths(cli);
     config.chat_model = cli.model.clone();
     let dir = config.dir.clone();
     let library = Library::open(config).await.with_context(|| format!("opening the library at {}", dir.display()))?;
     Ok(Arc::new(library))
 }
 
+/// The models directory: `--models`, else the default.
+fn model_paths(cli: &Cli) -> ModelPaths {
+    ModelPaths::new(cli.models.clone().unwrap_or_else(ModelPaths::default_root))
+}
+
 async fn run(mut cli: Cli) -> Result<()> {
     if let Command::Model { what: ModelWhat::Download { repo, file, revision, sha256, to } } = &cli.command {
-        let models = cli.models.clone().map_or_else(|| ModelPaths::new(ModelPaths::default_root()), ModelPaths::new);
+        let models = model_paths(&cli);
         return download_model(&models, repo.clone(), file.clone(), revision.clone(), sha256.clone(), to.clone()).await;
     }
     // Job control works through the catalog alone, even while another process is indexing.
@@ -356,8 +359,8 @@ async fn run(mut cli: Cli) -> Result<()> {
         let library = open(&cli).await?;
         return bench_index(&library, folders, *json).await;
     }
+    let models = model_paths(&cli);
     if let Command::Bench { what: BenchWhat::Search { sizes, queries, corpora, work, json } } = cli.command {
-        let models = cli.models.clone().map_or_else(|| ModelPaths::new(ModelPaths::default_root()), ModelPaths::new);
         let work = work.unwrap_or_else(|| {
             std::env::var_os("XDG_CACHE_HOME")
                 .map(PathBuf::from)

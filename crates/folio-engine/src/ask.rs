@@ -254,15 +254,16 @@ impl Library {
             }
         };
         let blocks: Vec<String> = candidates.iter().enumerate().map(|(i, p)| render_passage(i + 1, p)).collect();
+        // One tokenizer call: header, question, the history turns, then the passages.
         let mut to_count = vec![header(), question.to_string()];
         to_count.extend(history.iter().map(|(_, t)| t.clone()));
-        let history_tokens: usize = generator.count_tokens(&to_count).await?[2..].iter().sum();
-        let mut to_count = vec![header(), question.to_string()];
         to_count.extend(blocks.iter().cloned());
         let counts = generator.count_tokens(&to_count).await?;
-        let reserved = options.max_answer_tokens + counts[1] + history_tokens + 64;
+        let (fixed, passage_costs) = counts.split_at(2 + history.len());
+        let history_tokens: usize = fixed[2..].iter().sum();
+        let reserved = options.max_answer_tokens + fixed[1] + history_tokens + 64;
         let budget = options.context_budget.min(generator.context_tokens().saturating_sub(reserved));
-        let (n, _) = pack(counts[0], &counts[2..], budget);
+        let (n, _) = pack(fixed[0], passage_costs, budget);
         let passages: Vec<Passage> = candidates.into_iter().take(n).collect();
         timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
         if tx.send(AskEvent::Retrieved(passages.clone())).await.is_err() {

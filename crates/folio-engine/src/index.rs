@@ -174,14 +174,8 @@ impl Library {
         options: IndexOptions,
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<Option<IndexReport>, EngineError> {
-        let record = self
-            .store
-            .with_catalog(|c| c.job(job))?
-            .ok_or_else(|| EngineError::Invalid(format!("there is no job {job}")))?;
-        if record.state != JobState::Paused {
-            return Err(EngineError::Invalid(format!("job {job} is {}", record.state.as_str())));
-        }
-        self.store.with_catalog(|c| c.set_job_state(job, JobState::Running, None))?;
+        let record =
+            self.store.with_catalog(|c| Ok(jobs::transition(c, job, &[JobState::Paused], JobState::Running)))??;
         if self.running_job.load(std::sync::atomic::Ordering::SeqCst) == job {
             return Ok(None);
         }
@@ -191,12 +185,12 @@ impl Library {
 
     /// Pauses a queued or running job.
     pub fn pause_job(&self, job: i64) -> Result<(), EngineError> {
-        jobs::pause(&self.config.dir, job)
+        self.store.with_catalog(|c| Ok(jobs::transition(c, job, jobs::PAUSABLE, JobState::Paused)))?.map(drop)
     }
 
     /// Cancels a job; the files done so far stay indexed.
     pub fn cancel_job(&self, job: i64) -> Result<(), EngineError> {
-        jobs::cancel(&self.config.dir, job)
+        self.store.with_catalog(|c| Ok(jobs::transition(c, job, jobs::CANCELLABLE, JobState::Cancelled)))?.map(drop)
     }
 
     /// Every job, newest first.

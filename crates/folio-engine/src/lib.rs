@@ -245,29 +245,34 @@ pub mod jobs {
         Ok(catalog(library_dir)?.jobs()?)
     }
 
+    /// States a job can be paused from.
+    pub(crate) const PAUSABLE: &[JobState] = &[JobState::Queued, JobState::Running];
+    /// States a job can be cancelled from.
+    pub(crate) const CANCELLABLE: &[JobState] = &[JobState::Queued, JobState::Running, JobState::Paused];
+
     /// Pauses a queued or running job.
     pub fn pause(library_dir: &Path, id: i64) -> Result<(), EngineError> {
-        change(library_dir, id, &[JobState::Queued, JobState::Running], JobState::Paused)
+        transition(&catalog(library_dir)?, id, PAUSABLE, JobState::Paused).map(drop)
     }
 
     /// Lets a paused job go on (in the process running it; an interrupted one needs `run_unfinished_jobs`).
     pub fn resume(library_dir: &Path, id: i64) -> Result<(), EngineError> {
-        change(library_dir, id, &[JobState::Paused], JobState::Running)
+        transition(&catalog(library_dir)?, id, &[JobState::Paused], JobState::Running).map(drop)
     }
 
     /// Cancels a job; the files done so far stay indexed.
     pub fn cancel(library_dir: &Path, id: i64) -> Result<(), EngineError> {
-        change(library_dir, id, &[JobState::Queued, JobState::Running, JobState::Paused], JobState::Cancelled)
+        transition(&catalog(library_dir)?, id, CANCELLABLE, JobState::Cancelled).map(drop)
     }
 
-    fn change(library_dir: &Path, id: i64, from: &[JobState], to: JobState) -> Result<(), EngineError> {
-        let c = catalog(library_dir)?;
+    /// Moves job `id` to state `to` if it is in one of `from`; returns the job as it was.
+    pub(crate) fn transition(c: &Catalog, id: i64, from: &[JobState], to: JobState) -> Result<JobRecord, EngineError> {
         let job = c.job(id)?.ok_or_else(|| EngineError::Invalid(format!("there is no job {id}")))?;
         if !from.contains(&job.state) {
             return Err(EngineError::Invalid(format!("job {id} is {}", job.state.as_str())));
         }
         c.set_job_state(id, to, None)?;
-        Ok(())
+        Ok(job)
     }
 }
 

@@ -97,11 +97,7 @@ impl Library {
         if options.collapse {
             let spans: Vec<_> = hits.iter().map(|h| (h.passage.document_id, h.passage.span)).collect();
             let keep = collapse_overlaps(&spans);
-            let mut i = 0;
-            hits.retain(|_| {
-                i += 1;
-                keep.contains(&(i - 1))
-            });
+            hits = hits.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, h)| h).collect();
         }
         hits.truncate(options.limit);
         Ok(hits)

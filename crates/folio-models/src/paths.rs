@@ -49,7 +49,7 @@ impl ModelPaths {
     /// Where a downloaded Llama 3.1 8B Instruct GGUF goes (a folder of its own, since mistral.rs reads
     /// configuration files it finds beside a GGUF).
     pub fn llama_chat_model(&self) -> PathBuf {
-        self.chat_dir().join("llama-3.1-8b-instruct").join("Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf")
+        self.chat_dir().join("llama-3.1-8b-instruct").join(crate::HubFile::llama31_8b_instruct().file)
     }
 
     /// The chat model used when none is named: a downloaded Llama 3.1 8B Instruct if there is one,

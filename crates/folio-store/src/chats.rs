@@ -32,19 +32,14 @@ impl Catalog {
 
     /// Every chat, most recently changed first.
     pub fn chats(&self) -> Result<Vec<ChatSummary>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT c.id, c.title, c.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id)
-             FROM chats c ORDER BY c.updated_at DESC, c.id DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ChatSummary { id: ChatId(r.get(0)?), title: r.get(1)?, updated_at: r.get(2)?, messages: r.get(3)? })
-        })?;
+        let mut stmt = self.conn.prepare(&format!("{CHAT_SELECT} ORDER BY c.updated_at DESC, c.id DESC"))?;
+        let rows = stmt.query_map([], chat_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The chat with this id, if it exists.
     pub fn chat(&self, id: ChatId) -> Result<Option<ChatSummary>, StoreError> {
-        Ok(self.chats()?.into_iter().find(|c| c.id == id))
+        Ok(self.conn.query_row(&format!("{CHAT_SELECT} WHERE c.id = ?1"), [id.0], chat_from_row).optional()?)
     }
 
     /// Renames a chat; `false` when there is no such chat.
@@ -143,4 +138,11 @@ impl Catalog {
     pub fn recover_messages(&self) -> Result<usize, StoreError> {
         Ok(self.conn.execute("UPDATE messages SET state = 'cancelled' WHERE state = 'answering'", [])?)
     }
+}
+
+const CHAT_SELECT: &str =
+    "SELECT c.id, c.title, c.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id) FROM chats c";
+
+fn chat_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChatSummary> {
+    Ok(ChatSummary { id: ChatId(r.get(0)?), title: r.get(1)?, updated_at: r.get(2)?, messages: r.get(3)? })
 }
