@@ -730,6 +730,7 @@ async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_jso
                         "search_query": search_query,
                         "citations": citations,
                         "dropped_markers": o.answer.dropped_markers,
+                        "attributed_markers": o.answer.attributed,
                         "closest": closest,
                         "model": o.model,
                         "timings": o.timings,

@@ -97,6 +97,89 @@ impl CitationFilter {
     }
 }
 
+/// Cites the sentences a model left uncited. Each sentence without a marker gets the passage that shares
+/// the most of its content words (words of three letters or more that are not function words), provided
+/// that passage holds at least half of them and at least two; ties go to the better-ranked passage.
+/// The marker goes before the sentence's closing punctuation, as a model would write it.
+///
+/// Small models often answer correctly but forget the markers; this keeps every supported claim
+/// checkable. It never removes or moves a marker the model wrote. Returns the new text and the markers
+/// added, in order of first appearance.
+pub fn attribute(answer: &str, passages: &[&str]) -> (String, Vec<u32>) {
+    let passage_words: Vec<std::collections::HashSet<String>> =
+        passages.iter().map(|p| content_words(p).into_iter().collect()).collect();
+    let mut out = String::with_capacity(answer.len() + 16);
+    let mut added = Vec::new();
+    for sentence in sentences(answer) {
+        let body = sentence.trim_end();
+        let has_marker = body.contains('[') && !filter_answer(body, 1 << 20).1.cited.is_empty();
+        let words: std::collections::HashSet<String> = content_words(body).into_iter().collect();
+        let best = if has_marker || words.len() < 2 {
+            None
+        } else {
+            passage_words
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (words.intersection(p).count(), i))
+                .filter(|&(shared, _)| shared >= 2 && shared * 2 >= words.len())
+                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        };
+        match best {
+            Some((_, i)) => {
+                let marker = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                let end = body.trim_end_matches(['.', '!', '?', ':', ';']).len();
+                out.push_str(&body[..end]);
+                out.push_str(&format!(" [{marker}]"));
+                out.push_str(&sentence[end..]);
+                if !added.contains(&marker) {
+                    added.push(marker);
+                }
+            }
+            None => out.push_str(sentence),
+        }
+    }
+    (out, added)
+}
+
+/// Splits text into sentences, each keeping its closing punctuation and the whitespace after it, so
+/// that joining them gives the text back. A sentence ends at `.`, `!` or `?` followed by whitespace, or
+/// at a line break.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let ends = c == '\n' || (matches!(c, '.' | '!' | '?') && next.is_none_or(char::is_whitespace));
+        if ends {
+            // Take the whitespace that follows into this sentence.
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, n)) = chars.peek() {
+                if !n.is_whitespace() {
+                    break;
+                }
+                end = j + n.len_utf8();
+                chars.next();
+            }
+            out.push(&text[start..end]);
+            start = end;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Lower-cased words of three letters or more that are not function words.
+fn content_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .filter(|w| !crate::STOPWORDS.contains(&w.as_str()))
+        .collect()
+}
+
 /// Runs a whole answer through a [`CitationFilter`].
 pub fn filter_answer(answer: &str, passages: usize) -> (String, Markers) {
     let mut filter = CitationFilter::new(passages);

@@ -17,5 +17,12 @@ pub use types::{
     TokenCounter,
 };
 
+/// English function words, as in Lucene's English stop set: dropped from BM25 queries and ignored when
+/// matching an answer's sentences to passages.
+pub const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
+    "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
+];
+
 #[cfg(test)]
 mod tests;

@@ -393,3 +393,27 @@ fn dates_parse_to_epoch_seconds() {
     assert_eq!(parse_date("2024-13-01"), None);
     assert_eq!(parse_date("yesterday"), None);
 }
+
+#[test]
+fn uncited_sentences_are_attributed_to_the_passage_that_holds_their_words() {
+    use crate::citation::attribute;
+    let passages = [
+        "The lighthouse at Korvath Point was built in 1847. Its engineer was Miriam Tallis.",
+        "The nightly hotel limit is 180 euros in Europe.",
+    ];
+    // A forgotten marker is added before the closing punctuation; sentences keep their spacing.
+    let (text, added) = attribute("The engineer was Miriam Tallis. Hotels cost 180 euros in Europe.\n", &passages);
+    assert_eq!(text, "The engineer was Miriam Tallis [1]. Hotels cost 180 euros in Europe [2].\n");
+    assert_eq!(added, vec![1, 2]);
+    // Markers the model wrote stay as they are, and such sentences get no second marker.
+    let (text, added) = attribute("Miriam Tallis was the engineer [2].", &passages);
+    assert_eq!((text.as_str(), added), ("Miriam Tallis was the engineer [2].", vec![]));
+    // A sentence that no passage supports (or too short to judge) stays uncited.
+    let (text, added) = attribute("I am not sure. Parrots like seeds and fruit.", &passages);
+    assert_eq!((text.as_str(), added), ("I am not sure. Parrots like seeds and fruit.", vec![]));
+    // Decimal points do not end sentences; ties go to the better-ranked passage.
+    let (text, _) = attribute("It was built in 1847 at Korvath Point, cost 0.5 million", &passages);
+    assert_eq!(text, "It was built in 1847 at Korvath Point, cost 0.5 million [1]");
+    let (text, _) = attribute("Europe limit.", &["limit in Europe", "Europe limit"]);
+    assert_eq!(text, "Europe limit [1].");
+}

@@ -15,6 +15,7 @@ pub struct ChunkId(pub i64);
 /// Serialised as an object holding only the fields that apply, e.g. `{"lines": [12, 18]}` or
 /// `{"sheet": "Q3", "rows": [4, 9]}`. Line and row numbers are 1-based and inclusive.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Location {
     /// First and last line (1-based, inclusive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +49,7 @@ pub struct Location {
     pub part: Option<String>,
     /// True when the text was recognised from an image (OCR) and may contain errors.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>"))]
     pub ocr: bool,
 }
 
@@ -220,4 +222,8 @@ pub struct Answer {
     pub citations: Vec<Citation>,
     /// How many markers pointed to no passage and were removed.
     pub dropped_markers: u32,
+    /// Markers Folio added to sentences the model left uncited ([`crate::citation::attribute`]); the
+    /// streamed text lacks them.
+    #[serde(default)]
+    pub attributed: Vec<u32>,
 }

@@ -233,7 +233,7 @@ impl Library {
             timings.total_ms = start.elapsed().as_millis() as u64;
             let outcome = AskOutcome {
                 chat,
-                answer: Answer { text: NOT_FOUND.to_string(), citations: Vec::new(), dropped_markers: 0 },
+                answer: Answer { text: NOT_FOUND.to_string(), citations: Vec::new(), dropped_markers: 0, attributed: Vec::new() },
                 passages: closest,
                 grounded: false,
                 best_similarity,
@@ -325,12 +325,18 @@ impl Library {
             text.push_str(&rest);
             let _ = tx.send(AskEvent::Token(rest)).await;
         }
-        let citations: Vec<Citation> = markers
-            .cited
+        let mut text = text.trim().to_string();
+        let mut cited = markers.cited.clone();
+        let mut attributed = Vec::new();
+        if !cancelled && streamed.is_ok() {
+            let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
+            (text, attributed) = folio_core::citation::attribute(&text, &texts);
+            cited.extend(attributed.iter().filter(|m| !markers.cited.contains(m)));
+        }
+        let citations: Vec<Citation> = cited
             .iter()
             .filter_map(|&m| passages.get(m as usize - 1).map(|p| Citation { marker: m, passage: p.clone() }))
             .collect();
-        let text = text.trim().to_string();
         if let Err(e) = streamed {
             let shown = if text.is_empty() { e.to_string() } else { format!("{text}\n\n({e})") };
             self.store.with_catalog(|c| c.finish_message(message, &shown, MessageState::Failed, &citations))?;
@@ -348,7 +354,7 @@ impl Library {
         timings.decode_tokens_per_sec = stats.decode_tokens_per_sec;
         let outcome = AskOutcome {
             chat,
-            answer: Answer { text, citations, dropped_markers: markers.dropped },
+            answer: Answer { text, citations, dropped_markers: markers.dropped, attributed },
             passages,
             grounded: true,
             best_similarity,

@@ -14,7 +14,6 @@ use std::sync::Arc;
 
 use folio_models::{Generator, MistralGenerator};
 use folio_store::{Store, StoreError};
-use tokio::sync::OnceCell;
 
 pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
@@ -96,7 +95,10 @@ impl LibraryConfig {
 pub struct Library {
     store: Store,
     embedder: Arc<dyn Embedder>,
-    generator: OnceCell<Arc<dyn Generator>>,
+    /// The loaded chat model and the file it came from.
+    generator: tokio::sync::Mutex<Option<(PathBuf, Arc<dyn Generator>)>>,
+    /// The chat model file chosen by the user; `None` uses [`ModelPaths::default_chat_model`].
+    chat_model: std::sync::Mutex<Option<PathBuf>>,
     config: LibraryConfig,
     /// One indexing job at a time (a manual run and a watch may both want to index).
     indexing: tokio::sync::Mutex<()>,
@@ -122,14 +124,13 @@ impl Library {
         generator: Option<Arc<dyn Generator>>,
     ) -> Result<Library, EngineError> {
         let store = Store::open(&config.dir, embedder.dim()).await?;
-        let cell = OnceCell::new();
-        if let Some(g) = generator {
-            let _ = cell.set(g);
-        }
+        let chat_model = config.chat_model.clone();
+        let wanted = chat_model.clone().unwrap_or_else(|| config.models.default_chat_model());
         Ok(Library {
             store,
             embedder,
-            generator: cell,
+            generator: tokio::sync::Mutex::new(generator.map(|g| (wanted, g))),
+            chat_model: std::sync::Mutex::new(chat_model),
             config,
             indexing: tokio::sync::Mutex::new(()),
             running_job: 0.into(),
@@ -141,17 +142,39 @@ impl Library {
         &self.config
     }
 
-    /// The chat model, loading it on first use.
+    /// The chat model file that answers: the one chosen, else Llama 3.1 when downloaded, else the bundled
+    /// SmolLM2.
+    pub fn chat_model_path(&self) -> PathBuf {
+        let chosen = self.chat_model.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        chosen.unwrap_or_else(|| self.config.models.default_chat_model())
+    }
+
+    /// Chooses the chat model file (`None`: the default). It is loaded by the next question; answers
+    /// being written finish with the model they started with.
+    pub fn set_chat_model(&self, path: Option<PathBuf>) -> Result<(), EngineError> {
+        if let Some(p) = &path {
+            if !p.is_file() {
+                return Err(EngineError::Invalid(format!("{} is not a model file", p.display())));
+            }
+        }
+        *self.chat_model.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = path;
+        Ok(())
+    }
+
+    /// The chat model, loading it on first use or after the choice changed.
     pub async fn generator(&self) -> Result<Arc<dyn Generator>, EngineError> {
-        let path = self.config.chat_model.clone().unwrap_or_else(|| self.config.models.default_chat_model());
-        let g = self
-            .generator
-            .get_or_try_init(|| async move {
-                let g = MistralGenerator::load(&path).await?;
-                Ok::<Arc<dyn Generator>, EngineError>(Arc::new(g))
-            })
-            .await?;
-        Ok(Arc::clone(g))
+        let path = self.chat_model_path();
+        let mut slot = self.generator.lock().await;
+        if let Some((loaded, g)) = slot.as_ref() {
+            if *loaded == path {
+                return Ok(Arc::clone(g));
+            }
+        }
+        // Free the old model before loading the new one: two 8B models may not fit in memory.
+        *slot = None;
+        let g: Arc<dyn Generator> = Arc::new(MistralGenerator::load(&path).await?);
+        *slot = Some((path, Arc::clone(&g)));
+        Ok(g)
     }
 
     /// The embedding model's name.

@@ -45,12 +45,6 @@ impl Default for Bm25Query {
     }
 }
 
-/// English function words, as in Lucene's English stop set.
-const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
-    "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
-];
-
 /// One BM25 result.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TextHit {
@@ -174,7 +168,7 @@ impl FullText {
             }
         }
         if drop_stopwords {
-            let content: Vec<String> = terms.iter().filter(|t| !STOPWORDS.contains(&t.as_str())).cloned().collect();
+            let content: Vec<String> = terms.iter().filter(|t| !folio_core::STOPWORDS.contains(&t.as_str())).cloned().collect();
             if !content.is_empty() {
                 return content;
             }
