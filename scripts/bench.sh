@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+[ -f ui/dist/index.html ] || bash scripts/ui.sh
 cargo build --quiet --workspace --bins
 bin="$CARGO_TARGET_DIR/debug"
 work=$(mktemp -d)

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds everything (the CLI and the desktop app included) and runs the whole
-# test suite: the pure crates' unit tests and the one integration-test binary on real models.
+# test suite: the UI's unit tests (Vitest), the pure crates' unit tests, and the one integration-test
+# binary on real models, the desktop app end to end in a real window included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
+bash scripts/ui.sh --test
 start=$(date +%s)
 cargo build --workspace --bins
 echo "folio test: build took $(( $(date +%s) - start ))s (target dir $CARGO_TARGET_DIR)" >&2

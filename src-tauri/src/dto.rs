@@ -1,10 +1,12 @@
-//! The data that crosses IPC, converted by hand from engine types.
+//! The data that crosses IPC, converted by hand from engine types. The UI's TypeScript declarations
+//! (`ui/src/bindings/`) are generated from these types; a test keeps them current.
 
 use folio_engine::{AskEvent, EngineError, IndexReport, Location, Progress, SearchHit};
 use serde::Serialize;
+use ts_rs::TS;
 
 /// An error the UI can act on: a stable machine-readable `code` and a human message.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct ErrorDto {
     /// One of `busy`, `store`, `model`, `io`, `invalid`, `internal`.
     pub code: &'static str,
@@ -27,7 +29,7 @@ impl From<EngineError> for ErrorDto {
 }
 
 /// Indexing progress.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProgressDto {
     job: i64,
@@ -56,7 +58,7 @@ impl From<&Progress> for ProgressDto {
 }
 
 /// An indexing job.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct JobDto {
     id: i64,
@@ -81,7 +83,7 @@ impl From<&folio_engine::JobRecord> for JobDto {
 }
 
 /// A folder of the library with its files' statuses.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FolderDto {
     path: String,
@@ -89,7 +91,7 @@ pub struct FolderDto {
 }
 
 /// A file and what Folio made of it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FileDto {
     path: String,
@@ -98,6 +100,7 @@ pub struct FileDto {
 }
 
 impl FolderDto {
+    /// The folder `id` at `path` with those of `docs` that belong to it.
     pub fn new(id: i64, path: String, docs: &[folio_engine::DocumentRecord]) -> Self {
         let files = docs
             .iter()
@@ -109,7 +112,7 @@ impl FolderDto {
 }
 
 /// A chat in the chat list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatDto {
     id: i64,
@@ -125,11 +128,13 @@ impl From<&folio_engine::ChatSummary> for ChatDto {
 }
 
 /// A stored message with its citations.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageDto {
     role: &'static str,
     text: String,
+    /// An answer's Markdown as sanitised HTML (`null` for questions).
+    html: Option<String>,
     state: &'static str,
     model: Option<String>,
     citations: Vec<CitationDto>,
@@ -140,6 +145,7 @@ impl From<&folio_engine::ChatMessage> for MessageDto {
         MessageDto {
             role: m.role.as_str(),
             text: m.text.clone(),
+            html: (m.role == folio_engine::Role::Assistant).then(|| crate::render::answer_html(&m.text)),
             state: m.state.as_str(),
             model: m.model.clone(),
             citations: m
@@ -152,7 +158,7 @@ impl From<&folio_engine::ChatMessage> for MessageDto {
 }
 
 /// The outcome of indexing.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct IndexSummaryDto {
     job: i64,
@@ -179,7 +185,7 @@ impl From<&IndexReport> for IndexSummaryDto {
 }
 
 /// A passage as the UI shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PassageDto {
     chunk_id: i64,
@@ -202,7 +208,7 @@ impl From<&folio_engine::Passage> for PassageDto {
 }
 
 /// A search result.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HitDto {
     passage: PassageDto,
@@ -211,6 +217,7 @@ pub struct HitDto {
 }
 
 impl HitDto {
+    /// A hit with a snippet around the query's terms.
     pub fn new(h: &SearchHit, query: &str) -> Self {
         HitDto {
             passage: PassageDto::from(&h.passage),
@@ -221,7 +228,7 @@ impl HitDto {
 }
 
 /// A cited passage.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CitationDto {
     marker: u32,
@@ -229,27 +236,46 @@ pub struct CitationDto {
 }
 
 /// An event of a streamed answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum AskEventDto {
     /// The question is stored in `chat`; `searchQuery` is what is searched.
-    Started { chat: i64, search_query: String },
+    Started {
+        /// The chat the question belongs to.
+        chat: i64,
+        /// The standalone query searched (a follow-up is rewritten).
+        search_query: String,
+    },
     /// Passages retrieved.
-    Retrieved { passages: Vec<PassageDto> },
+    Retrieved {
+        /// The passages given to the model, numbered from 1 in this order.
+        passages: Vec<PassageDto>,
+    },
     /// A piece of the answer.
-    Token { text: String },
+    Token {
+        /// Text to append.
+        text: String,
+    },
     /// The answer is complete.
     Finished {
+        /// The chat the answer belongs to.
         chat: i64,
+        /// The answer as the model wrote it (Markdown with [n] markers).
         answer: String,
         /// The answer's Markdown as sanitised HTML.
         answer_html: String,
+        /// False when the files do not seem to contain the answer.
         grounded: bool,
+        /// The passages the answer cites, each with its marker.
         citations: Vec<CitationDto>,
+        /// The model that answered.
         model: String,
     },
     /// Answering failed.
-    Failed { message: String },
+    Failed {
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl From<AskEvent> for AskEventDto {
@@ -261,7 +287,7 @@ impl From<AskEvent> for AskEventDto {
             AskEvent::Finished(o) => AskEventDto::Finished {
                 chat: o.chat.0,
                 grounded: o.grounded,
-                answer_html: folio_app::render::answer_html(&o.answer.text),
+                answer_html: crate::render::answer_html(&o.answer.text),
                 answer: o.answer.text,
                 citations: o
                     .answer
@@ -273,5 +299,113 @@ impl From<AskEvent> for AskEventDto {
             },
             AskEvent::Failed(m) => AskEventDto::Failed { message: m },
         }
+    }
+}
+
+/// What the settings panel shows.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsDto {
+    /// Where the catalog and indexes live.
+    pub library_dir: String,
+    /// Where model files live.
+    pub models_dir: String,
+    /// The name of the model that answers.
+    pub chat_model: String,
+    /// Its file.
+    pub chat_model_path: String,
+    /// The bundled SmolLM2 file.
+    pub bundled_model_path: String,
+    /// Where Llama 3.1 8B Instruct is (or will be) downloaded.
+    pub llama_path: String,
+    /// Whether Llama 3.1 8B Instruct is downloaded.
+    pub llama_downloaded: bool,
+    /// Threads used for indexing (embedding); a change applies at the next start.
+    pub index_threads: u32,
+    /// The machine's CPU threads.
+    pub max_threads: u32,
+}
+
+/// An event of a model download.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum DownloadEventDto {
+    /// Bytes on disk so far, and the total when the server says.
+    Progress {
+        /// Bytes on disk.
+        done: u64,
+        /// The file's size, when known.
+        total: Option<u64>,
+    },
+    /// The file is complete and verified.
+    Finished {
+        /// Where it is.
+        path: String,
+    },
+    /// The download stopped; running it again resumes.
+    Failed {
+        /// Why.
+        message: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    /// The generated declarations in `ui/src/bindings/` match the Rust types. Run with
+    /// `FOLIO_BLESS=1` to regenerate them after changing a DTO.
+    #[test]
+    fn typescript_bindings_are_current() {
+        let generated = tempfile::tempdir().unwrap();
+        // serde_json writes every integer as a JSON number; the UI never sees one above 2^53.
+        let cfg = ts_rs::Config::new().with_large_int("number").with_out_dir(generated.path());
+        ErrorDto::export_all(&cfg).unwrap();
+        ProgressDto::export_all(&cfg).unwrap();
+        JobDto::export_all(&cfg).unwrap();
+        FolderDto::export_all(&cfg).unwrap();
+        ChatDto::export_all(&cfg).unwrap();
+        MessageDto::export_all(&cfg).unwrap();
+        IndexSummaryDto::export_all(&cfg).unwrap();
+        HitDto::export_all(&cfg).unwrap();
+        AskEventDto::export_all(&cfg).unwrap();
+        SettingsDto::export_all(&cfg).unwrap();
+        DownloadEventDto::export_all(&cfg).unwrap();
+
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings");
+        let bless = std::env::var_os("FOLIO_BLESS").is_some();
+        let mut stale = Vec::new();
+        let files = |dir: &Path| -> Vec<PathBuf> {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            v.sort();
+            v
+        };
+        if bless {
+            std::fs::create_dir_all(&committed).unwrap();
+            for old in files(&committed) {
+                std::fs::remove_file(old).unwrap();
+            }
+        }
+        for new in files(generated.path()) {
+            let name = new.file_name().unwrap();
+            let text = std::fs::read_to_string(&new).unwrap();
+            if bless {
+                std::fs::write(committed.join(name), &text).unwrap();
+            } else if std::fs::read_to_string(committed.join(name)).ok().as_deref() != Some(&text) {
+                stale.push(name.to_string_lossy().into_owned());
+            }
+        }
+        let extra: Vec<_> = files(&committed)
+            .into_iter()
+            .filter(|p| !generated.path().join(p.file_name().unwrap()).exists())
+            .collect();
+        assert!(
+            stale.is_empty() && extra.is_empty(),
+            "ui/src/bindings is out of date (stale {stale:?}, extra {extra:?}): run FOLIO_BLESS=1 cargo test -p folio-app"
+        );
     }
 }

@@ -5,22 +5,27 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod dto;
-
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use dto::{AskEventDto, ChatDto, ErrorDto, FolderDto, HitDto, IndexSummaryDto, JobDto, MessageDto, ProgressDto};
+use folio_app::dto::{
+    self, AskEventDto, ChatDto, DownloadEventDto, ErrorDto, FolderDto, HitDto, IndexSummaryDto, JobDto, MessageDto,
+    ProgressDto, SettingsDto,
+};
+use folio_app::settings::Settings;
 use folio_engine::{AskOptions, ChatId, IndexOptions, Library, LibraryConfig, SearchOptions};
 use tauri::ipc::Channel;
 use tauri::{Emitter, Manager};
 use tokio::sync::OnceCell;
 
-/// The app's state: the library, opened on first use, and the stop signal of the answer being written.
+/// The app's state: the library, opened on first use, the stop signal of the answer being written,
+/// and the user's settings with the file they are kept in.
 struct AppState {
     library: OnceCell<Arc<Library>>,
     config: LibraryConfig,
     stop: std::sync::Mutex<Option<Arc<tokio::sync::Notify>>>,
+    settings: std::sync::Mutex<Settings>,
+    settings_path: PathBuf,
 }
 
 impl AppState {
@@ -28,6 +33,40 @@ impl AppState {
         let lib =
             self.library.get_or_try_init(|| async { Library::open(self.config.clone()).await.map(Arc::new) }).await?;
         Ok(Arc::clone(lib))
+    }
+
+    fn settings(&self) -> Settings {
+        self.settings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Applies `change` to the settings and saves them.
+    fn update_settings(&self, change: impl FnOnce(&mut Settings)) -> Result<SettingsDto, ErrorDto> {
+        let mut settings = self.settings.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        change(&mut settings);
+        settings.save(&self.settings_path).map_err(|e| ErrorDto {
+            code: "io",
+            message: format!("cannot save settings to {}: {e}", self.settings_path.display()),
+        })?;
+        Ok(self.settings_dto(&settings))
+    }
+
+    fn settings_dto(&self, settings: &Settings) -> SettingsDto {
+        let models = &self.config.models;
+        let chat = settings.chat_model.clone().unwrap_or_else(|| models.default_chat_model());
+        let llama = models.llama_chat_model();
+        let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let show = |p: &std::path::Path| p.display().to_string();
+        SettingsDto {
+            library_dir: show(&self.config.dir),
+            models_dir: show(&models.root),
+            chat_model: chat.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            chat_model_path: show(&chat),
+            bundled_model_path: show(&models.bundled_chat_model()),
+            llama_downloaded: llama.is_file(),
+            llama_path: show(&llama),
+            index_threads: u32::try_from(settings.index_threads.unwrap_or(cpus)).unwrap_or(u32::MAX),
+            max_threads: u32::try_from(cpus).unwrap_or(u32::MAX),
+        }
     }
 }
 
@@ -42,8 +81,13 @@ async fn start_background(app: tauri::AppHandle) {
             let _ = app.emit("index-progress", ProgressDto::from(p));
         }
     };
-    if let Err(e) = library.run_unfinished_jobs(IndexOptions::default(), &emit).await {
-        tracing::warn!("could not finish interrupted jobs: {e}");
+    match library.run_unfinished_jobs(IndexOptions::default(), &emit).await {
+        Ok(reports) => {
+            for r in &reports {
+                let _ = app.emit("library-changed", IndexSummaryDto::from(r));
+            }
+        }
+        Err(e) => tracing::warn!("could not finish interrupted jobs: {e}"),
     }
     let folders: Vec<PathBuf> = library
         .folders()
@@ -204,6 +248,61 @@ async fn ask(
     Ok(())
 }
 
+/// The settings panel's contents.
+#[tauri::command]
+fn settings(state: tauri::State<'_, AppState>) -> SettingsDto {
+    state.settings_dto(&state.settings())
+}
+
+/// Chooses the chat model file (`null`: Llama 3.1 when downloaded, else the bundled model); the next
+/// question loads it.
+#[tauri::command]
+async fn set_chat_model(state: tauri::State<'_, AppState>, path: Option<String>) -> Result<SettingsDto, ErrorDto> {
+    let path = path.filter(|p| !p.trim().is_empty()).map(PathBuf::from);
+    if let Some(p) = &path {
+        if !p.is_file() {
+            return Err(ErrorDto { code: "invalid", message: format!("{} is not a file", p.display()) });
+        }
+    }
+    if let Some(library) = state.library.get() {
+        library.set_chat_model(path.clone())?;
+    }
+    state.update_settings(|s| s.chat_model = path)
+}
+
+/// Sets the threads used for indexing, from the next start.
+#[tauri::command]
+fn set_index_threads(state: tauri::State<'_, AppState>, threads: u32) -> Result<SettingsDto, ErrorDto> {
+    let threads = usize::try_from(threads.max(1)).unwrap_or(1);
+    state.update_settings(|s| s.index_threads = Some(threads))
+}
+
+/// Downloads Llama 3.1 8B Instruct from the Hugging Face hub (the one network call Folio makes, and only
+/// when the user asks), resuming an interrupted download and verifying its checksum.
+#[tauri::command]
+async fn download_llama(state: tauri::State<'_, AppState>, on_event: Channel<DownloadEventDto>) -> Result<(), ErrorDto> {
+    let dest = state.config.models.llama_chat_model();
+    let hub = folio_engine::HubFile::llama31_8b_instruct();
+    let progress = {
+        let on_event = on_event.clone();
+        let last = std::sync::Mutex::new(std::time::Instant::now() - std::time::Duration::from_secs(1));
+        move |p: folio_engine::DownloadProgress| {
+            // A few updates a second are enough for a progress bar.
+            let mut last = last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.elapsed() >= std::time::Duration::from_millis(200) || p.total == Some(p.done) {
+                *last = std::time::Instant::now();
+                let _ = on_event.send(DownloadEventDto::Progress { done: p.done, total: p.total });
+            }
+        }
+    };
+    let event = match folio_engine::download(&hub, &dest, &progress).await {
+        Ok(path) => DownloadEventDto::Finished { path: path.display().to_string() },
+        Err(e) => DownloadEventDto::Failed { message: e.to_string() },
+    };
+    let _ = on_event.send(event);
+    Ok(())
+}
+
 /// Stops the answer being written.
 #[tauri::command]
 fn stop(state: tauri::State<'_, AppState>) {
@@ -230,10 +329,22 @@ fn main() {
         }
     };
     tauri::async_runtime::set(runtime.handle().clone());
-    let config = LibraryConfig::new(LibraryConfig::default_dir());
+    let settings_path = Settings::default_path();
+    let saved = Settings::load(&settings_path);
+    let mut config = LibraryConfig::new(LibraryConfig::default_dir());
+    config.chat_model = saved.chat_model.clone().filter(|p| p.is_file());
+    if let Some(threads) = saved.index_threads {
+        config.threads = threads.max(1);
+    }
     let result = tauri::Builder::default()
         .setup(|app| {
-            app.manage(AppState { library: OnceCell::new(), config, stop: std::sync::Mutex::new(None) });
+            app.manage(AppState {
+                library: OnceCell::new(),
+                config,
+                stop: std::sync::Mutex::new(None),
+                settings: std::sync::Mutex::new(saved),
+                settings_path,
+            });
             tauri::async_runtime::spawn(start_background(app.handle().clone()));
             Ok(())
         })
@@ -251,7 +362,11 @@ fn main() {
             rename_chat,
             delete_chat,
             preview,
-            open_file
+            open_file,
+            settings,
+            set_chat_model,
+            set_index_threads,
+            download_llama
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -52,7 +52,8 @@ fn dependencies(manifest: &str) -> Vec<String> {
 #[test]
 fn heavy_dependencies_stay_in_their_crates() {
     let core = dependencies("crates/folio-core/Cargo.toml");
-    assert_eq!(core, ["serde", "thiserror"], "folio-core stays pure");
+    // ts-rs is a derive, optional, switched on only by the desktop shell for the UI's type declarations.
+    assert_eq!(core, ["serde", "thiserror", "ts-rs"], "folio-core stays pure");
     for (manifest, forbidden) in [
         (
             "crates/folio-core/Cargo.toml",
@@ -89,5 +90,39 @@ fn embedded_migrations_match_the_migrations_folder() {
     assert_eq!(folio_store::migration_names(), on_disk);
     for (i, name) in on_disk.iter().enumerate() {
         assert!(name.starts_with(&format!("{:04}_", i + 1)), "migrations are numbered NNNN_ from 0001: {name}");
+    }
+}
+
+/// The UI's source files (TypeScript), tests excluded.
+fn ui_sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = entry.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        if p.is_dir() {
+            ui_sources(&p, out);
+        } else if (name.ends_with(".ts") || name.ends_with(".tsx")) && !name.contains(".test.") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn only_the_api_module_calls_tauri_and_only_one_component_sets_html() {
+    let mut files = Vec::new();
+    ui_sources(&root().join("ui/src"), &mut files);
+    assert!(!files.is_empty(), "no UI sources found");
+    let using = |needle: &str| -> Vec<String> {
+        files
+            .iter()
+            .filter(|p| std::fs::read_to_string(p).expect("read").contains(needle))
+            .map(|p| p.strip_prefix(root().join("ui/src")).unwrap().display().to_string())
+            .collect()
+    };
+    assert_eq!(using("@tauri-apps/api"), ["api.ts"], "only ui/src/api.ts may call Tauri");
+    assert_eq!(using("__TAURI__"), Vec::<String>::new(), "the global Tauri object is off");
+    // The one HTML the UI inserts is the answer, sanitised in Rust (src-tauri/src/render.rs).
+    assert_eq!(using("dangerouslySetInnerHTML"), ["components/AnswerHtml.tsx"], "untrusted text is set as text");
+    for raw in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"] {
+        assert_eq!(using(raw), Vec::<String>::new(), "{raw} makes markup from strings");
     }
 }

@@ -1,0 +1,171 @@
+import { act, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { App } from "./App";
+import type { AskEventDto } from "./bindings/AskEventDto";
+import { mockedApi, passage, settingsFixture, stubApi } from "./test-utils";
+
+vi.mock("./api");
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  stubApi();
+});
+
+/** Makes api.ask wait for the test: `emit` sends an event, `end` returns from the call. */
+function controlAsk() {
+  const ctl = { emit: (_e: AskEventDto) => {}, end: async () => {} };
+  mockedApi.ask.mockImplementation(
+    (_q, _chat, onEvent) =>
+      new Promise<void>((resolve) => {
+        ctl.emit = (e) => act(() => onEvent(e));
+        ctl.end = () => act(async () => resolve());
+      }),
+  );
+  return ctl;
+}
+
+const cited = passage({ chunkId: 11, text: "Halley's comet returns every 76 years." });
+
+describe("asking", () => {
+  it("streams an answer with chips, then shows the finished answer; a chip opens the preview", async () => {
+    const before = passage({ chunkId: 10, text: "Before <b>the</b> passage." });
+    mockedApi.preview.mockResolvedValue([before, cited]);
+    const ask = controlAsk();
+    render(<App />);
+    await userEvent.type(screen.getByTestId("question"), "How often does it return?{Enter}");
+    expect(mockedApi.ask).toHaveBeenCalledWith("How often does it return?", null, expect.any(Function));
+    const answer = screen.getByTestId("answer");
+    expect(answer.dataset.state).toBe("retrieving");
+
+    ask.emit({ kind: "started", chat: 5, searchQuery: "comet return" });
+    ask.emit({ kind: "retrieved", passages: [cited] });
+    expect(answer.textContent).toContain("comet return");
+    ask.emit({ kind: "token", text: "Every 76 years [1]" });
+    expect(answer.dataset.state).toBe("streaming");
+    expect(within(answer).getAllByTestId("citation")).toHaveLength(1);
+    expect(screen.getByTestId("source").textContent).toContain("76 years");
+
+    ask.emit({
+      kind: "finished",
+      chat: 5,
+      answer: "Every **76 years** [1].",
+      answerHtml: "<p>Every <strong>76 years</strong> [1].</p>",
+      grounded: true,
+      citations: [{ marker: 1, passage: cited }],
+      model: "Llama-3.1-8B-Instruct",
+    });
+    await ask.end();
+    expect(answer.dataset.state).toBe("done");
+    expect(screen.getByTestId("model-name").textContent).toBe("Llama-3.1-8B-Instruct");
+
+    await userEvent.click(within(answer).getByTestId("citation"));
+    expect(mockedApi.preview).toHaveBeenCalledWith(11);
+    const preview = await screen.findByTestId("preview");
+    await waitFor(() => expect(within(preview).getByText("Before <b>the</b> passage.")).toBeTruthy());
+    expect(preview.querySelector("mark")?.textContent).toBe(cited.text);
+    expect(preview.querySelector("b")).toBeNull();
+
+    await userEvent.click(screen.getByTestId("open-file"));
+    expect(mockedApi.openFile).toHaveBeenCalledWith(cited.path);
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByTestId("preview")).toBeNull();
+  });
+
+  it("stops with Esc while the answer is written, and keeps what was written", async () => {
+    const ask = controlAsk();
+    render(<App />);
+    await userEvent.type(screen.getByTestId("question"), "Why?{Enter}");
+    ask.emit({ kind: "started", chat: 5, searchQuery: "why" });
+    ask.emit({ kind: "token", text: "Because" });
+    await userEvent.keyboard("{Escape}");
+    expect(mockedApi.stop).toHaveBeenCalledTimes(1);
+    await ask.end();
+    expect(screen.getByTestId("answer").dataset.state).toBe("cancelled");
+    expect(screen.getByTestId("answer").textContent).toContain("Because");
+    await userEvent.keyboard("{Escape}");
+    expect(mockedApi.stop).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows a failure to answer in the alert and the answer", async () => {
+    mockedApi.ask.mockRejectedValue({ code: "busy", message: "the library is busy indexing" });
+    render(<App />);
+    await userEvent.type(screen.getByTestId("question"), "Why?{Enter}");
+    const alert = await screen.findByRole("alert");
+    expect(alert.dataset.testid).toBe("error");
+    expect(alert.dataset.code).toBe("busy");
+    expect(alert.textContent).toContain("the library is busy indexing");
+    expect(screen.getByTestId("answer").dataset.state).toBe("failed");
+  });
+
+  it("hints at Llama while the small bundled model answers", async () => {
+    render(<App />);
+    expect(await screen.findByText(/Answers come from the small bundled model/)).toBeTruthy();
+  });
+
+  it("opens a stored chat with its answers and their chips", async () => {
+    mockedApi.chats.mockResolvedValue([{ id: 3, title: "Comets", messages: 2, updatedAt: 0 }]);
+    mockedApi.chatMessages.mockResolvedValue([
+      { role: "user", text: "How often?", html: null, state: "complete", model: null, citations: [] },
+      {
+        role: "assistant",
+        text: "Every 76 years [1].",
+        html: "<p>Every 76 years [1].</p>",
+        state: "complete",
+        model: "Llama",
+        citations: [{ marker: 1, passage: cited }],
+      },
+    ]);
+    render(<App />);
+    await userEvent.click(await screen.findByRole("button", { name: "Comets" }));
+    expect(mockedApi.chatMessages).toHaveBeenCalledWith(3);
+    expect(await screen.findByText("How often?")).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Source 1" }));
+    expect(mockedApi.preview).toHaveBeenCalledWith(cited.chunkId);
+  });
+});
+
+describe("settings", () => {
+  it("states what stays on this computer, sets the theme, and closes with Esc", async () => {
+    render(<App />);
+    await waitFor(() => expect(mockedApi.settings).toHaveBeenCalled());
+    await userEvent.click(screen.getByTestId("settings-open"));
+    const panel = await screen.findByTestId("settings");
+    expect(panel.textContent).toContain(
+      "Everything stays on this computer: your files, the index, your chats and the models. Folio makes no network calls except a model download you start.",
+    );
+    expect(panel.textContent).toContain(settingsFixture.libraryDir);
+    await userEvent.selectOptions(screen.getByTestId("theme-select"), "dark");
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    expect(localStorage.getItem("folio.theme")).toBe("dark");
+    await userEvent.selectOptions(screen.getByTestId("theme-select"), "light");
+    expect(document.documentElement.dataset.theme).toBe("light");
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByTestId("settings")).toBeNull();
+  });
+
+  it("downloads Llama with a progress bar, then makes it the default", async () => {
+    let send = (_e: Parameters<Parameters<typeof mockedApi.downloadLlama>[0]>[0]) => {};
+    let end = async () => {};
+    mockedApi.downloadLlama.mockImplementation(
+      (onEvent) =>
+        new Promise<void>((resolve) => {
+          send = (e) => act(() => onEvent(e));
+          end = () => act(async () => resolve());
+        }),
+    );
+    mockedApi.setChatModel.mockResolvedValue({ ...settingsFixture, llamaDownloaded: true, chatModel: "llama" });
+    render(<App />);
+    await waitFor(() => expect(mockedApi.settings).toHaveBeenCalled());
+    await userEvent.click(screen.getByTestId("settings-open"));
+    await userEvent.click(screen.getByRole("button", { name: "Download Llama 3.1 8B Instruct" }));
+    send({ kind: "progress", done: 2_000_000_000, total: 4_000_000_000 });
+    const bar = screen.getByRole("progressbar", { name: "Download progress" }) as HTMLProgressElement;
+    expect(bar.value / bar.max).toBe(0.5);
+    expect(screen.getByTestId("settings").textContent).toContain("2.0 GB of 4.0 GB");
+    send({ kind: "finished", path: settingsFixture.llamaPath });
+    await end();
+    await waitFor(() => expect(mockedApi.setChatModel).toHaveBeenCalledWith(null));
+    expect(await within(screen.getByTestId("settings")).findByText("llama")).toBeTruthy();
+  });
+});

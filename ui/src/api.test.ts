@@ -1,0 +1,95 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const core = vi.hoisted(() => ({
+  invoke: vi.fn(),
+  channels: [] as Array<{ onmessage: (m: unknown) => void }>,
+}));
+
+vi.mock("@tauri-apps/api/core", () => ({
+  invoke: core.invoke,
+  Channel: class {
+    onmessage: (m: unknown) => void = () => {};
+    constructor() {
+      core.channels.push(this);
+    }
+  },
+}));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
+vi.mock("@tauri-apps/api/webview", () => ({ getCurrentWebview: vi.fn() }));
+
+import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import * as api from "./api";
+
+beforeEach(() => {
+  core.invoke.mockReset().mockResolvedValue(undefined);
+  core.channels.length = 0;
+});
+
+describe("api", () => {
+  it.each([
+    ["addPaths", () => api.addPaths(["/a", "/b"]), "add_paths", { paths: ["/a", "/b"] }],
+    ["search", () => api.search("comet"), "search", { query: "comet" }],
+    ["stop", () => api.stop(), "stop", undefined],
+    ["libraryOverview", () => api.libraryOverview(), "library_overview", undefined],
+    ["removeFolder", () => api.removeFolder("/a"), "remove_folder", { path: "/a" }],
+    ["jobs", () => api.jobs(), "jobs", undefined],
+    ["controlJob", () => api.controlJob(3, "pause"), "control_job", { id: 3, action: "pause" }],
+    ["chats", () => api.chats(), "chats", undefined],
+    ["chatMessages", () => api.chatMessages(2), "chat_messages", { id: 2 }],
+    ["renameChat", () => api.renameChat(2, "Comets"), "rename_chat", { id: 2, title: "Comets" }],
+    ["deleteChat", () => api.deleteChat(2), "delete_chat", { id: 2 }],
+    ["preview", () => api.preview(42), "preview", { chunkId: 42 }],
+    ["openFile", () => api.openFile("/a/b.pdf"), "open_file", { path: "/a/b.pdf" }],
+    ["settings", () => api.settings(), "settings", undefined],
+    ["setChatModel", () => api.setChatModel(null), "set_chat_model", { path: null }],
+    ["setIndexThreads", () => api.setIndexThreads(6), "set_index_threads", { threads: 6 }],
+  ])("%s invokes its command with camelCase arguments", async (_name, call, command, args) => {
+    await call();
+    if (args === undefined) expect(core.invoke).toHaveBeenCalledWith(command);
+    else expect(core.invoke).toHaveBeenCalledWith(command, args);
+  });
+
+  it("ask passes a channel whose messages reach the handler", async () => {
+    const onEvent = vi.fn();
+    await api.ask("When does the comet return?", null, onEvent);
+    const channel = core.channels[0];
+    expect(core.invoke).toHaveBeenCalledWith("ask", { question: "When does the comet return?", chat: null, onEvent: channel });
+    channel?.onmessage({ kind: "token", text: "Every" });
+    expect(onEvent).toHaveBeenCalledWith({ kind: "token", text: "Every" });
+  });
+
+  it("downloadLlama passes a channel whose messages reach the handler", async () => {
+    const onEvent = vi.fn();
+    await api.downloadLlama(onEvent);
+    const channel = core.channels[0];
+    expect(core.invoke).toHaveBeenCalledWith("download_llama", { onEvent: channel });
+    channel?.onmessage({ kind: "progress", done: 1, total: 2 });
+    expect(onEvent).toHaveBeenCalledWith({ kind: "progress", done: 1, total: 2 });
+  });
+
+  it("onIndexProgress passes each event's payload", async () => {
+    const handler = vi.fn();
+    vi.mocked(listen).mockResolvedValue(() => {});
+    await api.onIndexProgress(handler);
+    expect(listen).toHaveBeenCalledWith("index-progress", expect.any(Function));
+    const forward = vi.mocked(listen).mock.calls[0]?.[1];
+    forward?.({ event: "index-progress", id: 1, payload: { filesDone: 1 } });
+    expect(handler).toHaveBeenCalledWith({ filesDone: 1 });
+  });
+
+  it("onDrop passes the paths of a drop only", async () => {
+    let forward: ((e: { payload: unknown }) => void) | undefined;
+    const onDragDropEvent = vi.fn(async (h: (e: { payload: unknown }) => void) => {
+      forward = h;
+      return () => {};
+    });
+    vi.mocked(getCurrentWebview).mockReturnValue({ onDragDropEvent } as never);
+    const handler = vi.fn();
+    await api.onDrop(handler);
+    forward?.({ payload: { type: "enter", paths: ["/a"] } });
+    forward?.({ payload: { type: "drop", paths: ["/a", "/b"] } });
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(handler).toHaveBeenCalledWith(["/a", "/b"]);
+  });
+});

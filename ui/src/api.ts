@@ -1,0 +1,138 @@
+// The only module that talks to the Rust side (src-tauri/src/main.rs); everything else calls these
+// functions. Argument names are camelCase: Tauri maps them to the commands' snake_case parameters.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import type { AskEventDto } from "./bindings/AskEventDto";
+import type { ChatDto } from "./bindings/ChatDto";
+import type { DownloadEventDto } from "./bindings/DownloadEventDto";
+import type { FolderDto } from "./bindings/FolderDto";
+import type { HitDto } from "./bindings/HitDto";
+import type { IndexSummaryDto } from "./bindings/IndexSummaryDto";
+import type { JobDto } from "./bindings/JobDto";
+import type { MessageDto } from "./bindings/MessageDto";
+import type { PassageDto } from "./bindings/PassageDto";
+import type { ProgressDto } from "./bindings/ProgressDto";
+import type { SettingsDto } from "./bindings/SettingsDto";
+
+/** Stops an event subscription. */
+export type Unlisten = () => void;
+
+/** What `controlJob` can do to an indexing job. */
+export type JobAction = "pause" | "resume" | "cancel";
+
+/** Adds folders or files to the library and indexes them; progress arrives through `onIndexProgress`. */
+export function addPaths(paths: string[]): Promise<IndexSummaryDto> {
+  return invoke("add_paths", { paths });
+}
+
+/** Searches the library. */
+export function search(query: string): Promise<HitDto[]> {
+  return invoke("search", { query });
+}
+
+/** Asks a question in chat `chat` (null starts a new one); resolves when the answer ends or is stopped. */
+export function ask(question: string, chat: number | null, onEvent: (event: AskEventDto) => void): Promise<void> {
+  const channel = new Channel<AskEventDto>();
+  channel.onmessage = onEvent;
+  return invoke("ask", { question, chat, onEvent: channel });
+}
+
+/** Stops the answer being written; what was written is kept as a stopped answer. */
+export function stop(): Promise<void> {
+  return invoke("stop");
+}
+
+/** Folders of the library, each with its files' statuses and reasons. */
+export function libraryOverview(): Promise<FolderDto[]> {
+  return invoke("library_overview");
+}
+
+/** Removes a folder from the library (its files stay on disk); resolves to the number of files removed. */
+export function removeFolder(path: string): Promise<number> {
+  return invoke("remove_folder", { path });
+}
+
+/** Indexing jobs, newest first. */
+export function jobs(): Promise<JobDto[]> {
+  return invoke("jobs");
+}
+
+/** Pauses, resumes or cancels indexing job `id`. */
+export function controlJob(id: number, action: JobAction): Promise<void> {
+  return invoke("control_job", { id, action });
+}
+
+/** Chats, most recent first. */
+export function chats(): Promise<ChatDto[]> {
+  return invoke("chats");
+}
+
+/** A chat's messages with their citations, oldest first. */
+export function chatMessages(id: number): Promise<MessageDto[]> {
+  return invoke("chat_messages", { id });
+}
+
+/** Renames a chat. */
+export function renameChat(id: number, title: string): Promise<void> {
+  return invoke("rename_chat", { id, title });
+}
+
+/** Deletes a chat. */
+export function deleteChat(id: number): Promise<void> {
+  return invoke("delete_chat", { id });
+}
+
+/** A passage with its neighbours in the same document, in order. */
+export function preview(chunkId: number): Promise<PassageDto[]> {
+  return invoke("preview", { chunkId });
+}
+
+/** Opens a file of the library in the system's default application (other paths are refused). */
+export function openFile(path: string): Promise<void> {
+  return invoke("open_file", { path });
+}
+
+/** What the settings panel shows. */
+export function settings(): Promise<SettingsDto> {
+  return invoke("settings");
+}
+
+/** Chooses the chat model file; null means Llama 3.1 when downloaded, else the bundled model. */
+export function setChatModel(path: string | null): Promise<SettingsDto> {
+  return invoke("set_chat_model", { path });
+}
+
+/** Sets the threads used for indexing (applies at the next start). */
+export function setIndexThreads(threads: number): Promise<SettingsDto> {
+  return invoke("set_index_threads", { threads });
+}
+
+/** Downloads Llama 3.1 8B Instruct; resolves when the download ends, `onEvent` says how. */
+export function downloadLlama(onEvent: (event: DownloadEventDto) => void): Promise<void> {
+  const channel = new Channel<DownloadEventDto>();
+  channel.onmessage = onEvent;
+  return invoke("download_llama", { onEvent: channel });
+}
+
+/** Calls `handler` with the progress of every indexing job, including ones started in the background. */
+export function onIndexProgress(handler: (progress: ProgressDto) => void): Promise<Unlisten> {
+  return listen<ProgressDto>("index-progress", (e) => handler(e.payload));
+}
+
+/** Calls `handler` when watched folders changed and the changes are indexed. */
+export function onLibraryChanged(handler: (summary: IndexSummaryDto) => void): Promise<Unlisten> {
+  return listen<IndexSummaryDto>("library-changed", (e) => handler(e.payload));
+}
+
+/** Calls `handler` with the paths dropped on the window. */
+export function onDrop(handler: (paths: string[]) => void): Promise<Unlisten> {
+  return getCurrentWebview().onDragDropEvent((e) => {
+    if (e.payload.type === "drop") handler(e.payload.paths);
+  });
+}
+
+/** Calls `handler` with true while something is dragged over the window, false when it leaves or drops. */
+export function onDragHover(handler: (over: boolean) => void): Promise<Unlisten> {
+  return getCurrentWebview().onDragDropEvent((e) => handler(e.payload.type === "enter" || e.payload.type === "over"));
+}

@@ -1,0 +1,46 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { emptyAnswer, type Answer as AnswerData } from "../answer";
+import { Answer } from "./Answer";
+
+const markers = () => screen.getAllByTestId("citation").map((c) => Number(c.dataset.marker));
+
+describe("Answer", () => {
+  it("turns [1], [1, 2] and [1][2] in streamed text into chips", () => {
+    const answer: AnswerData = { ...emptyAnswer, state: "streaming", text: "One [1], two [1, 2], three [1][2]" };
+    render(<Answer answer={answer} onCite={() => {}} testId="answer" />);
+    expect(markers()).toEqual([1, 1, 2, 1, 2]);
+    expect(screen.getByTestId("answer").textContent).toContain("One 1, two 12, three 12");
+    expect(screen.getByTestId("answer").dataset.state).toBe("streaming");
+  });
+
+  it("turns markers in the finished answer's HTML into chips, except inside code", async () => {
+    const onCite = vi.fn();
+    const answer: AnswerData = {
+      ...emptyAnswer,
+      state: "done",
+      html: "<p>It returns <strong>every 212 years</strong> [2].</p><ul><li>Seen in 1803 [1, 2]</li></ul><pre><code>a[1]</code></pre>",
+      model: "Llama-3.1-8B-Instruct",
+    };
+    render(<Answer answer={answer} onCite={onCite} testId="answer" />);
+    expect(markers()).toEqual([2, 1, 2]);
+    expect(screen.getByText("every 212 years").tagName).toBe("STRONG");
+    expect(screen.getByText("a[1]").tagName).toBe("CODE");
+    expect(screen.getByTestId("model-name").textContent).toBe("Llama-3.1-8B-Instruct");
+    await userEvent.click(screen.getAllByTestId("citation")[0]!);
+    expect(onCite).toHaveBeenCalledWith(2);
+  });
+
+  it("says plainly when the files do not contain the answer", () => {
+    render(<Answer answer={{ ...emptyAnswer, state: "done", grounded: false, html: "<p>Not found.</p>" }} onCite={() => {}} />);
+    expect(screen.getByText(/do not seem to contain the answer; closest passages below/)).toBeTruthy();
+  });
+
+  it("shows untrusted streamed text as text", () => {
+    const answer: AnswerData = { ...emptyAnswer, state: "streaming", text: "<img src=x onerror=alert(1)> [1]" };
+    const { container } = render(<Answer answer={answer} onCite={() => {}} />);
+    expect(container.querySelector("img")).toBeNull();
+    expect(container.textContent).toContain("<img src=x onerror=alert(1)>");
+  });
+});

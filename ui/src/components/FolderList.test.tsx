@@ -1,0 +1,32 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { FolderList } from "./FolderList";
+
+const folder = {
+  path: "/home/me/notes",
+  files: [
+    { path: "/home/me/notes/a.md", status: "indexed", reason: null },
+    { path: "/home/me/notes/b.bin", status: "skipped", reason: "not a document" },
+    { path: "/home/me/notes/c.md", status: "indexed", reason: null },
+    { path: "/home/me/notes/d.pdf", status: "failed", reason: "encrypted" },
+  ],
+};
+
+describe("FolderList", () => {
+  it("counts the files by status and lists each with its reason", async () => {
+    const onRescan = vi.fn();
+    const onRemove = vi.fn();
+    render(<FolderList folders={[folder]} onRescan={onRescan} onRemove={onRemove} />);
+    const row = screen.getByTestId("folder");
+    expect(row.dataset.path).toBe("/home/me/notes");
+    expect(row.querySelector("summary")?.textContent).toContain("2 indexed, 1 skipped, 1 failed");
+    const files = screen.getAllByTestId("file");
+    expect(files.map((f) => f.dataset.status)).toEqual(["indexed", "skipped", "indexed", "failed"]);
+    expect(files[3]?.textContent).toContain("encrypted");
+    await userEvent.click(screen.getByRole("button", { name: "Rescan" }));
+    await userEvent.click(screen.getByRole("button", { name: "Remove" }));
+    expect(onRescan).toHaveBeenCalledWith("/home/me/notes");
+    expect(onRemove).toHaveBeenCalledWith("/home/me/notes");
+  });
+});

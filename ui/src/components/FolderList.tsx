@@ -1,0 +1,55 @@
+import type { FileDto } from "../bindings/FileDto";
+import type { FolderDto } from "../bindings/FolderDto";
+import { baseName } from "../format";
+
+// The order statuses are listed in; any status the back end adds later comes after these.
+const statusOrder = ["indexed", "queued", "indexing", "skipped", "failed"];
+
+/** How many files have each status, as "12 indexed, 2 skipped". */
+function statusCounts(files: FileDto[]): string {
+  const counts = new Map<string, number>();
+  for (const f of files) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
+  const rank = (s: string) => (statusOrder.includes(s) ? statusOrder.indexOf(s) : statusOrder.length);
+  return [...counts]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([status, n]) => `${n} ${status}`)
+    .join(", ");
+}
+
+type Props = { folders: FolderDto[]; onRescan: (path: string) => void; onRemove: (path: string) => void };
+
+/** The library's folders: what became of their files, and why some were skipped or failed. */
+export function FolderList({ folders, onRescan, onRemove }: Props) {
+  if (!folders.length) return <p className="muted">No folders yet.</p>;
+  return (
+    <ul className="folders">
+      {folders.map((folder) => (
+        <li key={folder.path} data-testid="folder" data-path={folder.path}>
+          <details>
+            <summary title={folder.path}>
+              <span className="folder-name">{baseName(folder.path)}</span>
+              <span className="muted"> {statusCounts(folder.files) || "no files"}</span>
+            </summary>
+            <p className="muted path">{folder.path}</p>
+            <ul className="files">
+              {folder.files.map((f) => (
+                <li key={f.path} data-testid="file" data-status={f.status} title={f.path}>
+                  <span className="path">{baseName(f.path)}</span> <span className={`status ${f.status}`}>{f.status}</span>
+                  {f.reason && <span className="reason"> — {f.reason}</span>}
+                </li>
+              ))}
+            </ul>
+          </details>
+          <div className="actions">
+            <button type="button" className="small" onClick={() => onRescan(folder.path)}>
+              Rescan
+            </button>
+            <button type="button" className="small" onClick={() => onRemove(folder.path)}>
+              Remove
+            </button>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,109 @@
+import { act, render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { App } from "../App";
+import type { IndexSummaryDto } from "../bindings/IndexSummaryDto";
+import type { ProgressDto } from "../bindings/ProgressDto";
+import { mockedApi, stubApi } from "../test-utils";
+import { Library } from "./Library";
+
+vi.mock("../api");
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  stubApi();
+});
+
+const summary: IndexSummaryDto = { job: 2, cancelled: false, moved: 0, indexed: 3, unchanged: 0, chunks: 9, problems: [] };
+const progress: ProgressDto = {
+  job: 2,
+  filesDone: 1,
+  filesTotal: 3,
+  chunksWritten: 4,
+  current: null,
+  bytesPerSec: 2e6,
+  etaSecs: 30,
+  paused: false,
+};
+
+describe("Library", () => {
+  it("indexes a typed path, shows progress, then the summary and the refreshed folders", async () => {
+    let finish = (_s: IndexSummaryDto) => {};
+    mockedApi.addPaths.mockImplementation(() => new Promise((resolve) => (finish = resolve)));
+    let sendProgress = (_p: ProgressDto) => {};
+    mockedApi.onIndexProgress.mockImplementation(async (h) => {
+      sendProgress = (p) => act(() => h(p));
+      return () => {};
+    });
+    render(<Library />);
+    await userEvent.type(screen.getByTestId("add-path-input"), "/home/me/notes");
+    await userEvent.click(screen.getByTestId("add-path-submit"));
+    expect(mockedApi.addPaths).toHaveBeenCalledWith(["/home/me/notes"]);
+    expect(screen.getByTestId("index-status").dataset.state).toBe("indexing");
+
+    await waitFor(() => expect(mockedApi.onIndexProgress).toHaveBeenCalled());
+    sendProgress({ ...progress, filesDone: 3 });
+    expect(screen.getByTestId("index-status").textContent).toContain("3 of 3 files");
+    expect(screen.getByTestId("index-status").dataset.state).toBe("indexing");
+
+    mockedApi.libraryOverview.mockResolvedValue([{ path: "/home/me/notes", files: [] }]);
+    await act(async () => finish(summary));
+    expect(screen.getByTestId("index-status").dataset.state).toBe("done");
+    expect(screen.getByTestId("index-status").textContent).toContain("Indexed 3 files (9 passages)");
+    expect(screen.queryByTestId("index-progress")).toBeNull();
+    expect((await screen.findByTestId("folder")).dataset.path).toBe("/home/me/notes");
+  });
+
+  it("indexes what is dropped on the window", async () => {
+    mockedApi.addPaths.mockResolvedValue(summary);
+    let drop = (_paths: string[]) => {};
+    mockedApi.onDrop.mockImplementation(async (h) => {
+      drop = (paths) => act(() => h(paths));
+      return () => {};
+    });
+    render(<Library />);
+    await waitFor(() => expect(mockedApi.onDrop).toHaveBeenCalled());
+    drop(["/a", "/b"]);
+    expect(mockedApi.addPaths).toHaveBeenCalledWith(["/a", "/b"]);
+    await waitFor(() => expect(screen.getByTestId("index-status").dataset.state).toBe("done"));
+  });
+
+  it("refreshes the folders when watched folders change", async () => {
+    let changed = () => {};
+    mockedApi.onLibraryChanged.mockImplementation(async (h) => {
+      changed = () => act(() => h(summary));
+      return () => {};
+    });
+    render(<Library />);
+    await waitFor(() => expect(mockedApi.libraryOverview).toHaveBeenCalledTimes(1));
+    mockedApi.libraryOverview.mockResolvedValue([{ path: "/x", files: [] }]);
+    changed();
+    expect(await screen.findByTestId("folder")).toBeTruthy();
+  });
+
+  it("shows a job resumed in the background, and its end", async () => {
+    let sendProgress = (_p: ProgressDto) => {};
+    mockedApi.onIndexProgress.mockImplementation(async (h) => {
+      sendProgress = (p) => act(() => h(p));
+      return () => {};
+    });
+    render(<Library />);
+    await waitFor(() => expect(mockedApi.onIndexProgress).toHaveBeenCalled());
+    sendProgress(progress);
+    expect(screen.getByTestId("index-status").dataset.state).toBe("indexing");
+    sendProgress({ ...progress, filesDone: 3 });
+    expect(screen.getByTestId("index-status").dataset.state).toBe("done");
+  });
+
+  it("shows a failure in the alert and the status", async () => {
+    mockedApi.addPaths.mockRejectedValue({ code: "io", message: "/nope does not exist" });
+    render(<App />);
+    await userEvent.type(screen.getByTestId("add-path-input"), "/nope{Enter}");
+    const alert = await screen.findByTestId("error");
+    expect(alert.getAttribute("role")).toBe("alert");
+    expect(alert.textContent).toContain("/nope does not exist");
+    expect(screen.getByTestId("index-status").dataset.state).toBe("failed");
+    await userEvent.click(screen.getByRole("button", { name: "Dismiss" }));
+    expect(screen.queryByTestId("error")).toBeNull();
+  });
+});

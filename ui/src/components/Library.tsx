@@ -1,0 +1,71 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import * as api from "../api";
+import type { FolderDto } from "../bindings/FolderDto";
+import type { ProgressDto } from "../bindings/ProgressDto";
+import { errorMessage, useReportError } from "../errors";
+import { useListener } from "../useListener";
+import { AddPathForm } from "./AddPathForm";
+import { FolderList } from "./FolderList";
+import { IndexStatus, idleRun, type IndexRun } from "./IndexStatus";
+
+/** The library: add folders (dropped or typed), follow indexing, and see and manage the folders. */
+export function Library() {
+  const report = useReportError();
+  const [folders, setFolders] = useState<FolderDto[]>([]);
+  const [run, setRun] = useState<IndexRun>(idleRun);
+  // add_paths calls not yet returned; progress with none pending belongs to a background job.
+  const pending = useRef(0);
+
+  const refresh = useCallback(() => {
+    api.libraryOverview().then(setFolders, (e) => report("Could not read the library", e));
+  }, [report]);
+
+  useEffect(refresh, [refresh]);
+  useListener(api.onLibraryChanged, refresh);
+
+  useListener(api.onIndexProgress, (progress: ProgressDto) => {
+    // A job resumed at start-up sends progress but no summary: it is over when every file is done.
+    const backgroundDone = pending.current === 0 && progress.filesTotal > 0 && progress.filesDone >= progress.filesTotal;
+    // Progress of a job whose summary is already shown arrived late: the summary says more.
+    setRun((r) => (r.summary?.job === progress.job ? r : { ...idleRun, state: backgroundDone ? "done" : "indexing", progress }));
+    if (backgroundDone) refresh();
+  });
+
+  const add = async (paths: string[]) => {
+    if (!paths.length) return;
+    pending.current += 1;
+    setRun({ ...idleRun, state: "indexing" });
+    try {
+      const summary = await api.addPaths(paths);
+      setRun({ ...idleRun, state: "done", summary });
+    } catch (e) {
+      report("Could not index", e);
+      setRun({ ...idleRun, state: "failed", error: errorMessage(e) });
+    } finally {
+      pending.current -= 1;
+      refresh();
+    }
+  };
+  useListener(api.onDrop, add);
+
+  const control = (job: number, action: api.JobAction) =>
+    api.controlJob(job, action).catch((e) => report(`Could not ${action} indexing`, e));
+
+  const remove = async (path: string) => {
+    try {
+      await api.removeFolder(path);
+    } catch (e) {
+      report("Could not remove the folder", e);
+    }
+    refresh();
+  };
+
+  return (
+    <section className="library" aria-labelledby="library-title">
+      <h2 id="library-title">Library</h2>
+      <AddPathForm onAdd={add} />
+      <IndexStatus run={run} onControl={control} />
+      <FolderList folders={folders} onRescan={(path) => add([path])} onRemove={remove} />
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+import type { CitationDto } from "../bindings/CitationDto";
+import type { PassageDto } from "../bindings/PassageDto";
+import { baseName } from "../format";
+
+type Props = { citations: CitationDto[]; onOpen: (passage: PassageDto) => void };
+
+/** The passages an answer cites: file, place in it, and the quoted text (untrusted, shown as text). */
+export function Sources({ citations, onOpen }: Props) {
+  if (!citations.length) return null;
+  return (
+    <section className="sources" aria-labelledby="sources-title">
+      <h2 id="sources-title">Sources</h2>
+      <ol>
+        {citations.map((c) => (
+          // The whole item opens the preview on click; the button is its keyboard path (its click bubbles here).
+          <li key={c.marker} data-testid="source" onClick={() => onOpen(c.passage)}>
+            <button type="button" className="source-head" title={c.passage.path}>
+              <span className="marker">[{c.marker}]</span> {baseName(c.passage.path)}
+              {c.passage.place && <span className="muted"> — {c.passage.place}</span>}
+            </button>
+            <blockquote>{c.passage.text}</blockquote>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

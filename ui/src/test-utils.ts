@@ -1,0 +1,47 @@
+// Shared by the component tests, which replace ./api with vi.mock: harmless answers for every call,
+// so each test sets only what it is about.
+import { vi } from "vitest";
+import * as api from "./api";
+import type { PassageDto } from "./bindings/PassageDto";
+import type { SettingsDto } from "./bindings/SettingsDto";
+
+export const mockedApi = vi.mocked(api);
+
+export function passage(overrides: Partial<PassageDto> = {}): PassageDto {
+  return {
+    chunkId: 7,
+    path: "/home/me/notes/comet.md",
+    location: { lines: [3, 5] },
+    place: "lines 3-5",
+    text: "The comet returns every 212 years.",
+    ...overrides,
+  };
+}
+
+export const settingsFixture: SettingsDto = {
+  libraryDir: "/home/me/.local/share/folio",
+  modelsDir: "/home/me/.local/share/folio/models",
+  chatModel: "SmolLM2-360M-Instruct",
+  chatModelPath: "/opt/folio/models/smollm2.gguf",
+  bundledModelPath: "/opt/folio/models/smollm2.gguf",
+  llamaPath: "/home/me/.local/share/folio/models/llama.gguf",
+  llamaDownloaded: false,
+  indexThreads: 4,
+  maxThreads: 8,
+};
+
+const unlisten = () => {};
+
+export function stubApi(): void {
+  mockedApi.libraryOverview.mockResolvedValue([]);
+  mockedApi.chats.mockResolvedValue([]);
+  mockedApi.chatMessages.mockResolvedValue([]);
+  mockedApi.settings.mockResolvedValue(settingsFixture);
+  mockedApi.preview.mockImplementation(async (chunkId) => [passage({ chunkId })]);
+  mockedApi.stop.mockResolvedValue();
+  mockedApi.openFile.mockResolvedValue();
+  mockedApi.onIndexProgress.mockResolvedValue(unlisten);
+  mockedApi.onLibraryChanged.mockResolvedValue(unlisten);
+  mockedApi.onDrop.mockResolvedValue(unlisten);
+  mockedApi.onDragHover.mockResolvedValue(unlisten);
+}
