@@ -338,6 +338,17 @@ fn main() {
     }
     let result = tauri::Builder::default()
         .setup(|app| {
+            // An installed package ships the embedding model, ONNX Runtime and SmolLM2 as resources:
+            // Tauri's resource directory, or /usr/lib/Folio beside /usr/bin for a package of a dev build.
+            let beside_exe = std::env::current_exe().ok().and_then(|e| Some(e.parent()?.parent()?.join("lib/Folio")));
+            for resources in [app.path().resource_dir().ok(), beside_exe].into_iter().flatten() {
+                let bundled = folio_engine::ModelPaths::new(resources.join("models"));
+                if bundled.root.is_dir() {
+                    if let Err(e) = config.models.adopt(&bundled) {
+                        tracing::warn!("cannot use the models in {}: {e}", bundled.root.display());
+                    }
+                }
+            }
             app.manage(AppState {
                 library: OnceCell::new(),
                 config,

@@ -1,6 +1,7 @@
 //! Model download against a local server in the hub's URL layout (`HF_ENDPOINT`), serving the bundled
 //! SmolLM2 GGUF: an interrupted download resumes with a range request, the checksum is verified, a bad
-//! checksum and an unreachable hub give clear errors.
+//! checksum and an unreachable hub give clear errors. Also: the models an installed package ships are
+//! linked into the user's models directory.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -141,4 +142,26 @@ fn a_checksum_mismatch_and_an_unreachable_hub_are_clear_errors() {
     let (ok, stderr) = download("http://127.0.0.1:9", &dest);
     assert!(!ok);
     assert!(stderr.contains("cannot reach http://127.0.0.1:9"), "{stderr}");
+}
+
+/// An installed package's models (read-only, under /usr/lib) become usable from the user's models directory.
+#[test]
+fn bundled_models_are_linked_without_replacing_local_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = folio_engine::ModelPaths::new(dir.path().join("usr-lib/models"));
+    let local = folio_engine::ModelPaths::new(dir.path().join("home/models"));
+    std::fs::create_dir_all(bundled.embedder_dir()).unwrap();
+    std::fs::create_dir_all(bundled.onnxruntime().parent().unwrap()).unwrap();
+    std::fs::write(bundled.embedder_dir().join("model.onnx"), b"onnx").unwrap();
+    std::fs::write(bundled.embedder_dir().join("tokenizer.json"), b"{}").unwrap();
+    std::fs::write(bundled.onnxruntime(), b"so").unwrap();
+    // A file set-up already placed stays.
+    std::fs::create_dir_all(local.embedder_dir()).unwrap();
+    std::fs::write(local.embedder_dir().join("tokenizer.json"), b"local").unwrap();
+
+    assert_eq!(local.adopt(&bundled).unwrap(), 2);
+    assert_eq!(std::fs::read(local.embedder_dir().join("model.onnx")).unwrap(), b"onnx");
+    assert_eq!(std::fs::read(local.onnxruntime()).unwrap(), b"so");
+    assert_eq!(std::fs::read(local.embedder_dir().join("tokenizer.json")).unwrap(), b"local");
+    assert_eq!(local.adopt(&bundled).unwrap(), 0, "a second start links nothing");
 }

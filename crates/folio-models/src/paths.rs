@@ -63,6 +63,33 @@ impl ModelPaths {
         }
     }
 
+    /// Makes the models shipped in an installed package (`bundled`, read-only, e.g. `/usr/lib/Folio/models`)
+    /// usable from this directory: each bundled file missing here gets a symbolic link, so downloads
+    /// still land in this writable directory and files placed here by set-up win. Returns how many links
+    /// were made.
+    pub fn adopt(&self, bundled: &ModelPaths) -> std::io::Result<usize> {
+        let mut files = vec![bundled.onnxruntime(), bundled.bundled_chat_model()];
+        if let Ok(entries) = std::fs::read_dir(bundled.embedder_dir()) {
+            files.extend(entries.flatten().map(|e| e.path()));
+        }
+        let mut linked = 0;
+        for from in files.into_iter().filter(|f| f.is_file()) {
+            let Ok(rel) = from.strip_prefix(&bundled.root) else { continue };
+            let to = self.root.join(rel);
+            if to.exists() {
+                continue;
+            }
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            // A dangling link left by an uninstalled package is replaced.
+            let _ = std::fs::remove_file(&to);
+            std::os::unix::fs::symlink(&from, &to)?;
+            linked += 1;
+        }
+        Ok(linked)
+    }
+
     /// The Llama 3 tokenizer (for token counting and template tests).
     pub fn llama3_tokenizer(&self) -> PathBuf {
         self.root.join("tokenizers").join("llama3").join("tokenizer.json")
@@ -73,3 +100,4 @@ impl ModelPaths {
 pub(crate) fn missing(path: &Path) -> String {
     format!("model file {} is missing; run `bash scripts/models.sh` to fetch the bundled models", path.display())
 }
+
