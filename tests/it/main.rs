@@ -12,4 +12,5 @@ mod pipeline;
 mod recovery;
 mod support;
 mod sync;
+mod template;
 mod tidy;

@@ -74,6 +74,18 @@ pub fn system_prompt(passages: &[Passage], budget: usize, counter: &dyn TokenCou
     SystemPrompt { text: assemble(&blocks[..n]), passages: n, tokens }
 }
 
+/// Makes text from files, chats and questions unable to pose as a chat template's control tokens
+/// (`<|eot_id|>`, `<|start_header_id|>`, `<|im_end|>`, ...): tokenizers match those strings anywhere in
+/// the prompt, so a document holding one could end the system message and speak as the user. An
+/// invisible word joiner after `<` keeps the text readable while no longer matching.
+pub fn defuse_control_tokens(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("<|") {
+        std::borrow::Cow::Owned(text.replace("<|", "<\u{2060}|"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// What Folio says instead of an answer when no passage is relevant enough.
 pub const NOT_FOUND: &str = "Your files do not seem to contain the answer to this question. \
 The closest passages are listed below; they may still help.";

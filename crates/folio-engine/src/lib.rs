@@ -172,7 +172,7 @@ impl Library {
         }
         // Free the old model before loading the new one: two 8B models may not fit in memory.
         *slot = None;
-        let g: Arc<dyn Generator> = Arc::new(MistralGenerator::load(&path).await?);
+        let g: Arc<dyn Generator> = Arc::new(MistralGenerator::load(&path, &self.config.models).await?);
         *slot = Some((path, Arc::clone(&g)));
         Ok(g)
     }

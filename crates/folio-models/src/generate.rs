@@ -9,8 +9,10 @@ use mistralrs::{ChatCompletionChunkResponse, Model, RequestBuilder, Response, Te
 use tokio::sync::mpsc;
 
 use folio_core::chat::Role;
+use folio_core::prompt::defuse_control_tokens;
 
 use crate::paths::missing;
+use crate::ModelPaths;
 use crate::ModelError;
 
 /// A system message (instructions and passages), earlier turns, and the user's question.
@@ -77,9 +79,10 @@ pub struct MistralGenerator {
 }
 
 impl MistralGenerator {
-    /// Loads the GGUF file at `path`. The tokenizer and chat template come from the file's metadata;
-    /// nothing is downloaded (mistral.rs only goes to the hub for paths that do not exist, checked here).
-    pub async fn load(path: &Path) -> Result<Self, ModelError> {
+    /// Loads the GGUF file at `path`. The tokenizer and chat template come from the file's metadata
+    /// (for Llama 3 models, see [`llama3_tokenizer_dir`]); nothing is downloaded (mistral.rs only goes to
+    /// the hub for paths that do not exist, checked here).
+    pub async fn load(path: &Path, models: &ModelPaths) -> Result<Self, ModelError> {
         let path: PathBuf = std::path::absolute(path).map_err(|e| ModelError::Load(e.to_string()))?;
         if !path.is_file() {
             return Err(ModelError::Missing(missing(&path)));
@@ -88,10 +91,38 @@ impl MistralGenerator {
             return Err(ModelError::Load(format!("{} is not a usable model path", path.display())));
         };
         let name = file.trim_end_matches(".gguf").to_string();
-        let model = load_gguf(dir, file).await.map_err(|e| ModelError::Load(format!("{}: {e}", path.display())))?;
+        let tokenizer_dir = llama3_tokenizer_dir(&path, models)?;
+        let model = load_gguf(dir, file, tokenizer_dir.as_deref())
+            .await
+            .map_err(|e| ModelError::Load(format!("{}: {e}", path.display())))?;
         let context = model.max_sequence_length().ok().flatten().unwrap_or(4096);
         Ok(MistralGenerator { model: Arc::new(model), name, context })
     }
+}
+
+impl MistralGenerator {
+    /// The token ids of the prompt `request` becomes: the chat template from the GGUF rendered with the
+    /// generation prompt, then tokenised, exactly as for generation.
+    pub async fn prompt_tokens(&self, request: &ChatRequest) -> Result<Vec<u32>, ModelError> {
+        self.model
+            .tokenize(either::Either::Left(messages(request)), None, true, true, None)
+            .await
+            .map_err(|e| ModelError::Inference(e.to_string()))
+    }
+}
+
+/// The messages of `request`: system (instructions and passages), earlier turns, the question. Their
+/// text comes from files and people, so control tokens in it are defused before the template sees it.
+fn messages(request: &ChatRequest) -> TextMessages {
+    let mut messages = TextMessages::new().add_message(TextMessageRole::System, defuse_control_tokens(&request.system));
+    for (role, text) in &request.history {
+        let role = match role {
+            Role::User => TextMessageRole::User,
+            Role::Assistant => TextMessageRole::Assistant,
+        };
+        messages = messages.add_message(role, defuse_control_tokens(text));
+    }
+    messages.add_message(TextMessageRole::User, defuse_control_tokens(&request.user))
 }
 
 impl Generator for MistralGenerator {
@@ -126,16 +157,7 @@ impl Generator for MistralGenerator {
         Box::pin(async move {
             let (tx, rx) = mpsc::channel(64);
             tokio::spawn(async move {
-                let mut messages = TextMessages::new().add_message(TextMessageRole::System, request.system);
-                for (role, text) in request.history {
-                    let role = match role {
-                        Role::User => TextMessageRole::User,
-                        Role::Assistant => TextMessageRole::Assistant,
-                    };
-                    messages = messages.add_message(role, text);
-                }
-                let messages = messages.add_message(TextMessageRole::User, request.user);
-                let req = RequestBuilder::from(messages).set_sampler_max_len(request.max_tokens);
+                let req = RequestBuilder::from(messages(&request)).set_sampler_max_len(request.max_tokens);
                 let mut stream = match model.stream_chat_request(req).await {
                     Ok(s) => s,
                     Err(e) => {
@@ -261,10 +283,70 @@ impl Generator for ScriptedGenerator {
     }
 }
 
+/// For a GGUF holding the Llama 3 tokenizer, a directory with the reference `tokenizer.json` (from
+/// set-up, less its post-processor) and a `tokenizer_config.json` carrying the GGUF's own chat template
+/// and its begin and end tokens, for mistral.rs to use instead of rebuilding the tokenizer from the GGUF.
+///
+/// mistral.rs 0.8.1 rebuilds a GGUF's BPE tokenizer with a pre-tokenizer that splits numbers into
+/// single digits, where Llama 3 groups up to three: "1847" reached the model as four tokens it never
+/// saw in training ("184", "7" is right). Dates, amounts and page numbers are what people ask their
+/// files about, so this matters. `None` for other models, or when the reference tokenizer is missing
+/// or does not match the GGUF's vocabulary.
+fn llama3_tokenizer_dir(gguf: &Path, models: &ModelPaths) -> Result<Option<PathBuf>, ModelError> {
+    use candle_core::quantized::gguf_file::Content;
+    let reference = models.llama3_tokenizer();
+    if !reference.is_file() {
+        return Ok(None);
+    }
+    let load_err = |e: String| ModelError::Load(format!("{}: {e}", gguf.display()));
+    let mut file = std::fs::File::open(gguf).map_err(|e| load_err(e.to_string()))?;
+    let content = Content::read(&mut file).map_err(|e| load_err(e.to_string()))?;
+    let text = |key: &str| content.metadata.get(key).and_then(|v| v.to_string().ok()).cloned();
+    let id = |key: &str| content.metadata.get(key).and_then(|v| v.to_u32().ok());
+    let Some(tokens) = content.metadata.get("tokenizer.ggml.tokens").and_then(|v| v.to_vec().ok()) else {
+        return Ok(None);
+    };
+    let token = |i: u32| tokens.get(i as usize).and_then(|t| t.to_string().ok()).cloned();
+    let (Some(template), Some(bos), Some(eos)) = (
+        text("tokenizer.chat_template"),
+        id("tokenizer.ggml.bos_token_id").and_then(token),
+        id("tokenizer.ggml.eos_token_id").and_then(token),
+    ) else {
+        return Ok(None);
+    };
+    if text("tokenizer.ggml.model").as_deref() != Some("gpt2") || bos != "<|begin_of_text|>" {
+        return Ok(None);
+    }
+    // The reference must hold exactly the GGUF's vocabulary (Llama 3.0, 3.1 and 3.2 share it).
+    let mut json: serde_json::Value = std::fs::read(&reference)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| load_err(format!("{} is not a tokenizer file", reference.display())))?;
+    let vocab = json["model"]["vocab"].as_object().map_or(0, serde_json::Map::len);
+    let added = json["added_tokens"].as_array().map_or(0, Vec::len);
+    if vocab + added != tokens.len() {
+        return Ok(None);
+    }
+    let stem = gguf.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = models.root.join("tokenizers").join("for-gguf").join(stem);
+    let config = serde_json::json!({ "chat_template": template, "bos_token": bos, "eos_token": eos });
+    // The chat template writes <|begin_of_text|> itself; the reference file's post-processor would add
+    // a second one (mistral.rs tokenises prompts with special tokens on).
+    json["post_processor"] = serde_json::Value::Null;
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("tokenizer.json"), json.to_string())?;
+        std::fs::write(dir.join("tokenizer_config.json"), config.to_string())
+    };
+    write().map_err(|e| load_err(format!("cannot prepare the tokenizer in {}: {e}", dir.display())))?;
+    Ok(Some(dir))
+}
+
 /// Loads a GGUF with mistral.rs's loader directly, to choose the activation dtype: the high-level
 /// builder picks BF16 on CPUs, which candle emulates slowly; F32 activations over the quantised weights
-/// are several times faster there. GPU builds keep mistral.rs's automatic choice.
-async fn load_gguf(dir: &Path, file: &str) -> Result<Model, String> {
+/// are several times faster there. GPU builds keep mistral.rs's automatic choice. `tokenizer_dir`, when
+/// given, supplies the tokenizer and chat template (see [`llama3_tokenizer_dir`]).
+async fn load_gguf(dir: &Path, file: &str, tokenizer_dir: Option<&Path>) -> Result<Model, String> {
     use mistralrs::core::{
         AddModelConfig, AutoDeviceMapParams, DeviceMapSetting, EngineConfig, GGUFLoaderBuilder, GGUFSpecificConfig,
     };
@@ -275,7 +357,7 @@ async fn load_gguf(dir: &Path, file: &str) -> Result<Model, String> {
     let dtype = if gpu { ModelDType::Auto } else { ModelDType::F32 };
     let loader = GGUFLoaderBuilder::new(
         None,
-        None,
+        tokenizer_dir.map(|d| d.to_string_lossy().into_owned()),
         dir.to_string_lossy().into_owned(),
         vec![file.to_string()],
         GGUFSpecificConfig { topology: None },
