@@ -7,7 +7,10 @@
 #                               1000000): whole-search latency and memory, exact vs IVF-PQ vs IVF-HNSW-SQ,
 #                               ANN recall@10 against exact search
 #   scripts/bench.sh eval       `folio eval` on both shared sets: BM25, dense and hybrid
-# With no argument, all four run in that order. Needs ../shared beside the clone for index, search and eval.
+#   scripts/bench.sh answer     `folio bench answer`: first token with ~2,000 passage tokens and decode speed
+#                               under mistral.rs and, in the same run, llama.cpp (llama-cpp-python from PyPI,
+#                               built once into ~/.cache/folio/llama-cpp; GGUF=... to time another model)
+# With no argument, all five run in that order. Needs ../shared beside the clone for index, search and eval.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -66,11 +69,23 @@ eval_sets() {
   done
 }
 
+answer() {
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/folio/llama-cpp"
+  if ! "$venv/bin/python" -c 'import llama_cpp' 2>/dev/null; then
+    echo "building llama-cpp-python 0.3.36 from PyPI (once; several minutes)" >&2
+    python3 -m venv "$venv"
+    CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install --quiet llama-cpp-python==0.3.36 >&2
+  fi
+  "$bin/folio" bench answer ${GGUF:+--gguf "$GGUF"} --corpus "$shared/eval/scifact-train" \
+    --llama-cpp-python "$venv/bin/python"
+}
+
 case "${1:-all}" in
   fixtures) fixtures ;;
   index) index ;;
   search) search ;;
   eval) eval_sets ;;
-  all) fixtures; index; search; eval_sets ;;
-  *) echo "usage: scripts/bench.sh [fixtures|index|search|eval|all]" >&2; exit 2 ;;
+  answer) answer ;;
+  all) fixtures; index; search; eval_sets; answer ;;
+  *) echo "usage: scripts/bench.sh [fixtures|index|search|eval|answer|all]" >&2; exit 2 ;;
 esac

@@ -3,6 +3,7 @@
 //! Results go to stdout (text, or one JSON document with `--json`); progress and logs go to stderr.
 
 mod bench;
+mod bench_answer;
 mod eval;
 
 use std::io::Write;
@@ -213,6 +214,32 @@ enum BenchWhat {
         #[arg(long)]
         json: bool,
     },
+    /// Time to first token and decode speed of a chat model under mistral.rs, and the same GGUF under
+    /// llama.cpp in the same run.
+    Answer {
+        /// The GGUF to time [default: the chat model Folio would use].
+        #[arg(long = "gguf")]
+        gguf: Option<PathBuf>,
+        /// A BEIR directory whose documents become the passages.
+        #[arg(long, default_value = "../shared/eval/scifact-train")]
+        corpus: PathBuf,
+        /// Timed runs per engine (after one warm-up).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Passage tokens in each prompt.
+        #[arg(long, default_value_t = 2000)]
+        passage_tokens: usize,
+        /// Most answer tokens.
+        #[arg(long, default_value_t = 128)]
+        max_tokens: usize,
+        /// A Python that has llama-cpp-python (scripts/bench.sh answer sets one up); without it only
+        /// mistral.rs is timed.
+        #[arg(long)]
+        llama_cpp_python: Option<PathBuf>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Whole-search latency, memory and ANN recall on libraries of growing size.
     Search {
         /// Library sizes in chunks, comma-separated.
@@ -360,6 +387,23 @@ async fn run(mut cli: Cli) -> Result<()> {
         return bench_index(&library, folders, *json).await;
     }
     let models = model_paths(&cli);
+    if let Command::Bench {
+        what: BenchWhat::Answer { gguf, corpus, runs, passage_tokens, max_tokens, llama_cpp_python, json },
+    } = &cli.command
+    {
+        let model = gguf.clone().or_else(|| cli.model.clone()).unwrap_or_else(|| models.default_chat_model());
+        return bench_answer::answer(bench_answer::AnswerBench {
+            model,
+            models,
+            corpus: corpus.clone(),
+            runs: *runs,
+            passage_tokens: *passage_tokens,
+            max_tokens: *max_tokens,
+            python: llama_cpp_python.clone(),
+            json: *json,
+        })
+        .await;
+    }
     if let Command::Bench { what: BenchWhat::Search { sizes, queries, corpora, work, json } } = cli.command {
         let work = work.unwrap_or_else(|| {
             std::env::var_os("XDG_CACHE_HOME")

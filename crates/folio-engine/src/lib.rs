@@ -12,13 +12,15 @@ mod watch;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use folio_models::{Generator, MistralGenerator};
 use folio_store::{Store, StoreError};
 
 pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
 pub use folio_core::{parse_date, Answer, ChunkId, Citation, Location, Passage, SearchFilter, SearchHit};
-pub use folio_models::{download, DownloadProgress, Embedder, FastEmbedder, HubFile, ModelError, ModelPaths};
+pub use folio_models::{
+    download, ChatRequest, DownloadProgress, Embedder, FastEmbedder, GenEvent, Generator, HubFile, MistralGenerator,
+    ModelError, ModelPaths,
+};
 pub use folio_store::{
     AnnKind, AnnParams, Bm25Query, CheckReport, Counts, DocumentRecord, JobRecord, JobState, Status,
 };
