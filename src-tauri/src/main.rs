@@ -70,11 +70,19 @@ impl AppState {
     }
 }
 
-/// At start: open the library, finish jobs a crash interrupted, and watch every folder for changes,
-/// all in the background so the window is usable at once.
+/// At start: open the library, load the chat model, finish jobs a crash interrupted, and watch every
+/// folder for changes, all in the background so the window is usable at once.
 async fn start_background(app: tauri::AppHandle) {
     let state = app.state::<AppState>();
     let Ok(library) = state.library().await else { return };
+    // Load the chat model now, off the UI, so the first question does not wait for it (a question
+    // asked meanwhile waits in its "looking" state until the model is ready).
+    let preload = Arc::clone(&library);
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = preload.generator().await {
+            tracing::warn!("could not load the chat model: {e}");
+        }
+    });
     let emit = {
         let app = app.clone();
         move |p: &folio_engine::Progress| {
