@@ -1,5 +1,6 @@
 //! Conversations and filters on the real stores with the fake embedder and a scripted model: follow-up
-//! rewriting, history, stopping, declining, chat management, and filters pushed into both stores.
+//! rewriting, history, stopping (also a model that repeats itself), declining, chat management, and
+//! filters pushed into both stores.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -217,4 +218,25 @@ async fn filters_are_pushed_down_into_both_stores() {
     check(after, |p| !p.ends_with("treaty-of-ostrava-falls.txt"), true).await;
     let none = SearchFilter { formats: vec!["pdf".into()], ..SearchFilter::default() };
     check(none, |_| false, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_repeats_itself_is_stopped_after_the_first_time() {
+    let looping = "Comet Halvard returns every 212 years [1]. It is one of the most distant comets known. \
+                   It is one of the most distant comets known. It is one of the most distant comets known.";
+    let (_sandbox, _generator, library) = corpus_with(&[looping]).await;
+    let mut events = library.ask("How often does comet Halvard return?", always_grounded(None));
+    let mut outcome = None;
+    while let Some(e) = events.recv().await {
+        if let AskEvent::Finished(o) = e {
+            outcome = Some(o);
+        }
+    }
+    let outcome = outcome.expect("finished");
+    let kept = "Comet Halvard returns every 212 years [1]. It is one of the most distant comets known.";
+    assert_eq!(outcome.answer.text, kept);
+    assert_eq!(outcome.answer.citations.len(), 1);
+    assert!(outcome.timings.completion_tokens > 0, "tokens are counted when Folio stops the model");
+    let stored = library.chat_messages(outcome.chat).expect("messages");
+    assert_eq!((stored[1].text.as_str(), stored[1].state), (kept, MessageState::Complete));
 }

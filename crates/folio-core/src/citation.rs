@@ -141,6 +141,29 @@ pub fn attribute(answer: &str, passages: &[&str]) -> (String, Vec<u32>) {
     (out, added)
 }
 
+/// Where to cut an answer that has started repeating itself: small models, decoding greedily, can fall
+/// into saying one sentence over and over. When the last two complete sentences are the same (ignoring
+/// case, punctuation, spacing and markers) and not trivially short, returns the length of the text up to the end of
+/// the first of them; the caller stops the model there.
+pub fn repetition_cut(text: &str) -> Option<usize> {
+    let all = sentences(text);
+    // Only complete sentences count: the last piece may still be growing.
+    let complete = if text.ends_with(char::is_whitespace) { all.len() } else { all.len().saturating_sub(1) };
+    if complete < 2 {
+        return None;
+    }
+    let norm = |s: &str| -> String {
+        let (unmarked, _) = filter_answer(s, 0);
+        let words: Vec<&str> = unmarked.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        words.join(" ").to_lowercase()
+    };
+    let (a, b) = (norm(all[complete - 2]), norm(all[complete - 1]));
+    if a != b || a.chars().filter(|c| c.is_alphanumeric()).count() < 12 {
+        return None;
+    }
+    Some(all[..complete - 1].iter().map(|s| s.len()).sum::<usize>())
+}
+
 /// Splits text into sentences, each keeping its closing punctuation and the whitespace after it, so
 /// that joining them gives the text back. A sentence ends at `.`, `!` or `?` followed by whitespace, or
 /// at a line break.

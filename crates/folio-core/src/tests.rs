@@ -427,3 +427,18 @@ fn control_tokens_in_text_are_defused() {
     assert_eq!(safe.replace('\u{2060}', ""), evil, "only an invisible character is added");
     assert!(matches!(defuse_control_tokens("plain <b>|x|</b>"), std::borrow::Cow::Borrowed(_)));
 }
+
+#[test]
+fn an_answer_repeating_a_sentence_is_cut_after_its_first_time() {
+    use crate::citation::repetition_cut;
+    let looping = "It returns every 212 years [1]. It is one of the most distant comets. It is one of the most \
+                   distant comets. ";
+    let keep = repetition_cut(looping).expect("a repeat");
+    assert_eq!(&looping[..keep], "It returns every 212 years [1]. It is one of the most distant comets. ");
+    // Markers and spacing do not hide a repeat; a sentence still being written is not judged yet.
+    assert!(repetition_cut("It is very far away [1].\nIt is very far away. ").is_some());
+    assert_eq!(repetition_cut("It is one of the most distant comets. It is one of the most dist"), None);
+    // Different sentences, or short ones such as list items, are not repeats.
+    assert_eq!(repetition_cut("It is far. It is near. "), None);
+    assert_eq!(repetition_cut("Yes. Yes. "), None);
+}

@@ -12,7 +12,7 @@ use folio_core::chat::{
 use folio_core::citation::CitationFilter;
 use folio_core::prompt::{assemble, header, pack, render_passage, NOT_FOUND};
 use folio_core::{Answer, Citation, Passage};
-use folio_models::{ChatRequest, GenEvent, Generator};
+use folio_models::{ChatRequest, GenEvent, GenStats, Generator};
 use folio_store::NewMessage;
 use tokio::sync::mpsc;
 
@@ -294,19 +294,31 @@ impl Library {
         let mut text = String::new();
         let mut stats = None;
         let mut cancelled = false;
+        let mut repeated = false;
+        let mut generated = 0_usize;
+        let mut first_token = None;
         let streamed: Result<(), EngineError> = async {
             let mut stream = generator.generate(request).await?;
             while let Some(event) = stream.recv().await {
                 match event? {
                     GenEvent::Token(t) => {
+                        generated += 1;
                         if timings.first_token_ms == 0 {
                             timings.first_token_ms = gen_start.elapsed().as_millis().max(1) as u64;
+                            first_token = Some(Instant::now());
                         }
                         let shown = filter.push(&t);
                         if !shown.is_empty() {
                             text.push_str(&shown);
                             if tx.send(AskEvent::Token(shown)).await.is_err() {
                                 cancelled = true; // dropping `stream` stops the model
+                                return Ok(());
+                            }
+                            // A model saying the same sentence again has nothing more to say: stop it
+                            // there and keep the answer up to the first time (dropping `stream` stops it).
+                            if let Some(keep) = folio_core::citation::repetition_cut(&text) {
+                                text.truncate(keep);
+                                repeated = true;
                                 return Ok(());
                             }
                         }
@@ -320,8 +332,10 @@ impl Library {
             Ok(())
         }
         .await;
-        let (rest, markers) = filter.finish();
-        if !cancelled && !rest.is_empty() {
+        let (rest, mut markers) = filter.finish();
+        if repeated {
+            markers.cited = folio_core::citation::filter_answer(&text, passages.len()).1.cited;
+        } else if !cancelled && !rest.is_empty() {
             text.push_str(&rest);
             let _ = tx.send(AskEvent::Token(rest)).await;
         }
@@ -347,7 +361,15 @@ impl Library {
         if cancelled {
             return Ok(());
         }
-        let stats = stats.unwrap_or_default();
+        // Stopped by Folio (a repeat), the runtime reports no statistics: count them here.
+        let stats = stats.unwrap_or_else(|| GenStats {
+            completion_tokens: generated,
+            decode_tokens_per_sec: first_token.map_or(0.0, |f| {
+                generated.saturating_sub(1) as f64 / f.elapsed().as_secs_f64().max(1e-9)
+            }),
+            finish_reason: "repeat".into(),
+            ..GenStats::default()
+        });
         timings.total_ms = start.elapsed().as_millis() as u64;
         timings.prompt_tokens = stats.prompt_tokens;
         timings.completion_tokens = stats.completion_tokens;
