@@ -2,7 +2,7 @@
 # Builds Folio's Debian package: the desktop app with the embedding model, ONNX Runtime and the bundled
 # SmolLM2 as resources (a downloaded Llama 3.1 or any GGUF comes from the user). The package lands in
 # $CARGO_TARGET_DIR/<profile>/bundle/deb/.
-#   scripts/package.sh            the scripts' `dev` profile (hot loops optimised; minutes on a warm cache)
+#   scripts/package.sh            the scripts' `dev` profile (hot loops optimised; a few minutes on a warm cache)
 #   scripts/package.sh --release  the release profile (a cold release build takes hours on two cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,11 +16,9 @@ mkdir -p "$staged/embed" "$staged/onnxruntime" "$staged/chat"
 cp -rL "$models/embed/all-MiniLM-L6-v2-int8" "$staged/embed/"
 cp -L "$models/onnxruntime/libonnxruntime.so" "$staged/onnxruntime/"
 cp -L "$models/chat/SmolLM2-135M-Instruct.Q4_1.gguf" "$staged/chat/"
-if [ "${1:-}" = "--release" ]; then
-  ui/node_modules/.bin/tauri build --bundles deb --config src-tauri/tauri.deb.json
-else
-  # The scripts' own build (the whole workspace, so features match the cache), then Tauri bundles it.
-  cargo build --workspace --bins
-  ui/node_modules/.bin/tauri bundle --debug --bundles deb --config src-tauri/tauri.deb.json
-fi
+# `tauri build` (the CLI from npm, same as `cargo tauri build`) over the whole workspace, so that
+# features resolve as in every other build and only Tauri's production-mode crates are rebuilt.
+profile=(--debug)
+[ "${1:-}" = "--release" ] && profile=()
+ui/node_modules/.bin/tauri build "${profile[@]}" --bundles deb --config src-tauri/tauri.deb.json -- --workspace
 ls -l "$CARGO_TARGET_DIR"/*/bundle/deb/*.deb
