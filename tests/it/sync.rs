@@ -255,3 +255,50 @@ async fn only_library_files_can_be_opened_and_passages_preview_in_context() {
     assert!(context[0].span.start < context[1].span.start && context[1].span.start < context[2].span.start);
     assert!(library.passage_context(folio_engine::ChunkId(987_654), 1).is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_written_while_it_is_indexed_ends_up_indexed_as_it_finally_is() {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let sandbox = Sandbox::with_corpus();
+    let log = sandbox.docs().join("station/log.txt");
+    std::fs::create_dir_all(log.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&log, "Aurora station log\n\n").expect("write");
+    let library = sandbox.open_fake(None).await;
+    // A writer appends to the file the whole time the folder is indexed, then writes a last line.
+    let done = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (log, done) = (log.clone(), Arc::clone(&done));
+        std::thread::spawn(move || {
+            let mut f = std::fs::OpenOptions::new().append(true).open(&log).expect("open");
+            for i in 0.. {
+                writeln!(f, "Entry {i}: the generator hums and the sky is clear.").expect("append");
+                std::thread::sleep(std::time::Duration::from_millis(3));
+                if done.load(Ordering::Relaxed) && i > 50 {
+                    break;
+                }
+            }
+            writeln!(f, "Last entry: the zanzibarquill beacon was lit.").expect("append");
+        })
+    };
+    let first = index(&library, sandbox.docs()).await;
+    assert!(!first.failed.iter().any(|(p, _)| p.ends_with("log.txt")), "{:?}", first.failed);
+    done.store(true, Ordering::Relaxed);
+    writer.join().expect("writer");
+
+    // The next scan reads it again, whatever the first caught, and the index then holds the whole file.
+    index(&library, sandbox.docs()).await;
+    let bm25 = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    let hits = library.search("zanzibarquill", &bm25).await.expect("search");
+    assert!(hits.first().is_some_and(|h| h.passage.path.ends_with("station/log.txt")), "the last line is found");
+    let lines = std::fs::read_to_string(&log).expect("read").lines().count();
+    let doc = library.documents().expect("documents").into_iter().find(|d| d.path.ends_with("station/log.txt"));
+    let doc = doc.expect("the log is known");
+    assert_eq!(doc.status.as_str(), "indexed");
+    let passages = library.passage_context(hits[0].passage.chunk_id, 10_000).expect("context");
+    let last_line = passages.iter().filter_map(|p| p.location.lines).map(|[_, last]| last).max();
+    assert_eq!(last_line, Some(lines as u32), "the passages reach the file's last line");
+    // A third scan finds nothing to do: what is recorded matches the file on disk.
+    assert_eq!(index(&library, sandbox.docs()).await.indexed, 0);
+    assert!(library.check().await.expect("check").is_consistent());
+}

@@ -368,8 +368,17 @@ impl Library {
             let why = format!("larger than the {} MB limit", options.max_file_bytes >> 20);
             return self.settle(&facts, Status::Skipped, &why).await;
         }
-        let bytes = match std::fs::read(&file.path) {
-            Ok(b) => b,
+        let bytes = match read_stable(&file.path, (file.size, file.mtime_ns)).await {
+            Ok((b, Some((size, mtime_ns)))) => {
+                // The bytes are those of the file as it is now, which may be newer than the walk saw.
+                (facts.size, facts.mtime_ns) = (size, mtime_ns);
+                b
+            }
+            Ok((b, None)) => {
+                // Still being written: index what is there and have the next scan read it again.
+                facts.mtime_ns = 0;
+                b
+            }
             Err(e) => return self.settle(&facts, Status::Failed, &format!("cannot read the file: {e}")).await,
         };
         let hash = blake3::hash(&bytes).to_hex().to_string();
@@ -557,11 +566,39 @@ fn walk(root: &Path, folder_id: i64, out: &mut Vec<Found>) {
             continue;
         }
         let Ok(meta) = entry.metadata() else { continue };
-        let mtime_ns =
-            meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64);
+        let (size, mtime_ns) = stamp(&meta);
         let path = entry.into_path();
         let key = path.to_string_lossy().into_owned();
-        out.push(Found { folder_id, path, key, size: meta.len(), mtime_ns });
+        out.push(Found { folder_id, path, key, size, mtime_ns });
+    }
+}
+
+/// Size and modification time of `meta`, as the catalog records them.
+fn stamp(meta: &std::fs::Metadata) -> (u64, i64) {
+    let mtime_ns =
+        meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64);
+    (meta.len(), mtime_ns)
+}
+
+/// Reads a file that may be changing (a save in progress, a download, a log): the read counts only
+/// when the file's size and modification time are the same before and after it, so the bytes match
+/// the stamp recorded with them. Tries a few times; `None` as the stamp means the file never held
+/// still, and what was read last is returned for indexing now and again at the next scan.
+async fn read_stable(path: &Path, walked: (u64, i64)) -> std::io::Result<(Vec<u8>, Option<(u64, i64)>)> {
+    let mut before = walked;
+    let mut attempt = 0;
+    loop {
+        let bytes = std::fs::read(path)?;
+        let after = stamp(&std::fs::metadata(path)?);
+        if after == before && bytes.len() as u64 == after.0 {
+            return Ok((bytes, Some(after)));
+        }
+        attempt += 1;
+        if attempt == 3 {
+            return Ok((bytes, None));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100 * attempt)).await;
+        before = after;
     }
 }
 
