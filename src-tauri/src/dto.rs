@@ -151,7 +151,7 @@ impl From<&folio_engine::ChatMessage> for MessageDto {
             citations: m
                 .citations
                 .iter()
-                .map(|c| CitationDto { marker: c.marker, passage: PassageDto::from(&c.passage) })
+                .map(CitationDto::from)
                 .collect(),
         }
     }
@@ -235,6 +235,12 @@ pub struct CitationDto {
     passage: PassageDto,
 }
 
+impl From<&folio_engine::Citation> for CitationDto {
+    fn from(c: &folio_engine::Citation) -> Self {
+        CitationDto { marker: c.marker, passage: PassageDto::from(&c.passage) }
+    }
+}
+
 /// An event of a streamed answer.
 #[derive(Debug, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
@@ -293,7 +299,7 @@ impl From<AskEvent> for AskEventDto {
                     .answer
                     .citations
                     .iter()
-                    .map(|c| CitationDto { marker: c.marker, passage: PassageDto::from(&c.passage) })
+                    .map(CitationDto::from)
                     .collect(),
                 model: o.model,
             },

@@ -267,14 +267,8 @@ fn settings(state: tauri::State<'_, AppState>) -> SettingsDto {
 #[tauri::command]
 async fn set_chat_model(state: tauri::State<'_, AppState>, path: Option<String>) -> Result<SettingsDto, ErrorDto> {
     let path = path.filter(|p| !p.trim().is_empty()).map(PathBuf::from);
-    if let Some(p) = &path {
-        if !p.is_file() {
-            return Err(ErrorDto { code: "invalid", message: format!("{} is not a file", p.display()) });
-        }
-    }
-    if let Some(library) = state.library.get() {
-        library.set_chat_model(path.clone())?;
-    }
+    // The library checks the file; it is open already (start-up opens it in the background).
+    state.library().await?.set_chat_model(path.clone())?;
     state.update_settings(|s| s.chat_model = path)
 }
 
@@ -346,10 +340,8 @@ fn main() {
     }
     let result = tauri::Builder::default()
         .setup(|app| {
-            // An installed package ships the embedding model, ONNX Runtime and SmolLM2 as resources:
-            // Tauri's resource directory, or /usr/lib/Folio beside /usr/bin for a package of a dev build.
-            let beside_exe = std::env::current_exe().ok().and_then(|e| Some(e.parent()?.parent()?.join("lib/Folio")));
-            for resources in [app.path().resource_dir().ok(), beside_exe].into_iter().flatten() {
+            // An installed package ships the embedding model, ONNX Runtime and SmolLM2 as resources.
+            if let Ok(resources) = app.path().resource_dir() {
                 let bundled = folio_engine::ModelPaths::new(resources.join("models"));
                 if bundled.root.is_dir() {
                     if let Err(e) = config.models.adopt(&bundled) {

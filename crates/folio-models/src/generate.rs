@@ -98,9 +98,7 @@ impl MistralGenerator {
         let context = model.max_sequence_length().ok().flatten().unwrap_or(4096);
         Ok(MistralGenerator { model: Arc::new(model), name, context })
     }
-}
 
-impl MistralGenerator {
     /// The token ids of the prompt `request` becomes: the chat template from the GGUF rendered with the
     /// generation prompt, then tokenised, exactly as for generation.
     pub async fn prompt_tokens(&self, request: &ChatRequest) -> Result<Vec<u32>, ModelError> {

@@ -100,4 +100,3 @@ impl ModelPaths {
 pub(crate) fn missing(path: &Path) -> String {
     format!("model file {} is missing; run `bash scripts/models.sh` to fetch the bundled models", path.display())
 }
-
