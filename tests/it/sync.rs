@@ -302,3 +302,173 @@ async fn a_file_written_while_it_is_indexed_ends_up_indexed_as_it_finally_is() {
     assert_eq!(index(&library, sandbox.docs()).await.indexed, 0);
     assert!(library.check().await.expect("check").is_consistent());
 }
+
+/// The hashing embedder behind a gate: `embed` waits while the gate is closed, or fails when told to.
+/// Lets a test look at the library between a batch's text being written and its vectors.
+struct GatedEmbedder {
+    inner: folio_models::HashEmbedder,
+    /// (open, fail)
+    gate: std::sync::Mutex<(bool, bool)>,
+    changed: std::sync::Condvar,
+}
+
+impl GatedEmbedder {
+    fn closed() -> Arc<GatedEmbedder> {
+        Arc::new(GatedEmbedder {
+            inner: folio_models::HashEmbedder::new(64),
+            gate: std::sync::Mutex::new((false, false)),
+            changed: std::sync::Condvar::new(),
+        })
+    }
+
+    fn open(&self, fail: bool) {
+        *self.gate.lock().expect("gate") = (true, fail);
+        self.changed.notify_all();
+    }
+}
+
+impl folio_models::Embedder for GatedEmbedder {
+    fn dim(&self) -> usize {
+        self.inner.dim()
+    }
+
+    fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, folio_models::ModelError> {
+        let mut gate = self.gate.lock().expect("gate");
+        while !gate.0 {
+            gate = self.changed.wait(gate).expect("gate");
+        }
+        if gate.1 {
+            return Err(folio_models::ModelError::Inference("the test failed this batch".into()));
+        }
+        self.inner.embed(texts)
+    }
+
+    fn tokens(&self) -> &dyn folio_core::TokenCounter {
+        self.inner.tokens()
+    }
+
+    fn name(&self) -> &str {
+        "gated"
+    }
+}
+
+/// A library over a small folder whose embedder is held at the gate, with the indexing job running.
+async fn indexing_held_at_embedding(
+    sandbox: &Sandbox,
+) -> (Arc<folio_engine::Library>, Arc<GatedEmbedder>, tokio::task::JoinHandle<Result<folio_engine::IndexReport, folio_engine::EngineError>>)
+{
+    let docs = sandbox.docs();
+    std::fs::create_dir_all(docs.join("zoo")).expect("mkdir");
+    std::fs::write(docs.join("zoo/quokka.md"), "# Quokka\n\nThe quokka of Rottnest Island smiles for tourists.\n")
+        .expect("write");
+    let embedder = GatedEmbedder::closed();
+    let config = folio_engine::LibraryConfig {
+        dir: sandbox.library_dir(),
+        models: folio_engine::ModelPaths::new("/nonexistent"),
+        chat_model: None,
+        threads: 1,
+    };
+    let library = Arc::new(
+        folio_engine::Library::open_with(config, embedder.clone() as Arc<dyn folio_models::Embedder>, None)
+            .await
+            .expect("open"),
+    );
+    let job = {
+        let (library, docs) = (Arc::clone(&library), docs.clone());
+        tokio::spawn(async move { library.index(&[docs], folio_engine::IndexOptions::default(), &|_| {}).await })
+    };
+    (library, embedder, job)
+}
+
+/// BM25-only search for `query`, polled until it finds something (at most 30 s).
+async fn keyword_hits_eventually(library: &folio_engine::Library, query: &str) -> Vec<folio_core::SearchHit> {
+    let options = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    for _ in 0..300 {
+        let hits = library.search(query, &options).await.expect("search");
+        if !hits.is_empty() {
+            return hits;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Vec::new()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_are_keyword_searchable_before_their_vectors_are_written() {
+    let sandbox = Sandbox::with_corpus();
+    let (library, embedder, job) = indexing_held_at_embedding(&sandbox).await;
+
+    // The embedder has not returned a single vector, yet keyword search finds the text.
+    let hits = keyword_hits_eventually(&library, "quokka Rottnest").await;
+    assert!(!hits.is_empty(), "keyword search finds a file whose vectors are not written yet");
+    assert!(hits[0].passage.path.ends_with("zoo/quokka.md"), "{:?}", hits[0].passage.path);
+    assert!(hits[0].passage.text.contains("Rottnest"));
+    let counts = library.counts().await.expect("counts");
+    assert_eq!(counts.vector_chunks, 0, "no vectors yet");
+    assert!(counts.text_chunks > 0);
+    let quokka = library.documents().expect("documents").into_iter().find(|d| d.path.ends_with("zoo/quokka.md"));
+    assert_eq!(quokka.expect("known").status, folio_engine::Status::Indexing, "shown as indexing until its vectors land");
+    assert!(!job.is_finished());
+
+    embedder.open(false);
+    let report = job.await.expect("join").expect("index");
+    assert!(report.indexed > 1 && report.chunks > 1, "{report:?}");
+    assert!(library.documents().expect("documents").iter().all(|d| d.status != folio_engine::Status::Indexing));
+    let counts = library.counts().await.expect("counts");
+    assert_eq!((counts.text_chunks, counts.vector_chunks), (counts.catalog_chunks, counts.catalog_chunks));
+    assert!(library.check().await.expect("check").is_consistent());
+    let dense = SearchOptions { mode: SearchMode::Dense, ..SearchOptions::default() };
+    let found = library.search("quokka of Rottnest Island", &dense).await.expect("search");
+    assert!(found.iter().any(|h| h.passage.path.ends_with("zoo/quokka.md")), "now found by its vector too");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_whose_embedding_fails_is_taken_out_and_queued_again() {
+    let sandbox = Sandbox::with_corpus();
+    let (library, embedder, job) = indexing_held_at_embedding(&sandbox).await;
+    assert!(!keyword_hits_eventually(&library, "quokka Rottnest").await.is_empty());
+
+    embedder.open(true);
+    let error = job.await.expect("join").expect_err("the job fails with the embedder");
+    assert!(error.to_string().contains("the test failed this batch"), "{error}");
+    let options = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    assert!(library.search("quokka Rottnest", &options).await.expect("search").is_empty(), "its text is taken out");
+    let docs = library.documents().expect("documents");
+    let quokka = docs.iter().find(|d| d.path.ends_with("zoo/quokka.md")).expect("known");
+    assert_eq!(quokka.status, folio_engine::Status::Queued, "queued for the next run");
+    assert!(library.check().await.expect("check").is_consistent());
+
+    // The next run, with the embedder working again, indexes it.
+    embedder.open(false);
+    let report = library.index(&[sandbox.docs()], folio_engine::IndexOptions::default(), &|_| {}).await.expect("index");
+    assert!(report.indexed >= 1, "{report:?}");
+    assert!(!library.search("quokka Rottnest", &options).await.expect("search").is_empty());
+    assert!(library.check().await.expect("check").is_consistent());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_while_vectors_are_pending_leaves_the_stores_consistent() {
+    let sandbox = Sandbox::with_corpus();
+    let (library, embedder, job) = indexing_held_at_embedding(&sandbox).await;
+    assert!(!keyword_hits_eventually(&library, "quokka Rottnest").await.is_empty());
+
+    // Stop the job where it waits for the vectors and close the library, as a crash would.
+    job.abort();
+    assert!(job.await.expect_err("aborted").is_cancelled());
+    drop(library);
+    embedder.open(false);
+
+    let library = sandbox.open_fake(None).await;
+    assert!(library.check().await.expect("check").is_consistent(), "recovery took the pending batch out");
+    let docs = library.documents().expect("documents");
+    assert!(docs.iter().all(|d| d.status != folio_engine::Status::Indexing));
+    let options = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    assert!(library.search("quokka Rottnest", &options).await.expect("search").is_empty());
+
+    let report = index(&library, sandbox.docs()).await;
+    assert!(report.indexed >= 1, "{report:?}");
+    assert!(!library.search("quokka Rottnest", &options).await.expect("search").is_empty());
+    assert!(library.check().await.expect("check").is_consistent());
+    let counts = library.counts().await.expect("counts");
+    assert_eq!((counts.text_chunks, counts.vector_chunks), (counts.catalog_chunks, counts.catalog_chunks));
+}

@@ -8,8 +8,8 @@ use std::time::UNIX_EPOCH;
 use folio_core::chunk::{chunk_document, ChunkParams};
 use folio_core::{Chunk, DocumentId};
 use folio_extract::{ExtractError, Format};
-use folio_models::{Embedder, MINILM_MAX_TOKENS};
-use folio_store::{DocumentWrite, FileFacts, JobRecord, JobState, Status};
+use folio_models::{Embedder, ModelError, MINILM_MAX_TOKENS};
+use folio_store::{DocumentText, FileFacts, JobRecord, JobState, Status, TextBatch};
 
 use crate::{absolute, jobs, EngineError, Library};
 
@@ -127,11 +127,29 @@ struct Found {
     mtime_ns: i64,
 }
 
-/// A file extracted and chunked, waiting for its embeddings.
+/// A file extracted and chunked, waiting to be written.
 struct Pending {
     facts: FileFacts,
     title: String,
     chunks: Vec<Chunk>,
+}
+
+/// Indexing's pipeline. Files are gathered into batches; a full batch's text is written at once (so
+/// keyword search finds it), then its chunks are embedded on the blocking pool while the next files
+/// are read, extracted and chunked; its vectors are written when the next batch is ready or the run
+/// ends. So extraction and the catalog and Tantivy writes overlap with embedding, which is most of
+/// the work.
+#[derive(Default)]
+struct Pipeline {
+    pending: Vec<Pending>,
+    pending_chunks: usize,
+    embedding: Option<Embedding>,
+}
+
+/// A batch whose text is written and whose chunks are being embedded.
+struct Embedding {
+    batch: TextBatch,
+    task: tokio::task::JoinHandle<Result<Vec<Vec<f32>>, ModelError>>,
 }
 
 impl Library {
@@ -241,7 +259,7 @@ impl Library {
     /// so that everything looked at so far is durable while the job waits or stops.
     async fn job_gate(
         &self,
-        batch: &mut Vec<Pending>,
+        pipeline: &mut Pipeline,
         report: &mut IndexReport,
         state: &mut Progress,
         progress: &(dyn Fn(&Progress) + Send + Sync),
@@ -249,7 +267,7 @@ impl Library {
         let (done, total) = (state.files_done, state.files_total);
         let mut current = self.store.with_catalog(|c| c.job_progress(state.job, done, total))?;
         if matches!(current, JobState::Paused | JobState::Cancelled) {
-            self.flush(batch, report, state).await?;
+            self.drain(pipeline, report, state).await?;
         }
         while current == JobState::Paused {
             state.paused = true;
@@ -291,11 +309,10 @@ impl Library {
         };
         progress(&state);
 
-        let mut batch: Vec<Pending> = Vec::new();
-        let mut batch_chunks = 0;
+        let mut pipeline = Pipeline::default();
         for file in found {
             state.elapsed_ms = started.elapsed().as_millis() as u64;
-            if !self.job_gate(&mut batch, &mut report, &mut state, progress).await? {
+            if !self.job_gate(&mut pipeline, &mut report, &mut state, progress).await? {
                 report.cancelled = true;
                 break;
             }
@@ -304,10 +321,7 @@ impl Library {
             state.bytes_read += file.size;
             let outcome = self.prepare(&file, &path_str, options).await?;
             match outcome {
-                Prepared::Ready(p) => {
-                    batch_chunks += p.chunks.len();
-                    batch.push(p);
-                }
+                Prepared::Ready(p) => self.push(&mut pipeline, p, options, &mut report, &mut state).await?,
                 Prepared::Done(FileOutcome::Unchanged) => report.unchanged += 1,
                 Prepared::Done(FileOutcome::Moved(from)) => report.moved.push((from, path_str)),
                 Prepared::Done(FileOutcome::Skipped(why)) => report.skipped.push((path_str, why)),
@@ -315,13 +329,9 @@ impl Library {
                 Prepared::Done(FileOutcome::Indexed(_)) => {}
             }
             state.files_done += 1;
-            if batch_chunks >= options.batch_chunks {
-                self.flush(&mut batch, &mut report, &mut state).await?;
-                batch_chunks = 0;
-            }
             progress(&state);
         }
-        self.flush(&mut batch, &mut report, &mut state).await?;
+        self.drain(&mut pipeline, &mut report, &mut state).await?;
 
         // Files that disappeared from the folders walked in this run (only known after a full walk).
         let walked = if report.cancelled { Vec::new() } else { walked };
@@ -443,37 +453,88 @@ impl Library {
         }))
     }
 
-    /// Embeds and writes the pending files.
-    async fn flush(
+    /// Adds a prepared file to the pipeline, writing the batch once it is full.
+    async fn push(
         &self,
-        batch: &mut Vec<Pending>,
+        pipeline: &mut Pipeline,
+        file: Pending,
+        options: IndexOptions,
         report: &mut IndexReport,
         state: &mut Progress,
     ) -> Result<(), EngineError> {
-        if batch.is_empty() {
+        pipeline.pending_chunks += file.chunks.len();
+        pipeline.pending.push(file);
+        if pipeline.pending_chunks >= options.batch_chunks {
+            self.submit(pipeline, report, state).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending files' text, finishes the batch embedded before them, and starts embedding
+    /// theirs.
+    async fn submit(
+        &self,
+        pipeline: &mut Pipeline,
+        report: &mut IndexReport,
+        state: &mut Progress,
+    ) -> Result<(), EngineError> {
+        if pipeline.pending.is_empty() {
             return Ok(());
         }
-        let pending = std::mem::take(batch);
+        let pending = std::mem::take(&mut pipeline.pending);
+        pipeline.pending_chunks = 0;
         let texts: Vec<String> =
             pending.iter().flat_map(|p| p.chunks.iter().map(|c| embedding_text(&p.title, &c.text))).collect();
+        let docs: Vec<DocumentText> =
+            pending.into_iter().map(|p| DocumentText { facts: p.facts, title: p.title, chunks: p.chunks }).collect();
+        let batch = self.store.write_text(&docs).await?;
+        self.finish_embedding(pipeline, report, state).await?;
         let embedder = Arc::clone(&self.embedder);
-        let mut vectors = tokio::task::spawn_blocking(move || embedder.embed(&texts))
-            .await
-            .map_err(|e| EngineError::Task(e.to_string()))??
-            .into_iter();
-        let writes: Vec<DocumentWrite> = pending
-            .into_iter()
-            .map(|p| {
-                let v: Vec<Vec<f32>> = vectors.by_ref().take(p.chunks.len()).collect();
-                DocumentWrite { facts: p.facts, title: p.title, chunks: p.chunks, vectors: v }
-            })
-            .collect();
-        let chunks: u64 = writes.iter().map(|w| w.chunks.len() as u64).sum();
-        self.store.write(&writes).await?;
-        report.indexed += writes.len() as u64;
+        let task = tokio::task::spawn_blocking(move || embedder.embed(&texts));
+        pipeline.embedding = Some(Embedding { batch, task });
+        Ok(())
+    }
+
+    /// Waits for the batch being embedded and writes its vectors.
+    async fn finish_embedding(
+        &self,
+        pipeline: &mut Pipeline,
+        report: &mut IndexReport,
+        state: &mut Progress,
+    ) -> Result<(), EngineError> {
+        let Some(Embedding { batch, task }) = pipeline.embedding.take() else {
+            return Ok(());
+        };
+        let embedded = match task.await {
+            Ok(result) => result.map_err(EngineError::from),
+            Err(e) => Err(EngineError::Task(e.to_string())),
+        };
+        let vectors = match embedded {
+            Ok(vectors) => vectors,
+            Err(e) => {
+                // The batch's text is searchable but will get no vectors: take it out again and queue
+                // its files for the next run.
+                self.store.recover().await?;
+                return Err(e);
+            }
+        };
+        self.store.write_vectors(&batch, &vectors).await?;
+        let chunks = batch.chunk_count() as u64;
+        report.indexed += batch.documents.len() as u64;
         report.chunks += chunks;
         state.chunks_written += chunks;
         Ok(())
+    }
+
+    /// Writes everything still in the pipeline.
+    async fn drain(
+        &self,
+        pipeline: &mut Pipeline,
+        report: &mut IndexReport,
+        state: &mut Progress,
+    ) -> Result<(), EngineError> {
+        self.submit(pipeline, report, state).await?;
+        self.finish_embedding(pipeline, report, state).await
     }
 
     /// Embeds a search query.
@@ -628,8 +689,7 @@ impl Library {
         let mut report = IndexReport::default();
         let mut state = Progress { files_total: docs.len() as u64, ..Progress::default() };
         let chunking = chunk_params(options);
-        let mut batch = Vec::new();
-        let mut batch_chunks = 0;
+        let mut pipeline = Pipeline::default();
         for doc in docs {
             let hash = blake3::hash(format!("{}\n{}", doc.title, doc.text).as_bytes()).to_hex().to_string();
             let known = self.store.with_catalog(|c| c.document_by_path(&doc.key))?;
@@ -654,15 +714,14 @@ impl Library {
                 report.skipped.push((doc.key, "no text to index".into()));
                 continue;
             }
-            batch_chunks += chunks.len();
-            batch.push(Pending { facts, title: doc.title, chunks });
-            if batch_chunks >= options.batch_chunks {
-                self.flush(&mut batch, &mut report, &mut state).await?;
-                batch_chunks = 0;
+            let before = state.chunks_written;
+            self.push(&mut pipeline, Pending { facts, title: doc.title, chunks }, options, &mut report, &mut state)
+                .await?;
+            if state.chunks_written != before {
                 progress(&state);
             }
         }
-        self.flush(&mut batch, &mut report, &mut state).await?;
+        self.drain(&mut pipeline, &mut report, &mut state).await?;
         if report.chunks > 0 {
             self.store.vectors.compact().await?;
             self.maintain_vector_index().await?;

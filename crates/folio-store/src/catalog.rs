@@ -12,6 +12,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_catalog", include_str!("../../../migrations/0001_catalog.sql")),
     ("0002_chats", include_str!("../../../migrations/0002_chats.sql")),
     ("0003_jobs", include_str!("../../../migrations/0003_jobs.sql")),
+    ("0004_text_first", include_str!("../../../migrations/0004_text_first.sql")),
 ];
 
 /// Names of the embedded migrations, for the test that checks they match `migrations/`.
@@ -219,7 +220,7 @@ impl Catalog {
         let tx = self.conn.unchecked_transaction()?;
         for id in ids {
             tx.execute(
-                "UPDATE documents SET status = 'indexing', reason = NULL, updated_at = ?2 WHERE id = ?1",
+                "UPDATE documents SET status = 'indexing', text_ready = 0, reason = NULL, updated_at = ?2 WHERE id = ?1",
                 params![id.0, now()],
             )?;
         }
@@ -264,12 +265,33 @@ impl Catalog {
         Ok(out)
     }
 
+    /// Marks 'indexing' documents whose chunks the full-text index has committed: keyword search may
+    /// return them while their vectors are written.
+    pub fn mark_text_ready(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        for id in ids {
+            tx.execute("UPDATE documents SET text_ready = 1 WHERE id = ?1 AND status = 'indexing'", [id.0])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Ids of every chunk whose document search may return: indexed, or committed to the full-text
+    /// index and waiting for its vectors. Ascending.
+    pub fn searchable_chunk_ids(&self) -> Result<Vec<ChunkId>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE {SEARCHABLE} ORDER BY c.id"
+        ))?;
+        let rows = stmt.query_map([], |r| Ok(ChunkId(r.get(0)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Sets documents to 'indexed' once all three stores hold their chunks.
     pub fn mark_indexed(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         for id in ids {
             tx.execute(
-                "UPDATE documents SET status = 'indexed', reason = NULL, updated_at = ?2 WHERE id = ?1",
+                "UPDATE documents SET status = 'indexed', text_ready = 0, reason = NULL, updated_at = ?2 WHERE id = ?1",
                 params![id.0, now()],
             )?;
         }
@@ -303,11 +325,11 @@ impl Catalog {
 
     /// Passages for chunk ids, in the order given; ids not in the catalog are left out.
     pub fn passages(&self, ids: &[ChunkId]) -> Result<Vec<Passage>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT c.id, c.document_id, d.path, c.location, c.span_start, c.span_end, c.text
              FROM chunks c JOIN documents d ON d.id = c.document_id
-             WHERE c.id = ?1 AND d.status = 'indexed'",
-        )?;
+             WHERE c.id = ?1 AND {SEARCHABLE}",
+        ))?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let row = stmt
@@ -388,7 +410,7 @@ impl Catalog {
     pub fn begin_move(&self, id: DocumentId, facts: &FileFacts) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE documents SET folder_id = ?2, path = ?3, size = ?4, mtime_ns = ?5, format = ?6,
-               status = 'indexing', reason = NULL, updated_at = ?7 WHERE id = ?1",
+               status = 'indexing', text_ready = 0, reason = NULL, updated_at = ?7 WHERE id = ?1",
             params![id.0, facts.folder_id, facts.path, facts.size as i64, facts.mtime_ns, facts.format, now()],
         )?;
         Ok(())
@@ -406,7 +428,7 @@ impl Catalog {
         if filter.is_empty() {
             return Ok(None);
         }
-        let mut sql = String::from("SELECT id FROM documents WHERE status = 'indexed'");
+        let mut sql = format!("SELECT id FROM documents d WHERE {SEARCHABLE}");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if !filter.folders.is_empty() {
             let mut any = Vec::new();
@@ -453,6 +475,10 @@ impl Catalog {
     }
 }
 
+/// Documents (as `d`) whose chunks search may return: indexed, or with their text committed to the
+/// full-text index while their vectors are written (keyword-first visibility).
+const SEARCHABLE: &str = "(d.status = 'indexed' OR (d.status = 'indexing' AND d.text_ready = 1))";
+
 const DOC_SELECT: &str = "SELECT id, folder_id, path, size, mtime_ns, hash, status, reason FROM documents";
 
 fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentRecord> {
@@ -479,7 +505,7 @@ fn upsert_document(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(path) DO UPDATE SET folder_id = excluded.folder_id, size = excluded.size,
            mtime_ns = excluded.mtime_ns, hash = excluded.hash, format = excluded.format,
-           status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at",
+           status = excluded.status, text_ready = 0, reason = excluded.reason, updated_at = excluded.updated_at",
         params![f.folder_id, f.path, f.size as i64, f.mtime_ns, f.hash, f.format, status.as_str(), reason, now()],
     )?;
     Ok(DocumentId(conn.query_row("SELECT id FROM documents WHERE path = ?1", [&f.path], |r| r.get(0))?))

@@ -4,8 +4,10 @@
 //! derived copies keyed by chunk id. The protocol, for every batch of documents:
 //!
 //! 1. the catalog marks the documents `indexing` and writes their chunks (one transaction);
-//! 2. Tantivy and LanceDB receive the chunks; Tantivy commits;
-//! 3. the catalog marks the documents `indexed` (one transaction).
+//! 2. Tantivy receives and commits the chunks; the catalog marks the documents `text_ready`, and keyword
+//!    search returns them from then on ([`Store::write_text`]);
+//! 3. LanceDB appends the vectors (one version) and the catalog marks the documents `indexed`
+//!    ([`Store::write_vectors`]).
 //!
 //! Removing or replacing a document first marks it `indexing`, then purges it from Tantivy and LanceDB by
 //! document id, then changes the catalog. A crash at any point leaves some documents `indexing`;
@@ -61,17 +63,30 @@ pub enum StoreError {
     Busy(String),
 }
 
-/// One document ready to be written: its file facts, chunks and one vector per chunk.
+/// One document ready to be written: its file facts and chunks.
 #[derive(Debug, Clone)]
-pub struct DocumentWrite {
+pub struct DocumentText {
     /// File facts for the catalog.
     pub facts: FileFacts,
     /// File name, indexed as the title field.
     pub title: String,
     /// The document's chunks.
     pub chunks: Vec<Chunk>,
-    /// One embedding per chunk, in the same order.
-    pub vectors: Vec<Vec<f32>>,
+}
+
+/// Documents whose text [`Store::write_text`] committed, with their chunk ids in order; their vectors
+/// are still to be written.
+#[derive(Debug, Clone, Default)]
+pub struct TextBatch {
+    /// Each document with the ids of its chunks, in order.
+    pub documents: Vec<(DocumentId, Vec<ChunkId>)>,
+}
+
+impl TextBatch {
+    /// Chunks in the batch.
+    pub fn chunk_count(&self) -> usize {
+        self.documents.iter().map(|(_, c)| c.len()).sum()
+    }
 }
 
 /// Row counts of the three stores.
@@ -176,21 +191,12 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a batch of documents to all three stores, following the protocol in the module docs.
-    /// Documents already known by path are replaced.
-    pub async fn write(&self, batch: &[DocumentWrite]) -> Result<Vec<DocumentId>, StoreError> {
+    /// Writes a batch of documents to the catalog and the full-text index (steps 1 and 2 of the
+    /// protocol in the module docs). From then on keyword search finds them; their vectors follow with
+    /// [`Store::write_vectors`]. Documents already known by path are replaced.
+    pub async fn write_text(&self, batch: &[DocumentText]) -> Result<TextBatch, StoreError> {
         if batch.is_empty() {
-            return Ok(Vec::new());
-        }
-        for d in batch {
-            if d.vectors.len() != d.chunks.len() {
-                return Err(StoreError::Incompatible(format!(
-                    "{}: {} chunks but {} vectors",
-                    d.facts.path,
-                    d.chunks.len(),
-                    d.vectors.len()
-                )));
-            }
+            return Ok(TextBatch::default());
         }
         // Replaced documents: mark, purge derived copies, then overwrite in the catalog.
         let existing: Vec<DocumentId> = {
@@ -210,18 +216,40 @@ impl Store {
         }
         let docs: Vec<(FileFacts, &[Chunk])> = batch.iter().map(|d| (d.facts.clone(), d.chunks.as_slice())).collect();
         let ids = self.catalog().insert_documents(&docs)?;
-        let mut rows = Vec::new();
         for (d, (doc_id, chunk_ids)) in batch.iter().zip(&ids) {
-            for ((chunk, vector), chunk_id) in d.chunks.iter().zip(&d.vectors).zip(chunk_ids) {
+            for (chunk, chunk_id) in d.chunks.iter().zip(chunk_ids) {
                 self.text.add(*chunk_id, *doc_id, &d.title, &chunk.text)?;
-                rows.push((*chunk_id, *doc_id, vector.as_slice()));
             }
         }
         self.text.commit()?;
-        self.vectors.add(&rows).await?;
         let doc_ids: Vec<DocumentId> = ids.iter().map(|(d, _)| *d).collect();
+        self.catalog().mark_text_ready(&doc_ids)?;
+        Ok(TextBatch { documents: ids })
+    }
+
+    /// Writes the vectors of a batch whose text is written, one per chunk in the batch's order, and
+    /// marks its documents indexed (step 3 of the protocol).
+    pub async fn write_vectors(&self, batch: &TextBatch, vectors: &[Vec<f32>]) -> Result<(), StoreError> {
+        if vectors.len() != batch.chunk_count() {
+            return Err(StoreError::Incompatible(format!(
+                "{} chunks but {} vectors",
+                batch.chunk_count(),
+                vectors.len()
+            )));
+        }
+        let rows: Vec<(ChunkId, DocumentId, &[f32])> = batch
+            .documents
+            .iter()
+            .flat_map(|(doc, chunks)| chunks.iter().map(move |c| (*c, *doc)))
+            .zip(vectors)
+            .map(|((c, d), v)| (c, d, v.as_slice()))
+            .collect();
+        if !rows.is_empty() {
+            self.vectors.add(&rows).await?;
+        }
+        let doc_ids: Vec<DocumentId> = batch.documents.iter().map(|(d, _)| *d).collect();
         self.catalog().mark_indexed(&doc_ids)?;
-        Ok(doc_ids)
+        Ok(())
     }
 
     /// Moves an indexed document to a new path (a renamed or moved file with the same content): its
@@ -288,15 +316,19 @@ impl Store {
 
     /// Compares the three stores chunk by chunk.
     pub async fn check(&self) -> Result<CheckReport, StoreError> {
-        let (truth, interrupted) = {
+        let (indexed, searchable, interrupted) = {
             let c = self.catalog();
-            let truth: HashSet<ChunkId> = c.indexed_chunk_ids()?.into_iter().collect();
+            let indexed: HashSet<ChunkId> = c.indexed_chunk_ids()?.into_iter().collect();
+            let searchable: HashSet<ChunkId> = c.searchable_chunk_ids()?.into_iter().collect();
             let interrupted = c.documents_with_status(Status::Indexing)?.into_iter().map(|d| d.id).collect();
-            (truth, interrupted)
+            (indexed, searchable, interrupted)
         };
-        let (missing_text, orphan_text, duplicate_text) = compare(&truth, &self.text.all_chunk_ids()?);
+        // A document whose text is committed and whose vectors are being written (an indexing run in
+        // progress) must be in the full-text index and may already be in the vector table.
+        let (missing_text, orphan_text, duplicate_text) =
+            compare(&searchable, &searchable, &self.text.all_chunk_ids()?);
         let (missing_vectors, orphan_vectors, duplicate_vectors) =
-            compare(&truth, &self.vectors.all_chunk_ids().await?);
+            compare(&indexed, &searchable, &self.vectors.all_chunk_ids().await?);
         Ok(CheckReport {
             missing_text,
             missing_vectors,
@@ -309,14 +341,19 @@ impl Store {
     }
 }
 
-/// (missing, orphans, duplicates) of `have` against `truth`, each sorted.
-fn compare(truth: &HashSet<ChunkId>, have: &[ChunkId]) -> (Vec<ChunkId>, Vec<ChunkId>, Vec<ChunkId>) {
+/// (missing, orphans, duplicates) of `have`, against the ids it must hold (`required`) and may hold
+/// (`allowed`, a superset), each sorted.
+fn compare(
+    required: &HashSet<ChunkId>,
+    allowed: &HashSet<ChunkId>,
+    have: &[ChunkId],
+) -> (Vec<ChunkId>, Vec<ChunkId>, Vec<ChunkId>) {
     let mut seen: HashMap<ChunkId, u32> = HashMap::new();
     for id in have {
         *seen.entry(*id).or_default() += 1;
     }
-    let mut missing: Vec<ChunkId> = truth.iter().filter(|id| !seen.contains_key(id)).copied().collect();
-    let mut orphans: Vec<ChunkId> = seen.keys().filter(|id| !truth.contains(id)).copied().collect();
+    let mut missing: Vec<ChunkId> = required.iter().filter(|id| !seen.contains_key(id)).copied().collect();
+    let mut orphans: Vec<ChunkId> = seen.keys().filter(|id| !allowed.contains(id)).copied().collect();
     let mut dups: Vec<ChunkId> = seen.iter().filter(|(_, &n)| n > 1).map(|(id, _)| *id).collect();
     missing.sort();
     orphans.sort();
