@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Folio's benchmarks. Each reports its baseline measured in the same run.
 #   scripts/bench.sh fixtures   index / re-index / search / ask on the fixture corpus
-#   scripts/bench.sh index      `folio bench index` on 1,000 SciFact abstracts written as files, against the
-#                               embedder alone on the same chunks
+#   scripts/bench.sh index      `folio bench index` on a mixed corpus (600 SciFact abstracts written as .txt,
+#                               .md and .html, plus ten copies of the generated fixtures: PDF, DOCX, PPTX,
+#                               XLSX, ODS, EPUB, EML, RTF, ...), against the embedder alone on the same chunks
 #   scripts/bench.sh search     `folio bench search` at 10k and 100k chunks (SIZES=... to change, e.g. add
 #                               1000000): whole-search latency and memory, exact vs IVF-PQ vs IVF-HNSW-SQ,
 #                               ANN recall@10 against exact search
@@ -43,19 +44,30 @@ fixtures() {
 }
 
 index() {
-  python3 - "$shared/eval/scifact-train/corpus.jsonl" "$work/scifact" <<'PY'
-import json, os, sys
+  python3 - "$shared/eval/scifact-train/corpus.jsonl" "$work/mixed/scifact" <<'PY'
+import html, json, os, sys
 src, out = sys.argv[1], sys.argv[2]
 os.makedirs(out, exist_ok=True)
 with open(src) as f:
     for i, line in enumerate(f):
-        if i == 1000:
+        if i == 600:
             break
         d = json.loads(line)
-        with open(os.path.join(out, f"{d['_id']}.txt"), "w") as g:
-            g.write(d.get("title", "") + "\n\n" + d.get("text", "") + "\n")
+        title, text = d.get("title", ""), d.get("text", "")
+        kind = ("txt", "md", "html")[i % 3]
+        if kind == "txt":
+            body = f"{title}\n\n{text}\n"
+        elif kind == "md":
+            body = f"# {title}\n\n{text}\n"
+        else:
+            body = f"<html><head><title>{html.escape(title)}</title></head><body><nav>Home | About</nav>" \
+                   f"<h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>\n"
+        with open(os.path.join(out, f"{d['_id']}.{kind}"), "w") as g:
+            g.write(body)
 PY
-  "$bin/folio" bench index "$work/scifact"
+  for i in 0 1 2 3 4 5 6 7 8 9; do "$bin/folio-fixtures" "$work/mixed/fixtures-$i" >/dev/null; done
+  echo "corpus: $(find "$work/mixed" -type f | wc -l) files, $(du -sh "$work/mixed" | cut -f1)"
+  "$bin/folio" bench index "$work/mixed"
 }
 
 search() {
