@@ -2,8 +2,9 @@
 # Folio's benchmarks. Each reports its baseline measured in the same run.
 #   scripts/bench.sh fixtures   index / re-index / search / ask on the fixture corpus
 #   scripts/bench.sh index      `folio bench index` on a mixed corpus (600 SciFact abstracts written as .txt,
-#                               .md and .html, plus ten copies of the generated fixtures: PDF, DOCX, PPTX,
-#                               XLSX, ODS, EPUB, EML, RTF, ...), against the embedder alone on the same chunks
+#                               .md, .html, .rtf and .eml, ten copies of the fixture corpus with its bad files,
+#                               and ten copies of tests/fixtures/budget.xls), against the embedder alone on
+#                               the same chunks
 #   scripts/bench.sh search     `folio bench search` at 10k and 100k chunks (SIZES=... to change, e.g. add
 #                               1000000): whole-search latency and memory, exact vs IVF-PQ vs IVF-HNSW-SQ,
 #                               ANN recall@10 against exact search
@@ -54,18 +55,36 @@ with open(src) as f:
             break
         d = json.loads(line)
         title, text = d.get("title", ""), d.get("text", "")
-        kind = ("txt", "md", "html")[i % 3]
+        kind = ("txt", "md", "html", "rtf", "eml")[i % 5]
         if kind == "txt":
             body = f"{title}\n\n{text}\n"
         elif kind == "md":
             body = f"# {title}\n\n{text}\n"
+        elif kind == "rtf":
+            def rtf(s):
+                out = []
+                for ch in s:
+                    if ch in "\\{}":
+                        out.append("\\" + ch)
+                    elif ord(ch) < 128:
+                        out.append(ch)
+                    elif ord(ch) < 0x10000:
+                        out.append(f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?")
+                return "".join(out)
+            body = "{\\rtf1\\ansi{\\fonttbl{\\f0 Times;}}\\f0 {\\b " + rtf(title) + "}\\par\n" + rtf(text) + "\\par}\n"
+        elif kind == "eml":
+            body = (f"From: Lab <lab@example.org>\nTo: Team <team@example.org>\nSubject: {title[:120]}\n"
+                    f"Date: Mon, 2 Mar 2026 09:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n{text}\n")
         else:
             body = f"<html><head><title>{html.escape(title)}</title></head><body><nav>Home | About</nav>" \
                    f"<h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>\n"
         with open(os.path.join(out, f"{d['_id']}.{kind}"), "w") as g:
             g.write(body)
 PY
-  for i in 0 1 2 3 4 5 6 7 8 9; do "$bin/folio-fixtures" "$work/mixed/fixtures-$i" >/dev/null; done
+  for i in 0 1 2 3 4 5 6 7 8 9; do
+    "$bin/folio-fixtures" "$work/mixed/fixtures-$i" >/dev/null
+    cp tests/fixtures/budget.xls "$work/mixed/fixtures-$i/budget.xls"
+  done
   echo "corpus: $(find "$work/mixed" -type f | wc -l) files, $(du -sh "$work/mixed" | cut -f1)"
   "$bin/folio" bench index "$work/mixed"
 }

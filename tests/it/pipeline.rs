@@ -196,3 +196,28 @@ async fn huge_oddly_named_and_deeply_nested_files_are_handled() {
     let again = index(&library, sandbox.docs()).await;
     assert_eq!((again.indexed, again.removed), (0, 0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_legacy_excel_workbook_is_cited_by_sheet_and_row() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    let xls = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/budget.xls");
+    std::fs::copy(&xls, docs.join("budget.xls")).expect("copy");
+    // An old workbook saved under the new extension is read as what it is.
+    std::fs::copy(&xls, docs.join("renamed.xlsx")).expect("copy");
+    let sandbox = Sandbox { dir };
+    let library = sandbox.open_fake(None).await;
+    let report = index(&library, docs).await;
+    assert_eq!((report.indexed, report.failed.len()), (2, 0), "{report:?}");
+
+    let options = SearchOptions { mode: folio_engine::SearchMode::Bm25, ..SearchOptions::default() };
+    let hits = library.search("bicycle repair", &options).await.expect("search");
+    let hit = hits.iter().find(|h| h.passage.path.ends_with("budget.xls")).expect("found in the .xls");
+    assert_eq!(hit.passage.location.sheet.as_deref(), Some("Budget 2024"));
+    assert_eq!(hit.passage.location.rows, Some([4, 7]), "rows as the sheet numbers them");
+    assert!(hit.passage.text.contains("Category: Bicycle repair; Month: March; Amount: 86"));
+    let hits = library.search("archivist", &options).await.expect("search");
+    let hit = hits.iter().find(|h| h.passage.path.ends_with("budget.xls")).expect("second sheet");
+    assert_eq!((hit.passage.location.sheet.as_deref(), hit.passage.location.rows), (Some("Contacts"), Some([2, 2])));
+}

@@ -54,6 +54,8 @@ pub enum Format {
     Odp,
     /// Excel (OOXML).
     Xlsx,
+    /// Binary Excel: the legacy BIFF workbook (.xls) and the binary OOXML one (.xlsb).
+    Xls,
     /// OpenDocument spreadsheet.
     Ods,
     /// Comma-separated values.
@@ -85,6 +87,7 @@ impl Format {
             "pptx" => Format::Pptx,
             "odp" => Format::Odp,
             "xlsx" | "xlsm" => Format::Xlsx,
+            "xls" | "xlsb" => Format::Xls,
             "ods" => Format::Ods,
             "csv" => Format::Csv,
             "tsv" | "tab" => Format::Tsv,
@@ -114,6 +117,7 @@ impl Format {
             Format::Pptx => "pptx",
             Format::Odp => "odp",
             Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
             Format::Ods => "ods",
             Format::Csv => "csv",
             Format::Tsv => "tsv",
@@ -174,6 +178,7 @@ pub fn extract(bytes: &[u8], format: Format) -> Result<Extracted, ExtractError> 
         Format::Pptx => office::pptx(bytes),
         Format::Odp => office::odp(bytes),
         Format::Xlsx | Format::Ods => sheet::workbook(bytes, format),
+        Format::Xls => sheet::binary_workbook(bytes),
         Format::Csv | Format::Tsv => sheet::delimited(bytes, format),
         Format::Epub => epub::epub(bytes),
         Format::Eml => email::eml(bytes),

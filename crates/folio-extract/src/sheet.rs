@@ -1,5 +1,6 @@
-//! Spreadsheets (XLSX and ODS, read with zip + roxmltree) and delimited text (CSV, TSV): each row is rendered with
-//! its header names ("Region: North; Sales: 120"), one line per row, located by sheet and row range.
+//! Spreadsheets (XLSX and ODS, read with zip + roxmltree; binary XLS and XLSB, read with calamine) and delimited
+//! text (CSV, TSV): each row is rendered with its header names ("Region: North; Sales: 120"), one line per row,
+//! located by sheet and row range.
 
 use folio_core::chunk::LineUnit;
 use folio_core::Location;
@@ -8,10 +9,24 @@ use crate::builder::Builder;
 use crate::office::{open_zip, part};
 use crate::{ExtractError, Extracted, Format};
 
-/// Renders rows (the first non-empty row is the header) as lines; returns the lines and the sheet row
-/// number of the first line.
-fn render(rows: &[Vec<String>], first_row_number: u32) -> Option<(Vec<String>, u32)> {
-    let header_at = rows.iter().position(|r| r.iter().any(|c| !c.trim().is_empty()))?;
+/// Renders rows as blocks of consecutive lines, each with the sheet row number of its first line.
+/// The header is the first row with more than one cell filled (or the first non-empty row, when no
+/// row has two); rows above it, such as a sheet's title, form a block of their own, as plain text.
+fn render(rows: &[Vec<String>], first_row_number: u32) -> Vec<(Vec<String>, u32)> {
+    let filled = |r: &Vec<String>| r.iter().filter(|c| !c.trim().is_empty()).count();
+    let Some(start) = rows.iter().position(|r| filled(r) > 0) else { return Vec::new() };
+    let header_at = rows[start..].iter().position(|r| filled(r) > 1).map_or(start, |i| start + i);
+    let mut blocks = Vec::new();
+    if header_at > start {
+        let mut title: Vec<String> = rows[start..header_at]
+            .iter()
+            .map(|r| r.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join("; "))
+            .collect();
+        while title.last().is_some_and(String::is_empty) {
+            title.pop();
+        }
+        blocks.push((title, first_row_number + start as u32));
+    }
     let header: Vec<String> = rows[header_at].iter().map(|h| h.trim().to_string()).collect();
     let mut lines = Vec::new();
     for row in &rows[header_at + 1..] {
@@ -28,20 +43,27 @@ fn render(rows: &[Vec<String>], first_row_number: u32) -> Option<(Vec<String>, u
     }
     if lines.iter().all(String::is_empty) {
         // A sheet with only a header row still says something.
-        return Some((vec![header.join("; ")], first_row_number + header_at as u32));
+        let names: Vec<&str> = header.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
+        blocks.push((vec![names.join("; ")], first_row_number + header_at as u32));
+    } else {
+        blocks.push((lines, first_row_number + header_at as u32 + 1));
     }
-    Some((lines, first_row_number + header_at as u32 + 1))
+    blocks
 }
 
 /// XLSX and ODS workbooks: one section per sheet.
 pub(crate) fn workbook(bytes: &[u8], format: Format) -> Result<Extracted, ExtractError> {
+    if format == Format::Xlsx && is_binary_excel(bytes) {
+        // An old .xls saved (or renamed) with the new extension: read it as what it is.
+        return binary_workbook(bytes);
+    }
     let kind = if format == Format::Ods { "OpenDocument spreadsheet" } else { "Excel" };
     let mut zip = open_zip(bytes, kind)?;
     let sheets = if format == Format::Ods { ods_sheets(&mut zip)? } else { xlsx_sheets(&mut zip)? };
     let mut builder = Builder::default();
     for (name, rows) in sheets {
-        if let Some((lines, first_line)) = render(&rows, 1) {
-            let location = Location { sheet: Some(name), ..Location::default() };
+        for (lines, first_line) in render(&rows, 1) {
+            let location = Location { sheet: Some(name.clone()), ..Location::default() };
             builder.section(location, LineUnit::Rows, Some(first_line), &lines);
         }
     }
@@ -49,6 +71,66 @@ pub(crate) fn workbook(bytes: &[u8], format: Format) -> Result<Extracted, Extrac
         return Err(ExtractError::Empty);
     }
     Ok(builder.finish(format))
+}
+
+/// An OLE compound file holding a BIFF workbook stream (and no encrypted OOXML package).
+fn is_binary_excel(bytes: &[u8]) -> bool {
+    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        && !contains(&utf16("EncryptionInfo"))
+        && (contains(&utf16("Workbook")) || contains(&utf16("Book")))
+}
+
+/// Binary workbooks: legacy Excel (.xls, BIFF5/8) and .xlsb, with calamine; a file whose extension
+/// does not match its content is read as what it is. One section per sheet, rows numbered as the
+/// sheet numbers them.
+pub(crate) fn binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    // calamine indexes past the end of some damaged files; that is a damaged file, not a crash.
+    std::panic::catch_unwind(|| read_binary_workbook(bytes)).unwrap_or_else(|_| {
+        Err(ExtractError::Corrupt("the workbook is damaged or truncated".into()))
+    })
+}
+
+fn read_binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    use calamine::Reader;
+    let cursor = std::io::Cursor::new(bytes);
+    let mut book = match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor.clone()) {
+        Ok(xls) => calamine::Sheets::Xls(xls),
+        Err(calamine::XlsError::Password) => return Err(ExtractError::Encrypted),
+        Err(xls_error) => {
+            if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && !is_binary_excel(bytes) {
+                // An OLE file with no workbook: an encrypted OOXML package, or a Word or PowerPoint file.
+                return Err(crate::office::open_zip(bytes, "Excel").err().unwrap_or(ExtractError::Unsupported));
+            }
+            calamine::open_workbook_auto_from_rs(cursor).map_err(|_| {
+                ExtractError::Corrupt(format!("not a readable Excel workbook ({xls_error})"))
+            })?
+        }
+    };
+    let mut builder = Builder::default();
+    for name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| ExtractError::Corrupt(format!("sheet \"{name}\" cannot be read: {e}")))?;
+        let Some((first_row, first_col)) = range.start() else { continue };
+        let rows: Rows = range
+            .rows()
+            .map(|cells| {
+                let mut row = vec![String::new(); first_col as usize];
+                row.extend(cells.iter().map(ToString::to_string));
+                row
+            })
+            .collect();
+        for (lines, first_line) in render(&rows, first_row + 1) {
+            let location = Location { sheet: Some(name.clone()), ..Location::default() };
+            builder.section(location, LineUnit::Rows, Some(first_line), &lines);
+        }
+    }
+    if builder.is_empty() {
+        return Err(ExtractError::Empty);
+    }
+    Ok(builder.finish(Format::Xls))
 }
 
 /// Rows of a sheet, index 0 = row 1; cells by column, index 0 = column A.
@@ -196,7 +278,7 @@ pub(crate) fn delimited(bytes: &[u8], format: Format) -> Result<Extracted, Extra
         rows.push(record.iter().map(str::to_string).collect());
     }
     let mut builder = Builder::default();
-    if let Some((lines, first)) = render(&rows, 1) {
+    for (lines, first) in render(&rows, 1) {
         builder.section(Location::default(), LineUnit::Rows, Some(first), &lines);
     }
     if builder.is_empty() {

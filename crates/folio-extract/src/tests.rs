@@ -171,6 +171,38 @@ fn xlsx_rows_are_rendered_with_headers_and_located_by_sheet_and_row() {
     assert_eq!(&e.text[e.sections[0].start..e.sections[0].end], "Region: North; Sales: 120\nRegion: South; Sales: 95");
 }
 
+/// A legacy Excel 97-2003 workbook (BIFF8, written by xlwt): a title row, a blank row, then a table on
+/// "Budget 2024"; a second sheet "Contacts".
+const BUDGET_XLS: &[u8] = include_bytes!("../../../tests/fixtures/budget.xls");
+
+#[test]
+fn legacy_xls_rows_are_rendered_with_headers_and_located_by_sheet_and_row() {
+    let e = extract(BUDGET_XLS, Format::Xls).expect("xls");
+    let sheets: Vec<_> = e.sections.iter().map(|s| (s.location.sheet.clone().unwrap_or_default(), s.first_line)).collect();
+    // The title is row 1 and the table's header row 3, so the table's rows start at 4.
+    let budget = |first| ("Budget 2024".to_string(), Some(first));
+    assert_eq!(sheets, [budget(1), budget(4), ("Contacts".to_string(), Some(2))]);
+    assert_eq!(&e.text[e.sections[0].start..e.sections[0].end], "Household budget");
+    let budget = &e.text[e.sections[1].start..e.sections[1].end];
+    assert!(budget.starts_with("Category: Rent; Month: January; Amount: 1450\n"), "{budget}");
+    assert!(budget.contains("Category: Rent; Month: January; Amount: 1450"), "{budget}");
+    assert!(budget.contains("Category: Café Zürich; Month: February; Amount: n/a"), "{budget}");
+    let contacts = &e.text[e.sections[2].start..e.sections[2].end];
+    assert_eq!(contacts, "Name: Miriam Tallis; Role: Archivist");
+    // The same bytes named .xlsx are still read.
+    assert_eq!(extract(BUDGET_XLS, Format::Xlsx).expect("xls as xlsx").text, e.text);
+}
+
+#[test]
+fn damaged_and_mislabelled_xls_files_say_why() {
+    let truncated = extract(&BUDGET_XLS[..BUDGET_XLS.len() / 2], Format::Xls);
+    assert!(matches!(truncated, Err(ExtractError::Corrupt(_))), "{truncated:?}");
+    assert!(matches!(extract(b"not a workbook", Format::Xls), Err(ExtractError::Corrupt(_))));
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(extract(&ole, Format::Xls), Err(ExtractError::Encrypted));
+}
+
 #[test]
 fn csv_and_tsv_rows_carry_their_headers() {
     let e = extract(b"name,city\nAda,London\n\nGrace,New York\n", Format::Csv).expect("csv");
