@@ -169,12 +169,14 @@ async fn preview(state: tauri::State<'_, AppState>, chunk_id: i64) -> Result<Vec
     Ok(passages.iter().map(dto::PassageDto::from).collect())
 }
 
-/// Opens a file of the library in the system's default application; any other path is refused.
+/// Opens a file of the library in the system's default application, at `page` where that application
+/// takes one (see `folio_app::launch`); any path outside the library is refused.
 #[tauri::command]
-async fn open_file(state: tauri::State<'_, AppState>, path: String) -> Result<(), ErrorDto> {
+async fn open_file(state: tauri::State<'_, AppState>, path: String, page: Option<u32>) -> Result<(), ErrorDto> {
     let file = state.library().await?.library_file(std::path::Path::new(&path))?;
-    std::process::Command::new("xdg-open")
-        .arg(&file)
+    let argv = folio_app::launch::open_command(&folio_app::launch::Xdg::from_env(), &file, page);
+    std::process::Command::new(&argv[0])
+        .args(&argv[1..])
         .spawn()
         .map_err(|e| ErrorDto { code: "io", message: format!("cannot open {}: {e}", file.display()) })?;
     Ok(())

@@ -67,7 +67,7 @@ describe("asking", () => {
     expect(preview.querySelector("b")).toBeNull();
 
     await userEvent.click(screen.getByTestId("open-file"));
-    expect(mockedApi.openFile).toHaveBeenCalledWith(cited.path);
+    expect(mockedApi.openFile).toHaveBeenCalledWith(cited.path, undefined);
     await userEvent.keyboard("{Escape}");
     expect(screen.queryByTestId("preview")).toBeNull();
   });

@@ -89,8 +89,9 @@ export function preview(chunkId: number): Promise<PassageDto[]> {
 }
 
 /** Opens a file of the library in the system's default application (other paths are refused). */
-export function openFile(path: string): Promise<void> {
-  return invoke("open_file", { path });
+/** Opens a library file in its default application, at `page` where that application takes one. */
+export function openFile(path: string, page?: number): Promise<void> {
+  return invoke("open_file", { path, page: page ?? null });
 }
 
 /** What the settings panel shows. */

@@ -29,7 +29,8 @@ export function Preview({ passage, onClose }: Props) {
     mark.current?.scrollIntoView({ block: "center" });
   }, [context]);
 
-  const open = () => api.openFile(passage.path).catch((e) => report("Could not open the file", e));
+  const page = passage.location.page;
+  const open = () => api.openFile(passage.path, page).catch((e) => report("Could not open the file", e));
 
   return (
     <Dialog title={baseName(passage.path)} testId="preview" className="preview" onClose={onClose}>
@@ -38,7 +39,7 @@ export function Preview({ passage, onClose }: Props) {
           {passage.place ? `${passage.place} — ${passage.path}` : passage.path}
         </p>
         <button type="button" data-testid="open-file" onClick={open}>
-          Open file
+          {page ? `Open file at page ${page}` : "Open file"}
         </button>
       </div>
       <div className="preview-text">

@@ -1,0 +1,31 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { mockedApi, passage, stubApi } from "../test-utils";
+import { Preview } from "./Preview";
+
+vi.mock("../api");
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  stubApi();
+});
+
+describe("Preview", () => {
+  it("opens a PDF at the cited page", async () => {
+    const onPage = passage({ path: "/home/me/papers/orbit.pdf", location: { page: 4 }, place: "page 4" });
+    render(<Preview passage={onPage} onClose={() => {}} />);
+    const open = screen.getByTestId("open-file");
+    expect(open.textContent).toBe("Open file at page 4");
+    await userEvent.click(open);
+    expect(mockedApi.openFile).toHaveBeenCalledWith("/home/me/papers/orbit.pdf", 4);
+  });
+
+  it("opens other files without a page", async () => {
+    render(<Preview passage={passage()} onClose={() => {}} />);
+    const open = screen.getByTestId("open-file");
+    expect(open.textContent).toBe("Open file");
+    await userEvent.click(open);
+    expect(mockedApi.openFile).toHaveBeenCalledWith("/home/me/notes/comet.md", undefined);
+  });
+});
