@@ -126,3 +126,29 @@ fn only_the_api_module_calls_tauri_and_only_one_component_sets_html() {
         assert_eq!(using(raw), Vec::<String>::new(), "{raw} makes markup from strings");
     }
 }
+
+/// The `[profile.<name>.package.*]` tables of the root manifest, as (package, settings) in order.
+fn package_profile(manifest: &str, profile: &str) -> Vec<(String, Vec<String>)> {
+    let prefix = format!("[profile.{profile}.package.");
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut inside = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            inside = line.starts_with(&prefix);
+            if inside {
+                out.push((line[prefix.len()..].trim_end_matches(']').to_string(), Vec::new()));
+            }
+        } else if inside && !line.is_empty() && !line.starts_with('#') {
+            out.last_mut().expect("a table").1.push(line.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn release_builds_dependencies_with_the_same_opt_levels_as_dev() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
+    let dev = package_profile(&manifest, "dev");
+    assert!(dev.len() > 10, "{dev:?}");
+    assert_eq!(package_profile(&manifest, "release"), dev, "a cold release build would cost hours more");
+}
