@@ -3,7 +3,9 @@
 # SmolLM2 as resources (a downloaded Llama 3.1 or any GGUF comes from the user). The package lands in
 # $CARGO_TARGET_DIR/<profile>/bundle/deb/.
 #   scripts/package.sh            the scripts' `dev` profile (hot loops optimised; a few minutes on a warm cache)
-#   scripts/package.sh --release  the release profile (a cold release build takes hours on two cores)
+#   scripts/package.sh --release  the release profile: the same per-package opt-levels, Folio's own crates at 3
+#                                 and no debug assertions; its first build is a cold build of every dependency
+# Arguments after the profile flag go to cargo (e.g. --timings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -19,6 +21,9 @@ cp -L "$models/chat/SmolLM2-135M-Instruct.Q4_1.gguf" "$staged/chat/"
 # `tauri build` (the CLI from npm, same as `cargo tauri build`) over the whole workspace, so that
 # features resolve as in every other build and only Tauri's production-mode crates are rebuilt.
 profile=(--debug)
-[ "${1:-}" = "--release" ] && profile=()
-ui/node_modules/.bin/tauri build "${profile[@]}" --bundles deb --config src-tauri/tauri.deb.json -- --workspace
+if [ "${1:-}" = "--release" ]; then
+  profile=()
+  shift
+fi
+ui/node_modules/.bin/tauri build "${profile[@]}" --bundles deb --config src-tauri/tauri.deb.json -- --workspace "$@"
 ls -l "$CARGO_TARGET_DIR"/*/bundle/deb/*.deb
