@@ -514,7 +514,7 @@ impl Library {
             Err(e) => {
                 // The batch's text is searchable but will get no vectors: take it out again and queue
                 // its files for the next run.
-                self.store.recover().await?;
+                self.store.requeue_interrupted().await?;
                 return Err(e);
             }
         };

@@ -13,7 +13,7 @@ impl Library {
     /// interrupted documents are purged and queued, orphans and duplicates deleted, missing entries
     /// re-added (missing vectors are re-embedded). Returns the report of what was wrong before.
     pub async fn repair(&self) -> Result<CheckReport, EngineError> {
-        self.store.recover().await?;
+        self.store.requeue_interrupted().await?;
         let before = self.store.check().await?;
 
         // Full text: delete orphans and every copy of duplicates, then add back what should be there.

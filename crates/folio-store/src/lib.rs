@@ -167,12 +167,19 @@ impl Store {
         f(&self.catalog())
     }
 
-    /// Purges documents left `indexing` by a crash from the derived stores and queues them again.
+    /// Recovery at start-up: answers a crash interrupted are kept as cancelled, and documents left
+    /// `indexing` are purged from the derived stores and queued again.
     pub async fn recover(&self) -> Result<Vec<DocumentId>, StoreError> {
         let answers = self.catalog().recover_messages()?;
         if answers > 0 {
             tracing::info!(count = answers, "answers interrupted mid-stream kept as cancelled");
         }
+        self.requeue_interrupted().await
+    }
+
+    /// Purges documents left `indexing` (a crash, or a batch that could not be finished) from the
+    /// derived stores and queues them again. Touches nothing else, so it is safe while answers stream.
+    pub async fn requeue_interrupted(&self) -> Result<Vec<DocumentId>, StoreError> {
         let interrupted: Vec<DocumentId> =
             self.catalog().documents_with_status(Status::Indexing)?.into_iter().map(|d| d.id).collect();
         if interrupted.is_empty() {
