@@ -216,7 +216,7 @@ async fn a_legacy_excel_workbook_is_cited_by_sheet_and_row() {
     let hit = hits.iter().find(|h| h.passage.path.ends_with("budget.xls")).expect("found in the .xls");
     assert_eq!(hit.passage.location.sheet.as_deref(), Some("Budget 2024"));
     assert_eq!(hit.passage.location.rows, Some([4, 7]), "rows as the sheet numbers them");
-    assert!(hit.passage.text.contains("Category: Bicycle repair; Month: March; Amount: 86"));
+    assert!(hit.passage.text.contains("Category: Bicycle repair; Month: March; Amount: 86; Paid on: 2024-03-15"));
     let hits = library.search("archivist", &options).await.expect("search");
     let hit = hits.iter().find(|h| h.passage.path.ends_with("budget.xls")).expect("second sheet");
     assert_eq!((hit.passage.location.sheet.as_deref(), hit.passage.location.rows), (Some("Contacts"), Some([2, 2])));

@@ -13,8 +13,8 @@ pub mod snippet;
 mod types;
 
 pub use types::{
-    parse_date, Answer, Chunk, ChunkId, Citation, DocumentId, Location, Passage, SearchFilter, SearchHit, TextSpan,
-    TokenCounter,
+    civil_date, parse_date, Answer, Chunk, ChunkId, Citation, DocumentId, Location, Passage, SearchFilter, SearchHit,
+    TextSpan, TokenCounter,
 };
 
 /// English function words, as in Lucene's English stop set: dropped from BM25 queries and ignored when

@@ -442,3 +442,12 @@ fn an_answer_repeating_a_sentence_is_cut_after_its_first_time() {
     assert_eq!(repetition_cut("It is far. It is near. "), None);
     assert_eq!(repetition_cut("Yes. Yes. "), None);
 }
+
+#[test]
+fn civil_date_inverts_parse_date() {
+    for date in ["1970-01-01", "2000-02-29", "2024-03-15", "1900-03-01", "1899-12-30", "9999-12-31", "1969-12-31"] {
+        let days = crate::parse_date(date).expect(date) / 86_400;
+        let (y, m, d) = crate::types::civil_date(days);
+        assert_eq!(format!("{y:04}-{m:02}-{d:02}"), date);
+    }
+}

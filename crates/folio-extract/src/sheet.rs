@@ -87,9 +87,8 @@ fn is_binary_excel(bytes: &[u8]) -> bool {
 /// sheet numbers them.
 pub(crate) fn binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     // calamine indexes past the end of some damaged files; that is a damaged file, not a crash.
-    std::panic::catch_unwind(|| read_binary_workbook(bytes)).unwrap_or_else(|_| {
-        Err(ExtractError::Corrupt("the workbook is damaged or truncated".into()))
-    })
+    std::panic::catch_unwind(|| read_binary_workbook(bytes))
+        .unwrap_or_else(|_| Err(ExtractError::Corrupt("the workbook is damaged or truncated".into())))
 }
 
 fn read_binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
@@ -101,11 +100,14 @@ fn read_binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         Err(xls_error) => {
             if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && !is_binary_excel(bytes) {
                 // An OLE file with no workbook: an encrypted OOXML package, or a Word or PowerPoint file.
-                return Err(crate::office::open_zip(bytes, "Excel").err().unwrap_or(ExtractError::Unsupported));
+                let encrypted: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes).collect();
+                if bytes.windows(encrypted.len()).any(|w| w == encrypted.as_slice()) {
+                    return Err(ExtractError::Encrypted);
+                }
+                return Err(ExtractError::Corrupt("an Office file with no Excel workbook in it".into()));
             }
-            calamine::open_workbook_auto_from_rs(cursor).map_err(|_| {
-                ExtractError::Corrupt(format!("not a readable Excel workbook ({xls_error})"))
-            })?
+            calamine::open_workbook_auto_from_rs(cursor)
+                .map_err(|_| ExtractError::Corrupt(format!("not a readable Excel workbook ({xls_error})")))?
         }
     };
     let mut builder = Builder::default();
@@ -118,7 +120,7 @@ fn read_binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
             .rows()
             .map(|cells| {
                 let mut row = vec![String::new(); first_col as usize];
-                row.extend(cells.iter().map(ToString::to_string));
+                row.extend(cells.iter().map(cell_text));
                 row
             })
             .collect();
@@ -131,6 +133,45 @@ fn read_binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         return Err(ExtractError::Empty);
     }
     Ok(builder.finish(Format::Xls))
+}
+
+/// A cell as text; a date or time as ISO 8601 (`2024-03-15`, `2024-01-20 18:45`), not as Excel's serial
+/// number. A duration (`[h]:mm`) stays a number of days.
+fn cell_text(cell: &calamine::Data) -> String {
+    let calamine::Data::DateTime(d) = cell else { return cell.to_string() };
+    // Without its chrono feature calamine hides a value's kind and date system; equality shows them.
+    let is = |is_1904| *d == calamine::ExcelDateTime::new(d.as_f64(), calamine::ExcelDateTimeType::DateTime, is_1904);
+    let date = if is(false) {
+        excel_date(d.as_f64(), false)
+    } else if is(true) {
+        excel_date(d.as_f64(), true)
+    } else {
+        None
+    };
+    date.unwrap_or_else(|| cell.to_string())
+}
+
+/// An Excel serial date as an ISO 8601 date, with the time of day when it has one. In the 1900 system
+/// serial 1 is 1900-01-01 and serial 61 is 1900-03-01, after Excel's phantom 1900-02-29; in the 1904
+/// system (old Mac workbooks) serial 0 is 1904-01-01.
+pub(crate) fn excel_date(serial: f64, is_1904: bool) -> Option<String> {
+    if !(0.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let whole = serial.floor() as i64;
+    let days_since_1970 = match (is_1904, whole) {
+        (true, _) => whole - 24_107,
+        (false, 0) => return None,
+        (false, 1..=60) => whole + 1 - 25_569,
+        (false, _) => whole - 25_569,
+    };
+    let (y, m, d) = folio_core::civil_date(days_since_1970);
+    let minutes = ((serial - serial.floor()) * 1440.0).round() as i64;
+    Some(if minutes == 0 || minutes == 1440 {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", minutes / 60, minutes % 60)
+    })
 }
 
 /// Rows of a sheet, index 0 = row 1; cells by column, index 0 = column A.

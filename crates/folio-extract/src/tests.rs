@@ -178,19 +178,37 @@ const BUDGET_XLS: &[u8] = include_bytes!("../../../tests/fixtures/budget.xls");
 #[test]
 fn legacy_xls_rows_are_rendered_with_headers_and_located_by_sheet_and_row() {
     let e = extract(BUDGET_XLS, Format::Xls).expect("xls");
-    let sheets: Vec<_> = e.sections.iter().map(|s| (s.location.sheet.clone().unwrap_or_default(), s.first_line)).collect();
+    let sheets: Vec<_> =
+        e.sections.iter().map(|s| (s.location.sheet.clone().unwrap_or_default(), s.first_line)).collect();
     // The title is row 1 and the table's header row 3, so the table's rows start at 4.
     let budget = |first| ("Budget 2024".to_string(), Some(first));
     assert_eq!(sheets, [budget(1), budget(4), ("Contacts".to_string(), Some(2))]);
     assert_eq!(&e.text[e.sections[0].start..e.sections[0].end], "Household budget");
     let budget = &e.text[e.sections[1].start..e.sections[1].end];
-    assert!(budget.starts_with("Category: Rent; Month: January; Amount: 1450\n"), "{budget}");
-    assert!(budget.contains("Category: Rent; Month: January; Amount: 1450"), "{budget}");
-    assert!(budget.contains("Category: Café Zürich; Month: February; Amount: n/a"), "{budget}");
+    assert_eq!(
+        budget,
+        "Category: Rent; Month: January; Amount: 1450; Paid on: 2024-01-03\n\
+         Category: Groceries; Month: January; Amount: 312.75; Paid on: 2024-01-20 18:45\n\
+         Category: Café Zürich; Month: February; Amount: n/a\n\
+         Category: Bicycle repair; Month: March; Amount: 86; Paid on: 2024-03-15"
+    );
     let contacts = &e.text[e.sections[2].start..e.sections[2].end];
     assert_eq!(contacts, "Name: Miriam Tallis; Role: Archivist");
     // The same bytes named .xlsx are still read.
     assert_eq!(extract(BUDGET_XLS, Format::Xlsx).expect("xls as xlsx").text, e.text);
+}
+
+#[test]
+fn excel_serial_dates_become_iso_dates_in_both_date_systems() {
+    use crate::sheet::excel_date;
+    assert_eq!(excel_date(1.0, false).as_deref(), Some("1900-01-01"));
+    assert_eq!(excel_date(59.0, false).as_deref(), Some("1900-02-28"));
+    assert_eq!(excel_date(61.0, false).as_deref(), Some("1900-03-01"));
+    assert_eq!(excel_date(25_569.0, false).as_deref(), Some("1970-01-01"));
+    assert_eq!(excel_date(45_366.5, false).as_deref(), Some("2024-03-15 12:00"));
+    assert_eq!(excel_date(0.0, true).as_deref(), Some("1904-01-01"));
+    assert_eq!(excel_date(43_904.0, true).as_deref(), Some("2024-03-15"));
+    assert_eq!(excel_date(-1.0, false), None);
 }
 
 #[test]
@@ -201,6 +219,8 @@ fn damaged_and_mislabelled_xls_files_say_why() {
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
     assert_eq!(extract(&ole, Format::Xls), Err(ExtractError::Encrypted));
+    let word = extract(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], Format::Xls);
+    assert_eq!(word, Err(ExtractError::Corrupt("an Office file with no Excel workbook in it".into())));
 }
 
 #[test]
