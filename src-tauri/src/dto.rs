@@ -148,11 +148,7 @@ impl From<&folio_engine::ChatMessage> for MessageDto {
             html: (m.role == folio_engine::Role::Assistant).then(|| crate::render::answer_html(&m.text)),
             state: m.state.as_str(),
             model: m.model.clone(),
-            citations: m
-                .citations
-                .iter()
-                .map(CitationDto::from)
-                .collect(),
+            citations: m.citations.iter().map(CitationDto::from).collect(),
         }
     }
 }
@@ -295,12 +291,7 @@ impl From<AskEvent> for AskEventDto {
                 grounded: o.grounded,
                 answer_html: crate::render::answer_html(&o.answer.text),
                 answer: o.answer.text,
-                citations: o
-                    .answer
-                    .citations
-                    .iter()
-                    .map(CitationDto::from)
-                    .collect(),
+                citations: o.answer.citations.iter().map(CitationDto::from).collect(),
                 model: o.model,
             },
             AskEvent::Failed(m) => AskEventDto::Failed { message: m },
@@ -405,10 +396,8 @@ mod tests {
                 stale.push(name.to_string_lossy().into_owned());
             }
         }
-        let extra: Vec<_> = files(&committed)
-            .into_iter()
-            .filter(|p| !generated.path().join(p.file_name().unwrap()).exists())
-            .collect();
+        let extra: Vec<_> =
+            files(&committed).into_iter().filter(|p| !generated.path().join(p.file_name().unwrap()).exists()).collect();
         assert!(
             stale.is_empty() && extra.is_empty(),
             "ui/src/bindings is out of date (stale {stale:?}, extra {extra:?}): run FOLIO_BLESS=1 cargo test -p folio-app"

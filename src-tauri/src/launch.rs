@@ -138,7 +138,10 @@ mod tests {
             ("mupdf %f", vec!["mupdf", "/home/ann/Papers/a b#1.pdf", "7"]),
             ("qpdfview --unique %F", vec!["qpdfview", "/home/ann/Papers/a b#1.pdf#7"]),
             ("env GDK_BACKEND=x11 evince %U", vec!["evince", "--page-index=7", "/home/ann/Papers/a b#1.pdf"]),
-            ("/usr/lib/firefox-esr/firefox-esr %u", vec!["/usr/lib/firefox-esr/firefox-esr", "file:///home/ann/Papers/a%20b%231.pdf#page=7"]),
+            (
+                "/usr/lib/firefox-esr/firefox-esr %u",
+                vec!["/usr/lib/firefox-esr/firefox-esr", "file:///home/ann/Papers/a%20b%231.pdf#page=7"],
+            ),
         ];
         for (exec, want) in cases {
             assert_eq!(strings(&at_page(exec, file, 7).expect(exec)), want, "{exec}");
@@ -152,13 +155,17 @@ mod tests {
         assert_eq!(at_page("/usr/bin/flatpak run --command=evince org.gnome.Evince %U", file, 2), None);
         assert_eq!(at_page("", file, 2), None);
         let nowhere = Xdg { config_home: "/nonexistent".into(), data_home: "/nonexistent".into(), data_dirs: vec![] };
-        assert_eq!(strings(&open_command(&nowhere, Path::new("/tmp/notes.txt"), Some(3))), ["xdg-open", "/tmp/notes.txt"]);
+        assert_eq!(
+            strings(&open_command(&nowhere, Path::new("/tmp/notes.txt"), Some(3))),
+            ["xdg-open", "/tmp/notes.txt"]
+        );
         assert_eq!(strings(&open_command(&nowhere, file, None)), ["xdg-open", "/tmp/a.pdf"]);
     }
 
     #[test]
     fn the_exec_line_comes_from_the_main_group() {
-        let entry = "[Desktop Entry]\nName=Document Viewer\nExec=evince %U\n\n[Desktop Action new-window]\nExec=evince --new\n";
+        let entry =
+            "[Desktop Entry]\nName=Document Viewer\nExec=evince %U\n\n[Desktop Action new-window]\nExec=evince --new\n";
         assert_eq!(desktop_exec(entry).as_deref(), Some("evince %U"));
         let action_first = "[Desktop Action x]\nExec=other\n[Desktop Entry]\nExec = zathura %U\n";
         assert_eq!(desktop_exec(action_first).as_deref(), Some("zathura %U"));

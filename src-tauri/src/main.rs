@@ -284,7 +284,10 @@ fn set_index_threads(state: tauri::State<'_, AppState>, threads: u32) -> Result<
 /// Downloads Llama 3.1 8B Instruct from the Hugging Face hub (the one network call Folio makes, and only
 /// when the user asks), resuming an interrupted download and verifying its checksum.
 #[tauri::command]
-async fn download_llama(state: tauri::State<'_, AppState>, on_event: Channel<DownloadEventDto>) -> Result<(), ErrorDto> {
+async fn download_llama(
+    state: tauri::State<'_, AppState>,
+    on_event: Channel<DownloadEventDto>,
+) -> Result<(), ErrorDto> {
     let dest = state.config.models.llama_chat_model();
     let hub = folio_engine::HubFile::llama31_8b_instruct();
     let progress = {

@@ -207,7 +207,8 @@ impl WebDriver {
             std::thread::sleep(Duration::from_millis(200));
         }
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
-        let reply: Value = http.post(format!("{root}/session")).json(&caps).send().expect("new session").json().unwrap();
+        let reply: Value =
+            http.post(format!("{root}/session")).json(&caps).send().expect("new session").json().unwrap();
         let id = reply["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {reply}"));
         WebDriver { base: format!("{root}/session/{id}"), http }
     }

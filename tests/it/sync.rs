@@ -355,8 +355,11 @@ impl folio_models::Embedder for GatedEmbedder {
 /// A library over a small folder whose embedder is held at the gate, with the indexing job running.
 async fn indexing_held_at_embedding(
     sandbox: &Sandbox,
-) -> (Arc<folio_engine::Library>, Arc<GatedEmbedder>, tokio::task::JoinHandle<Result<folio_engine::IndexReport, folio_engine::EngineError>>)
-{
+) -> (
+    Arc<folio_engine::Library>,
+    Arc<GatedEmbedder>,
+    tokio::task::JoinHandle<Result<folio_engine::IndexReport, folio_engine::EngineError>>,
+) {
     let docs = sandbox.docs();
     std::fs::create_dir_all(docs.join("zoo")).expect("mkdir");
     std::fs::write(docs.join("zoo/quokka.md"), "# Quokka\n\nThe quokka of Rottnest Island smiles for tourists.\n")
@@ -407,7 +410,11 @@ async fn files_are_keyword_searchable_before_their_vectors_are_written() {
     assert_eq!(counts.vector_chunks, 0, "no vectors yet");
     assert!(counts.text_chunks > 0);
     let quokka = library.documents().expect("documents").into_iter().find(|d| d.path.ends_with("zoo/quokka.md"));
-    assert_eq!(quokka.expect("known").status, folio_engine::Status::Indexing, "shown as indexing until its vectors land");
+    assert_eq!(
+        quokka.expect("known").status,
+        folio_engine::Status::Indexing,
+        "shown as indexing until its vectors land"
+    );
     assert!(!job.is_finished());
 
     embedder.open(false);

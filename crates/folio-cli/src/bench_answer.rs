@@ -97,7 +97,12 @@ pub async fn answer(opts: AnswerBench) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
-    println!("model {}  (~{} passage tokens, up to {} answer tokens)", opts.model.display(), opts.passage_tokens, opts.max_tokens);
+    println!(
+        "model {}  (~{} passage tokens, up to {} answer tokens)",
+        opts.model.display(),
+        opts.passage_tokens,
+        opts.max_tokens
+    );
     println!("{:<12} {:>16} {:>16}", "engine", "first token p50", "decode p50");
     let row = |name: &str, v: &Value| {
         println!(
@@ -184,10 +189,8 @@ async fn time_mistral(generator: &MistralGenerator, request: ChatRequest) -> Res
 /// Runs `scripts/llama_cpp_bench.py` on the same requests; the first is the warm-up.
 fn time_llama_cpp(python: &PathBuf, opts: &AnswerBench, requests: &[ChatRequest]) -> Result<Vec<Timing>> {
     let file = tempfile::NamedTempFile::new()?;
-    let reqs: Vec<Value> = requests
-        .iter()
-        .map(|r| json!({"system": r.system, "user": r.user, "max_tokens": r.max_tokens}))
-        .collect();
+    let reqs: Vec<Value> =
+        requests.iter().map(|r| json!({"system": r.system, "user": r.user, "max_tokens": r.max_tokens})).collect();
     std::fs::write(file.path(), serde_json::to_vec(&reqs)?)?;
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/llama_cpp_bench.py");
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);

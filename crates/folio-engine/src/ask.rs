@@ -233,7 +233,12 @@ impl Library {
             timings.total_ms = start.elapsed().as_millis() as u64;
             let outcome = AskOutcome {
                 chat,
-                answer: Answer { text: NOT_FOUND.to_string(), citations: Vec::new(), dropped_markers: 0, attributed: Vec::new() },
+                answer: Answer {
+                    text: NOT_FOUND.to_string(),
+                    citations: Vec::new(),
+                    dropped_markers: 0,
+                    attributed: Vec::new(),
+                },
                 passages: closest,
                 grounded: false,
                 best_similarity,
@@ -364,9 +369,8 @@ impl Library {
         // Stopped by Folio (a repeat), the runtime reports no statistics: count them here.
         let stats = stats.unwrap_or_else(|| GenStats {
             completion_tokens: generated,
-            decode_tokens_per_sec: first_token.map_or(0.0, |f| {
-                generated.saturating_sub(1) as f64 / f.elapsed().as_secs_f64().max(1e-9)
-            }),
+            decode_tokens_per_sec: first_token
+                .map_or(0.0, |f| generated.saturating_sub(1) as f64 / f.elapsed().as_secs_f64().max(1e-9)),
             finish_reason: "repeat".into(),
             ..GenStats::default()
         });

@@ -12,8 +12,8 @@ use folio_core::chat::Role;
 use folio_core::prompt::defuse_control_tokens;
 
 use crate::paths::missing;
-use crate::ModelPaths;
 use crate::ModelError;
+use crate::ModelPaths;
 
 /// A system message (instructions and passages), earlier turns, and the user's question.
 ///

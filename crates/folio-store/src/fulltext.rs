@@ -168,7 +168,8 @@ impl FullText {
             }
         }
         if drop_stopwords {
-            let content: Vec<String> = terms.iter().filter(|t| !folio_core::STOPWORDS.contains(&t.as_str())).cloned().collect();
+            let content: Vec<String> =
+                terms.iter().filter(|t| !folio_core::STOPWORDS.contains(&t.as_str())).cloned().collect();
             if !content.is_empty() {
                 return content;
             }
