@@ -5,6 +5,7 @@
 #   scripts/package.sh            the scripts' `dev` profile (hot loops optimised; a few minutes on a warm cache)
 #   scripts/package.sh --release  the release profile: the same per-package opt-levels, Folio's own crates at 3
 #                                 and no debug assertions; its first build is a cold build of every dependency
+#                                 (about 50 minutes on two cores)
 # Arguments after the profile flag go to cargo (e.g. --timings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
