@@ -174,12 +174,17 @@ async fn preview(state: tauri::State<'_, AppState>, chunk_id: i64) -> Result<Vec
 #[tauri::command]
 async fn open_file(state: tauri::State<'_, AppState>, path: String, page: Option<u32>) -> Result<(), ErrorDto> {
     let file = state.library().await?.library_file(std::path::Path::new(&path))?;
-    let argv = folio_app::launch::open_command(&folio_app::launch::Xdg::from_env(), &file, page);
-    std::process::Command::new(&argv[0])
-        .args(&argv[1..])
-        .spawn()
-        .map_err(|e| ErrorDto { code: "io", message: format!("cannot open {}: {e}", file.display()) })?;
-    Ok(())
+    // Finding the viewer runs xdg-mime: off the async threads.
+    tokio::task::spawn_blocking(move || {
+        let argv = folio_app::launch::open_command(&folio_app::launch::Xdg::from_env(), &file, page);
+        std::process::Command::new(&argv[0])
+            .args(&argv[1..])
+            .spawn()
+            .map(drop)
+            .map_err(|e| ErrorDto { code: "io", message: format!("cannot open {}: {e}", file.display()) })
+    })
+    .await
+    .map_err(|e| ErrorDto { code: "internal", message: e.to_string() })?
 }
 
 /// Chats, most recent first.

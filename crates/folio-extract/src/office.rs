@@ -17,12 +17,23 @@ const TABLE_NS: &str = "urn:oasis:names:tc:opendocument:xmlns:table:1.0";
 const DRAW_NS: &str = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0";
 const PRESENTATION_NS: &str = "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0";
 
+/// Whether `bytes` are an OLE compound file (legacy Office, or an encrypted OOXML package).
+pub(crate) fn is_ole(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// Whether an OLE compound file names a stream `name` (directory entries are UTF-16LE), e.g.
+/// `EncryptionInfo` in an encrypted OOXML package or `Workbook` in an Excel file.
+pub(crate) fn ole_names(bytes: &[u8], name: &str) -> bool {
+    let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
 /// Refuses files that are not zip archives with a reason a person understands.
 pub(crate) fn open_zip<'a>(bytes: &'a [u8], kind: &str) -> Result<zip::ZipArchive<Cursor<&'a [u8]>>, ExtractError> {
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    if is_ole(bytes) {
         // An OLE compound file: either an encrypted OOXML package or a legacy binary Office file.
-        let marker: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes).collect();
-        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+        if ole_names(bytes, "EncryptionInfo") {
             return Err(ExtractError::Encrypted);
         }
         return Err(ExtractError::Corrupt(format!("this is an old binary Office file, not a {kind} (zip) document")));

@@ -6,7 +6,7 @@ use folio_core::chunk::LineUnit;
 use folio_core::Location;
 
 use crate::builder::Builder;
-use crate::office::{open_zip, part};
+use crate::office::{is_ole, ole_names, open_zip, part};
 use crate::{ExtractError, Extracted, Format};
 
 /// Renders rows as blocks of consecutive lines, each with the sheet row number of its first line.
@@ -75,11 +75,7 @@ pub(crate) fn workbook(bytes: &[u8], format: Format) -> Result<Extracted, Extrac
 
 /// An OLE compound file holding a BIFF workbook stream (and no encrypted OOXML package).
 fn is_binary_excel(bytes: &[u8]) -> bool {
-    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
-    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-        && !contains(&utf16("EncryptionInfo"))
-        && (contains(&utf16("Workbook")) || contains(&utf16("Book")))
+    is_ole(bytes) && !ole_names(bytes, "EncryptionInfo") && (ole_names(bytes, "Workbook") || ole_names(bytes, "Book"))
 }
 
 /// Binary workbooks: legacy Excel (.xls, BIFF5/8) and .xlsb, with calamine; a file whose extension
@@ -98,10 +94,9 @@ fn read_binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         Ok(xls) => calamine::Sheets::Xls(xls),
         Err(calamine::XlsError::Password) => return Err(ExtractError::Encrypted),
         Err(xls_error) => {
-            if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && !is_binary_excel(bytes) {
+            if is_ole(bytes) && !is_binary_excel(bytes) {
                 // An OLE file with no workbook: an encrypted OOXML package, or a Word or PowerPoint file.
-                let encrypted: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes).collect();
-                if bytes.windows(encrypted.len()).any(|w| w == encrypted.as_slice()) {
+                if ole_names(bytes, "EncryptionInfo") {
                     return Err(ExtractError::Encrypted);
                 }
                 return Err(ExtractError::Corrupt("an Office file with no Excel workbook in it".into()));
