@@ -349,6 +349,8 @@ fn main() {
         config.threads = threads.max(1);
     }
     let result = tauri::Builder::default()
+        // The system's folder picker, for "Choose folders…" (capability `dialog:allow-open` only).
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             // An installed package ships the embedding model, ONNX Runtime and SmolLM2 as resources.
             if let Ok(resources) = app.path().resource_dir() {

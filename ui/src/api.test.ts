@@ -16,9 +16,11 @@ vi.mock("@tauri-apps/api/core", () => ({
 }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
 vi.mock("@tauri-apps/api/webview", () => ({ getCurrentWebview: vi.fn() }));
+vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn() }));
 
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { open } from "@tauri-apps/plugin-dialog";
 import * as api from "./api";
 
 beforeEach(() => {
@@ -77,6 +79,17 @@ describe("api", () => {
     const forward = vi.mocked(listen).mock.calls[0]?.[1];
     forward?.({ event: "index-progress", id: 1, payload: { filesDone: 1 } });
     expect(handler).toHaveBeenCalledWith({ filesDone: 1 });
+  });
+
+  it("chooseFolders asks the picker for several folders and gives a list, empty when cancelled", async () => {
+    const picker = vi.mocked(open);
+    picker.mockResolvedValueOnce(["/a", "/b"] as never);
+    expect(await api.chooseFolders()).toEqual(["/a", "/b"]);
+    expect(picker).toHaveBeenCalledWith(expect.objectContaining({ directory: true, multiple: true }));
+    picker.mockResolvedValueOnce("/c" as never);
+    expect(await api.chooseFolders()).toEqual(["/c"]);
+    picker.mockResolvedValueOnce(null);
+    expect(await api.chooseFolders()).toEqual([]);
   });
 
   it("onDrop passes the paths of a drop only", async () => {

@@ -3,6 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { open } from "@tauri-apps/plugin-dialog";
 import type { AskEventDto } from "./bindings/AskEventDto";
 import type { ChatDto } from "./bindings/ChatDto";
 import type { DownloadEventDto } from "./bindings/DownloadEventDto";
@@ -24,6 +25,13 @@ export type JobAction = "pause" | "resume" | "cancel";
 /** Adds folders or files to the library and indexes them; progress arrives through `onIndexProgress`. */
 export function addPaths(paths: string[]): Promise<IndexSummaryDto> {
   return invoke("add_paths", { paths });
+}
+
+/** The system's folder picker: the folders chosen, or none when it was cancelled. */
+export async function chooseFolders(): Promise<string[]> {
+  const picked = await open({ directory: true, multiple: true, title: "Add folders to Folio" });
+  if (picked === null) return [];
+  return Array.isArray(picked) ? picked : [picked];
 }
 
 /** Searches the library. */

@@ -44,4 +44,5 @@ export function stubApi(): void {
   mockedApi.onLibraryChanged.mockResolvedValue(unlisten);
   mockedApi.onDrop.mockResolvedValue(unlisten);
   mockedApi.onDragHover.mockResolvedValue(unlisten);
+  mockedApi.chooseFolders.mockResolvedValue([]);
 }

@@ -1,9 +1,18 @@
 import { useId, useState } from "react";
+import * as api from "../api";
+import { useReportError } from "../errors";
 
-/** A folder or file typed or pasted as a path; goes the same way as one dropped on the window. */
+/** Folders chosen in the system's picker, or a folder or file typed or pasted as a path; either goes
+ * the same way as one dropped on the window. */
 export function AddPathForm({ onAdd }: { onAdd: (paths: string[]) => void }) {
   const [path, setPath] = useState("");
   const id = useId();
+  const report = useReportError();
+  const choose = () =>
+    api.chooseFolders().then(
+      (paths) => paths.length > 0 && onAdd(paths),
+      (e) => report("Could not open the folder picker", e),
+    );
   return (
     <form
       className="add-path"
@@ -31,6 +40,9 @@ export function AddPathForm({ onAdd }: { onAdd: (paths: string[]) => void }) {
           Add folder
         </button>
       </div>
+      <button type="button" data-testid="choose-folders" onClick={choose}>
+        Choose folders…
+      </button>
     </form>
   );
 }

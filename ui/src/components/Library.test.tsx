@@ -68,6 +68,18 @@ describe("Library", () => {
     await waitFor(() => expect(screen.getByTestId("index-status").dataset.state).toBe("done"));
   });
 
+  it("indexes the folders chosen in the system's picker, and nothing when it is cancelled", async () => {
+    mockedApi.addPaths.mockResolvedValue(summary);
+    mockedApi.chooseFolders.mockResolvedValueOnce([]).mockResolvedValueOnce(["/home/me/a", "/home/me/b"]);
+    render(<Library />);
+    await userEvent.click(screen.getByTestId("choose-folders"));
+    expect(mockedApi.chooseFolders).toHaveBeenCalledTimes(1);
+    expect(mockedApi.addPaths).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByTestId("choose-folders"));
+    await waitFor(() => expect(mockedApi.addPaths).toHaveBeenCalledWith(["/home/me/a", "/home/me/b"]));
+    await waitFor(() => expect(screen.getByTestId("index-status").dataset.state).toBe("done"));
+  });
+
   it("refreshes the folders when watched folders change", async () => {
     let changed = () => {};
     mockedApi.onLibraryChanged.mockImplementation(async (h) => {
