@@ -106,7 +106,7 @@ pub struct SearchBench {
 }
 
 /// Resident and peak memory of this process in MiB.
-fn memory_mib() -> (f64, f64) {
+pub(crate) fn memory_mib() -> (f64, f64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
         status

@@ -564,6 +564,8 @@ async fn bench_index(library: &Library, folders: &[PathBuf], as_json: bool) -> R
     let started = std::time::Instant::now();
     let report = library.index(folders, options, &|_| {}).await?;
     let index_s = started.elapsed().as_secs_f64();
+    // Peak memory of the indexing run, read before the baseline embeds everything again.
+    let (_, peak_rss) = bench::memory_mib();
     let bytes: u64 = library.documents()?.iter().map(|d| d.size).sum();
     let (chunks, embed) = library.embedding_baseline(options.batch_chunks).await?;
     let embed_s = embed.as_secs_f64();
@@ -575,7 +577,9 @@ async fn bench_index(library: &Library, folders: &[PathBuf], as_json: bool) -> R
         "megabytes": bytes as f64 / 1e6,
         "index_seconds": index_s,
         "files_per_second": files as f64 / index_s,
+        "megabytes_per_second": bytes as f64 / 1e6 / index_s,
         "chunks_per_second": chunks as f64 / index_s,
+        "peak_rss_mib": peak_rss,
         "embed_only_seconds": embed_s,
         "index_over_embed": index_s / embed_s.max(1e-9),
     });
@@ -583,9 +587,11 @@ async fn bench_index(library: &Library, folders: &[PathBuf], as_json: bool) -> R
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         println!(
-            "{files} files ({:.1} MB, {chunks} chunks) indexed in {index_s:.2} s: {:.1} files/s, {:.1} chunks/s",
+            "{files} files ({:.1} MB, {chunks} chunks) indexed in {index_s:.2} s: {:.1} files/s, {:.2} MB/s, \
+             {:.1} chunks/s, peak RSS {peak_rss:.0} MiB",
             bytes as f64 / 1e6,
             files as f64 / index_s,
+            bytes as f64 / 1e6 / index_s,
             chunks as f64 / index_s
         );
         println!(
