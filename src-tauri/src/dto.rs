@@ -305,6 +305,8 @@ impl From<AskEvent> for AskEventDto {
 pub struct SettingsDto {
     /// Where the catalog and indexes live.
     pub library_dir: String,
+    /// Whether `$FOLIO_LIBRARY` fixes the library's directory (it cannot be changed in the app then).
+    pub library_dir_from_env: bool,
     /// Where model files live.
     pub models_dir: String,
     /// The name of the model that answers.

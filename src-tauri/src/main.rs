@@ -13,16 +13,17 @@ use folio_app::dto::{
     ProgressDto, SettingsDto,
 };
 use folio_app::settings::Settings;
+use folio_app::slot::LibrarySlot;
 use folio_engine::{AskOptions, ChatId, IndexOptions, Library, LibraryConfig, SearchOptions};
 use tauri::ipc::Channel;
 use tauri::{Emitter, Manager};
-use tokio::sync::OnceCell;
 
-/// The app's state: the library, opened on first use, the stop signal of the answer being written,
-/// and the user's settings with the file they are kept in.
+/// The app's state: the library (opened on first use, movable), the background task that finishes
+/// interrupted jobs and watches the folders, the stop signal of the answer being written, and the
+/// user's settings with the file they are kept in.
 struct AppState {
-    library: OnceCell<Arc<Library>>,
-    config: LibraryConfig,
+    library: LibrarySlot,
+    background: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     stop: std::sync::Mutex<Option<Arc<tokio::sync::Notify>>>,
     settings: std::sync::Mutex<Settings>,
     settings_path: PathBuf,
@@ -30,9 +31,30 @@ struct AppState {
 
 impl AppState {
     async fn library(&self) -> Result<Arc<Library>, ErrorDto> {
-        let lib =
-            self.library.get_or_try_init(|| async { Library::open(self.config.clone()).await.map(Arc::new) }).await?;
-        Ok(Arc::clone(lib))
+        Ok(self.library.get().await?)
+    }
+
+    /// Starts the background work for the library now open, in place of any before.
+    fn start_background(&self, app: &tauri::AppHandle) {
+        let task = tauri::async_runtime::spawn(start_background(app.clone()));
+        if let Some(old) = self.background.lock().unwrap_or_else(std::sync::PoisonError::into_inner).replace(task) {
+            old.abort();
+        }
+    }
+
+    /// Stops the background work and the answer being written, so that they let go of the library.
+    fn stop_using_library(&self) {
+        if let Some(task) = self.background.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+            task.abort();
+        }
+        self.stop_answer();
+    }
+
+    /// Stops the answer being written, if any.
+    fn stop_answer(&self) {
+        if let Some(stop) = self.stop.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+            stop.notify_one();
+        }
     }
 
     fn settings(&self) -> Settings {
@@ -51,13 +73,15 @@ impl AppState {
     }
 
     fn settings_dto(&self, settings: &Settings) -> SettingsDto {
-        let models = &self.config.models;
+        let config = self.library.config();
+        let models = &config.models;
         let chat = settings.chat_model.clone().unwrap_or_else(|| models.default_chat_model());
         let llama = models.llama_chat_model();
         let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let show = |p: &std::path::Path| p.display().to_string();
         SettingsDto {
-            library_dir: show(&self.config.dir),
+            library_dir: show(&config.dir),
+            library_dir_from_env: LibraryConfig::env_dir().is_some(),
             models_dir: show(&models.root),
             chat_model: chat.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
             chat_model_path: show(&chat),
@@ -293,7 +317,7 @@ async fn download_llama(
     state: tauri::State<'_, AppState>,
     on_event: Channel<DownloadEventDto>,
 ) -> Result<(), ErrorDto> {
-    let dest = state.config.models.llama_chat_model();
+    let dest = state.library.config().models.llama_chat_model();
     let hub = folio_engine::HubFile::llama31_8b_instruct();
     let progress = {
         let on_event = on_event.clone();
@@ -315,12 +339,43 @@ async fn download_llama(
     Ok(())
 }
 
+/// Moves the library to the folder `path` (empty or new), or opens the Folio library already there,
+/// and remembers the choice. The answer being written is stopped; indexing must not be running.
+#[tauri::command]
+async fn set_library_dir(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, AppState>,
+    path: String,
+) -> Result<SettingsDto, ErrorDto> {
+    let to = PathBuf::from(path.trim());
+    if !to.is_absolute() {
+        return Err(ErrorDto { code: "invalid", message: format!("{path:?} is not an absolute folder path") });
+    }
+    if LibraryConfig::env_dir().is_some() {
+        return Err(ErrorDto {
+            code: "invalid",
+            message: "FOLIO_LIBRARY chooses the library's folder; unset it to choose one here".into(),
+        });
+    }
+    state.stop_using_library();
+    let result = state.library.relocate(&to, std::time::Duration::from_secs(10)).await;
+    // Whatever happened, watch the library that is open now (reopened at its old place on an error).
+    state.start_background(&app);
+    let relocation = result?;
+    let saved = state.update_settings(|s| s.library_dir = Some(relocation.dir.clone()))?;
+    if let Some(old) = relocation.old_copy {
+        // The new place is recorded: the old copy can go.
+        if let Err(e) = folio_engine::remove_old_library(&old) {
+            tracing::warn!("the library moved, but its old copy at {} could not be deleted: {e}", old.display());
+        }
+    }
+    Ok(saved)
+}
+
 /// Stops the answer being written.
 #[tauri::command]
 fn stop(state: tauri::State<'_, AppState>) {
-    if let Some(stop) = state.stop.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
-        stop.notify_one();
-    }
+    state.stop_answer();
 }
 
 fn main() {
@@ -343,7 +398,9 @@ fn main() {
     tauri::async_runtime::set(runtime.handle().clone());
     let settings_path = Settings::default_path();
     let saved = Settings::load(&settings_path);
-    let mut config = LibraryConfig::new(LibraryConfig::default_dir());
+    // `$FOLIO_LIBRARY`, else the folder chosen in Settings, else the default.
+    let dir = LibraryConfig::env_dir().or_else(|| saved.library_dir.clone()).unwrap_or_else(LibraryConfig::default_dir);
+    let mut config = LibraryConfig::new(dir);
     config.chat_model = saved.chat_model.clone().filter(|p| p.is_file());
     if let Some(threads) = saved.index_threads {
         config.threads = threads.max(1);
@@ -361,14 +418,15 @@ fn main() {
                     }
                 }
             }
-            app.manage(AppState {
-                library: OnceCell::new(),
-                config,
+            let state = AppState {
+                library: LibrarySlot::new(config),
+                background: std::sync::Mutex::new(None),
                 stop: std::sync::Mutex::new(None),
                 settings: std::sync::Mutex::new(saved),
                 settings_path,
-            });
-            tauri::async_runtime::spawn(start_background(app.handle().clone()));
+            };
+            app.manage(state);
+            app.state::<AppState>().start_background(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -389,6 +447,7 @@ fn main() {
             settings,
             set_chat_model,
             set_index_threads,
+            set_library_dir,
             download_llama
         ])
         .run(tauri::generate_context!());

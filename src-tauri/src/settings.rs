@@ -1,5 +1,5 @@
 //! The user's settings, kept in `$XDG_CONFIG_HOME/folio/settings.json` (or `$FOLIO_CONFIG`): the
-//! chosen chat model and the indexing threads. A missing or unreadable file means the defaults.
+//! chosen chat model, the indexing threads and where the library lives. A missing or unreadable file means the defaults.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +14,9 @@ pub struct Settings {
     /// Threads for indexing; `None` uses every CPU thread.
     #[serde(default)]
     pub index_threads: Option<usize>,
+    /// The library's directory; `None` uses the default (`$FOLIO_LIBRARY` overrides both).
+    #[serde(default)]
+    pub library_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -50,7 +53,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/settings.json");
         assert_eq!(Settings::load(&path), Settings::default());
-        let s = Settings { chat_model: Some("/m/llama.gguf".into()), index_threads: Some(3) };
+        let s = Settings {
+            chat_model: Some("/m/llama.gguf".into()),
+            index_threads: Some(3),
+            library_dir: Some("/data/folio".into()),
+        };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path), s);
         std::fs::write(&path, b"{not json").unwrap();

@@ -33,10 +33,11 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     let _ = std::fs::remove_dir_all(&shots);
     std::fs::create_dir_all(&shots).expect("artifacts dir");
 
-    // The bundled model, even on a machine that has downloaded Llama.
+    // The bundled model, even on a machine that has downloaded Llama; the library where the settings say.
     let settings = sandbox.path().join("settings.json");
     let bundled = crate::support::models().bundled_chat_model();
-    std::fs::write(&settings, json!({ "chat_model": bundled }).to_string()).expect("settings");
+    let library = sandbox.path().join("library");
+    std::fs::write(&settings, json!({ "chat_model": bundled, "library_dir": library }).to_string()).expect("settings");
 
     let port = free_port();
     let _driver = Process(
@@ -46,7 +47,7 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
             .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
             .arg("--native-driver")
             .arg(&native)
-            .env("FOLIO_LIBRARY", sandbox.path().join("library"))
+            .env_remove("FOLIO_LIBRARY")
             .env("FOLIO_CONFIG", &settings)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -125,6 +126,33 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     wd.click(&wd.find(r#"[data-testid="stop"]"#).expect("stop button"));
     wd.wait("the answer to stop", Duration::from_secs(30), |wd| (answer_state(wd) == "cancelled").then_some(()));
     wd.screenshot(&shots.join("6-stopped.png"));
+
+    // 7. The library moves to another folder (the Settings button's command; the system's folder picker
+    //    cannot be driven here), keeps its index and chats, and is remembered.
+    assert!(library.join("catalog.sqlite3").is_file(), "the library starts where the settings say");
+    let moved_to = sandbox.path().join("elsewhere/folio");
+    wd.script(&format!(
+        "window.__folioMoved = null; window.__TAURI_INTERNALS__.invoke('set_library_dir', {{path: {}}})\
+         .then(r => window.__folioMoved = {{ok: r}}, e => window.__folioMoved = {{err: e}}); return true",
+        json!(moved_to)
+    ));
+    let reply = wd.wait("the library to move", Duration::from_secs(60), |wd| {
+        Some(wd.script("return window.__folioMoved")).filter(|v| !v.is_null())
+    });
+    assert_eq!(reply["ok"]["libraryDir"], json!(moved_to), "the move succeeded: {reply}");
+    assert!(!library.exists() && moved_to.join("catalog.sqlite3").is_file(), "the files moved");
+    let saved: Value = serde_json::from_slice(&std::fs::read(&settings).expect("settings")).expect("json");
+    assert_eq!(saved["library_dir"], json!(moved_to), "the new place is remembered");
+    wd.script("location.reload(); return true");
+    let folder = wd.wait("the folder after the move", Duration::from_secs(60), |wd| wd.find(r#"[data-testid="folder"]"#));
+    assert_eq!(wd.attr(&folder, "data-path").as_deref(), Some(docs.to_str().unwrap()));
+    let answer = ask(&wd, "Who was the engineer of the Korvath Point lighthouse?");
+    assert!(answer.to_lowercase().contains("tallis"), "the moved library still answers: {answer}");
+    wd.click(&wd.find(r#"[data-testid="settings-open"]"#).expect("settings button"));
+    let shown = wd.wait("the settings", Duration::from_secs(10), |wd| wd.find(r#"[data-testid="library-dir"]"#));
+    assert_eq!(wd.text(&shown), moved_to.display().to_string());
+    wd.script(r#"document.querySelector('[data-testid="move-library"]').scrollIntoView(); return true"#);
+    wd.screenshot(&shots.join("7-library-moved.png"));
 }
 
 /// Asks `question` and waits for the answer, checking that it streamed; returns its text.

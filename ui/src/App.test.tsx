@@ -144,6 +144,54 @@ describe("settings", () => {
     expect(screen.queryByTestId("settings")).toBeNull();
   });
 
+  it("moves the library to a chosen folder, then reads the library and chats afresh", async () => {
+    const moved = { ...settingsFixture, libraryDir: "/mnt/big/folio" };
+    mockedApi.chooseLibraryFolder.mockResolvedValue("/mnt/big/folio");
+    mockedApi.setLibraryDir.mockResolvedValue(moved);
+    render(<App />);
+    await waitFor(() => expect(mockedApi.settings).toHaveBeenCalled());
+    await waitFor(() => expect(mockedApi.libraryOverview).toHaveBeenCalledTimes(1));
+    const chatsRead = mockedApi.chats.mock.calls.length;
+    await userEvent.click(screen.getByTestId("settings-open"));
+    expect(screen.getByTestId("library-dir").textContent).toBe(settingsFixture.libraryDir);
+    await userEvent.click(screen.getByTestId("move-library"));
+    expect(mockedApi.setLibraryDir).toHaveBeenCalledWith("/mnt/big/folio");
+    await waitFor(() => expect(screen.getByTestId("library-dir").textContent).toBe("/mnt/big/folio"));
+    await waitFor(() => expect(mockedApi.libraryOverview).toHaveBeenCalledTimes(2));
+    expect(mockedApi.chats.mock.calls.length).toBeGreaterThan(chatsRead);
+  });
+
+  it("reports a refused move and keeps the library where it was", async () => {
+    mockedApi.chooseLibraryFolder.mockResolvedValue("/home/me/photos");
+    mockedApi.setLibraryDir.mockRejectedValue({ code: "invalid", message: "/home/me/photos is not empty" });
+    render(<App />);
+    await waitFor(() => expect(mockedApi.settings).toHaveBeenCalled());
+    await userEvent.click(screen.getByTestId("settings-open"));
+    await userEvent.click(screen.getByTestId("move-library"));
+    const banner = await screen.findByTestId("error");
+    expect(banner.textContent).toContain("Could not change where the library lives: /home/me/photos is not empty");
+    expect(screen.getByTestId("library-dir").textContent).toBe(settingsFixture.libraryDir);
+    expect((screen.getByTestId("move-library") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("does not offer a move when FOLIO_LIBRARY chooses the folder", async () => {
+    mockedApi.settings.mockResolvedValue({ ...settingsFixture, libraryDirFromEnv: true });
+    render(<App />);
+    await waitFor(() => expect(mockedApi.settings).toHaveBeenCalled());
+    await userEvent.click(screen.getByTestId("settings-open"));
+    expect((screen.getByTestId("move-library") as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId("settings").textContent).toContain("FOLIO_LIBRARY sets the library folder");
+  });
+
+  it("a cancelled folder picker changes nothing", async () => {
+    render(<App />);
+    await waitFor(() => expect(mockedApi.settings).toHaveBeenCalled());
+    await userEvent.click(screen.getByTestId("settings-open"));
+    await userEvent.click(screen.getByTestId("move-library"));
+    expect(mockedApi.chooseLibraryFolder).toHaveBeenCalled();
+    expect(mockedApi.setLibraryDir).not.toHaveBeenCalled();
+  });
+
   it("downloads Llama with a progress bar, then makes it the default", async () => {
     let send = (_e: Parameters<Parameters<typeof mockedApi.downloadLlama>[0]>[0]) => {};
     let end = async () => {};

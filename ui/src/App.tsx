@@ -27,6 +27,8 @@ export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [chat, setChat] = useState<OpenChat>({ id: null, key: 0 });
   const [chatsVersion, chatsChanged] = useReducer((n: number) => n + 1, 0);
+  // Changes when the library moves or another one is opened: the sidebar then reads it afresh.
+  const [libraryKey, libraryReplaced] = useReducer((n: number) => n + 1, 0);
   const [preview, setPreview] = useState<PassageDto | null>(null);
   const [dragging, setDragging] = useState(false);
 
@@ -41,6 +43,7 @@ export function App() {
   );
 
   const openChat = (id: number | null) => setChat((c) => ({ id, key: c.key + 1 }));
+
   const smallModel = settings !== null && !settings.llamaDownloaded && settings.chatModelPath === settings.bundledModelPath;
 
   return (
@@ -57,8 +60,15 @@ export function App() {
         </header>
         <main className="layout">
           <aside className="sidebar">
-            <Library />
-            <ChatList selected={chat.id} version={chatsVersion} onOpen={openChat} onNew={() => openChat(null)} />
+            {/* Keyed by the library: after a move or a switch, both read it afresh. */}
+            <Library key={libraryKey} />
+            <ChatList
+              key={libraryKey}
+              selected={chat.id}
+              version={chatsVersion}
+              onOpen={openChat}
+              onNew={() => openChat(null)}
+            />
           </aside>
           <Chat
             key={chat.key}
@@ -89,6 +99,12 @@ export function App() {
             onChange={setSettings}
             download={download}
             onDownload={startDownload}
+            onLibraryMoved={(moved) => {
+              setSettings(moved);
+              libraryReplaced();
+              setPreview(null);
+              openChat(null);
+            }}
             onClose={() => setSettingsOpen(false)}
           />
         )}

@@ -47,6 +47,7 @@ describe("api", () => {
     ["settings", () => api.settings(), "settings", undefined],
     ["setChatModel", () => api.setChatModel(null), "set_chat_model", { path: null }],
     ["setIndexThreads", () => api.setIndexThreads(6), "set_index_threads", { threads: 6 }],
+    ["setLibraryDir", () => api.setLibraryDir("/mnt/big/folio"), "set_library_dir", { path: "/mnt/big/folio" }],
   ])("%s invokes its command with camelCase arguments", async (_name, call, command, args) => {
     await call();
     if (args === undefined) expect(core.invoke).toHaveBeenCalledWith(command);
@@ -90,6 +91,15 @@ describe("api", () => {
     expect(await api.chooseFolders()).toEqual(["/c"]);
     picker.mockResolvedValueOnce(null);
     expect(await api.chooseFolders()).toEqual([]);
+  });
+
+  it("chooseLibraryFolder asks the picker for one folder, null when cancelled", async () => {
+    const picker = vi.mocked(open);
+    picker.mockResolvedValueOnce("/mnt/big" as never);
+    expect(await api.chooseLibraryFolder()).toBe("/mnt/big");
+    expect(picker).toHaveBeenCalledWith(expect.objectContaining({ directory: true, multiple: false }));
+    picker.mockResolvedValueOnce(null);
+    expect(await api.chooseLibraryFolder()).toBeNull();
   });
 
   it("onDrop passes the paths of a drop only", async () => {

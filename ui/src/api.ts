@@ -34,6 +34,12 @@ export async function chooseFolders(): Promise<string[]> {
   return Array.isArray(picked) ? picked : [picked];
 }
 
+/** The system's folder picker for one folder: where the library should live; null when cancelled. */
+export async function chooseLibraryFolder(): Promise<string | null> {
+  const picked = await open({ directory: true, multiple: false, title: "Choose where Folio keeps its library" });
+  return Array.isArray(picked) ? (picked[0] ?? null) : picked;
+}
+
 /** Searches the library. */
 export function search(query: string): Promise<HitDto[]> {
   return invoke("search", { query });
@@ -115,6 +121,11 @@ export function setChatModel(path: string | null): Promise<SettingsDto> {
 /** Sets the threads used for indexing (applies at the next start). */
 export function setIndexThreads(threads: number): Promise<SettingsDto> {
   return invoke("set_index_threads", { threads });
+}
+
+/** Moves the library to `path` (an empty or new folder), or opens the Folio library already there. */
+export function setLibraryDir(path: string): Promise<SettingsDto> {
+  return invoke("set_library_dir", { path });
 }
 
 /** Downloads Llama 3.1 8B Instruct; resolves when the download ends, `onEvent` says how. */

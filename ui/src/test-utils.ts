@@ -20,6 +20,7 @@ export function passage(overrides: Partial<PassageDto> = {}): PassageDto {
 
 export const settingsFixture: SettingsDto = {
   libraryDir: "/home/me/.local/share/folio",
+  libraryDirFromEnv: false,
   modelsDir: "/home/me/.local/share/folio/models",
   chatModel: "SmolLM2-360M-Instruct",
   chatModelPath: "/opt/folio/models/smollm2.gguf",
@@ -45,4 +46,5 @@ export function stubApi(): void {
   mockedApi.onDrop.mockResolvedValue(unlisten);
   mockedApi.onDragHover.mockResolvedValue(unlisten);
   mockedApi.chooseFolders.mockResolvedValue([]);
+  mockedApi.chooseLibraryFolder.mockResolvedValue(null);
 }

@@ -12,7 +12,7 @@ mod watch;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use folio_store::{Store, StoreError};
+use folio_store::{Moved, Store, StoreError};
 
 pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
@@ -22,7 +22,7 @@ pub use folio_models::{
     ModelError, ModelPaths,
 };
 pub use folio_store::{
-    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, DocumentRecord, JobRecord, JobState, Status,
+    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, DocumentRecord, JobRecord, JobState, Place, Status,
 };
 pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument};
 pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
@@ -76,10 +76,12 @@ pub struct LibraryConfig {
 impl LibraryConfig {
     /// The default library directory: `$FOLIO_LIBRARY`, else `$XDG_DATA_HOME/folio/library`.
     pub fn default_dir() -> PathBuf {
-        if let Some(dir) = std::env::var_os("FOLIO_LIBRARY").filter(|v| !v.is_empty()) {
-            return PathBuf::from(dir);
-        }
-        dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("folio").join("library")
+        Self::env_dir().unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("folio").join("library"))
+    }
+
+    /// The library directory `$FOLIO_LIBRARY` names, if set; it overrides any other choice.
+    pub fn env_dir() -> Option<PathBuf> {
+        std::env::var_os("FOLIO_LIBRARY").filter(|v| !v.is_empty()).map(PathBuf::from)
     }
 
     /// A configuration with default models for the library at `dir`.
@@ -246,6 +248,83 @@ impl Library {
     pub fn documents(&self) -> Result<Vec<DocumentRecord>, EngineError> {
         Ok(self.store.with_catalog(|c| c.documents())?)
     }
+
+    /// Whether this process is running an indexing job in the library.
+    pub fn is_indexing(&self) -> bool {
+        self.running_job.load(std::sync::atomic::Ordering::SeqCst) != 0
+    }
+
+    /// Makes `to` the library's home. The stores are closed first. A vacant `to` (missing or empty)
+    /// receives this library: renamed, or copied across file systems, in which case the old copy is left
+    /// for [`remove_old_library`]. A `to` that holds a library is opened instead, and this one stays where
+    /// it is. Any other `to` is refused. The embedding and chat models stay loaded.
+    ///
+    /// On an error the library is closed and unchanged at its old place: open it again there.
+    pub async fn relocate(self, to: &Path) -> Result<Relocated, EngineError> {
+        // `to` may not exist yet: then it is made absolute without resolving links.
+        let to = if to.exists() {
+            absolute(to)?
+        } else {
+            std::path::absolute(to).map_err(|source| EngineError::Io { path: to.to_path_buf(), source })?
+        };
+        let from = absolute(&self.config.dir)?;
+        if to == from {
+            return Ok(Relocated { library: self, old_copy: None });
+        }
+        let Library { store, embedder, generator, chat_model, mut config, .. } = self;
+        // Closing the stores releases the full-text writer's lock, which the move takes for itself.
+        drop(store);
+        let old_copy = match inspect_place(&to)? {
+            Place::Library => None,
+            Place::Occupied => {
+                return Err(EngineError::Invalid(format!(
+                    "{} is not empty; choose an empty folder, a new one, or an existing Folio library",
+                    to.display()
+                )))
+            }
+            Place::Vacant => {
+                let (from, dest) = (from.clone(), to.clone());
+                match tokio::task::spawn_blocking(move || folio_store::move_library(&from, &dest))
+                    .await
+                    .map_err(|e| EngineError::Task(e.to_string()))??
+                {
+                    Moved::Renamed => None,
+                    Moved::Copied(old) => Some(old),
+                }
+            }
+        };
+        config.dir = to;
+        let store = Store::open(&config.dir, embedder.dim()).await?;
+        let library = Library {
+            store,
+            embedder,
+            generator,
+            chat_model,
+            config,
+            indexing: tokio::sync::Mutex::new(()),
+            running_job: 0.into(),
+        };
+        Ok(Relocated { library, old_copy })
+    }
+}
+
+/// A library at its new place ([`Library::relocate`]).
+pub struct Relocated {
+    /// The library, open at its new place.
+    pub library: Library,
+    /// The old copy a move across file systems left, to delete with [`remove_old_library`] once the new
+    /// place is recorded.
+    pub old_copy: Option<PathBuf>,
+}
+
+/// What `dir` holds, as a place for a library: vacant, a library, or other files.
+pub fn inspect_place(dir: &Path) -> Result<Place, EngineError> {
+    folio_store::inspect(dir).map_err(|source| EngineError::Io { path: dir.to_path_buf(), source })
+}
+
+/// Deletes the old copy of a moved library; refuses any directory that is not a Folio library.
+pub fn remove_old_library(dir: &Path) -> Result<(), EngineError> {
+    Ok(folio_store::remove_library(dir)?)
 }
 
 /// Control of indexing jobs through the catalog alone, so that it works while another process holds

@@ -5,7 +5,8 @@ use std::sync::Mutex;
 
 use folio_core::{ChunkId, DocumentId};
 use tantivy::collector::TopDocs;
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, DirectoryLock, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED};
 use tantivy::tokenizer::{
@@ -21,6 +22,10 @@ const ANALYZER: &str = "folio_en";
 
 /// Memory the index writer may buffer before flushing a segment.
 const WRITER_BUDGET: usize = 64 << 20;
+
+/// What the user is told when another process has the library open.
+const BUSY: &str = "another Folio process has this library open for indexing; wait for it, or pause or cancel \
+                    its job with `folio pause` / `folio cancel`";
 
 /// How a query is turned into BM25 clauses.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,13 +100,7 @@ impl FullText {
         let index = Index::open_or_create(MmapDirectory::open(dir)?, sb.build())?;
         index.tokenizers().register(ANALYZER, analyzer());
         let writer = match index.writer(WRITER_BUDGET) {
-            Err(tantivy::TantivyError::LockFailure(..)) => {
-                return Err(StoreError::Busy(
-                    "another Folio process has this library open for indexing; wait for it, or pause or \
-                     cancel its job with `folio pause` / `folio cancel`"
-                        .into(),
-                ))
-            }
+            Err(tantivy::TantivyError::LockFailure(..)) => return Err(StoreError::Busy(BUSY.into())),
             other => other?,
         };
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
@@ -111,6 +110,16 @@ impl FullText {
             writer: Mutex::new(writer),
             fields: Fields { chunk_id, document_id, title, text },
         })
+    }
+
+    /// Takes the writer's lock on the index in `dir` without opening it, so that no other process can
+    /// open the library while the lock is held (every open library holds its writer).
+    pub(crate) fn lock(dir: &Path) -> Result<DirectoryLock, StoreError> {
+        match MmapDirectory::open(dir)?.acquire_lock(&INDEX_WRITER_LOCK) {
+            Ok(lock) => Ok(lock),
+            Err(LockError::LockBusy) => Err(StoreError::Busy(BUSY.into())),
+            Err(LockError::IoError(e)) => Err(StoreError::Io(std::io::Error::new(e.kind(), e.to_string()))),
+        }
     }
 
     fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter<TantivyDocument>> {

@@ -19,6 +19,7 @@ mod catalog;
 mod chats;
 mod fulltext;
 mod jobs;
+mod place;
 mod vectors;
 
 use std::collections::{HashMap, HashSet};
@@ -29,6 +30,7 @@ pub use chats::NewMessage;
 use folio_core::{Chunk, ChunkId, DocumentId};
 pub use fulltext::{Bm25Query, FullText, TextHit};
 pub use jobs::{JobRecord, JobState};
+pub use place::{inspect, move_library, remove_library, Moved, Place};
 pub use vectors::{AnnKind, AnnParams, Vectors};
 
 /// Everything that can go wrong in the stores.
@@ -148,9 +150,9 @@ impl Store {
     /// Opens the stores under `dir` (creating them), then recovers from any interrupted write.
     pub async fn open(dir: &Path, dim: usize) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)?;
-        let catalog = Catalog::open(&dir.join("catalog.sqlite3"))?;
-        let text = FullText::open(&dir.join("tantivy"))?;
-        let vectors = Vectors::open(&dir.join("lancedb"), dim).await?;
+        let catalog = Catalog::open(&dir.join(place::CATALOG_FILE))?;
+        let text = FullText::open(&dir.join(place::TEXT_DIR))?;
+        let vectors = Vectors::open(&dir.join(place::VECTORS_DIR), dim).await?;
         let store = Store { catalog: std::sync::Mutex::new(catalog), text, vectors };
         store.recover().await?;
         Ok(store)

@@ -9,6 +9,10 @@ export type SettingsDto = {
  */
 libraryDir: string, 
 /**
+ * Whether `$FOLIO_LIBRARY` fixes the library's directory (it cannot be changed in the app then).
+ */
+libraryDirFromEnv: boolean, 
+/**
  * Where model files live.
  */
 modelsDir: string, 

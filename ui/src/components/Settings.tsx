@@ -17,11 +17,13 @@ type Props = {
   onChange: (settings: SettingsDto) => void;
   download: Download | null;
   onDownload: () => void;
+  /** The library now lives elsewhere (moved, or another library opened): its contents changed. */
+  onLibraryMoved: (settings: SettingsDto) => void;
   onClose: () => void;
 };
 
 /** Privacy, theme, the model that answers, indexing threads, and where data is kept. */
-export function Settings({ settings, onChange, download, onDownload, onClose }: Props) {
+export function Settings({ settings, onChange, download, onDownload, onLibraryMoved, onClose }: Props) {
   const report = useReportError();
   const [theme, setThemeChoice] = useState<ThemeChoice>(savedTheme);
   const [threads, setThreads] = useState(settings.indexThreads);
@@ -30,6 +32,20 @@ export function Settings({ settings, onChange, download, onDownload, onClose }: 
 
   const chooseModel = (path: string | null) =>
     api.setChatModel(path).then(onChange, (e) => report("Could not choose the model", e));
+
+  const [moving, setMoving] = useState(false);
+  const moveLibrary = async () => {
+    const folder = await api.chooseLibraryFolder();
+    if (folder === null || folder === settings.libraryDir) return;
+    setMoving(true);
+    try {
+      onLibraryMoved(await api.setLibraryDir(folder));
+    } catch (e) {
+      report("Could not change where the library lives", e);
+    } finally {
+      setMoving(false);
+    }
+  };
 
   const saveThreads = (e: React.FormEvent) => {
     e.preventDefault();
@@ -83,13 +99,29 @@ export function Settings({ settings, onChange, download, onDownload, onClose }: 
       <section aria-labelledby="storage-title">
         <h3 id="storage-title">Storage</h3>
         <dl>
-          <dt>Data directory</dt>
-          <dd>{settings.libraryDir}</dd>
+          <dt>Library (index and chats)</dt>
+          <dd data-testid="library-dir">{settings.libraryDir}</dd>
           <dt>Models directory</dt>
           <dd>{settings.modelsDir}</dd>
           <dt>Chat model file</dt>
           <dd>{settings.chatModelPath}</dd>
         </dl>
+        <div className="row">
+          <button
+            type="button"
+            data-testid="move-library"
+            disabled={moving || settings.libraryDirFromEnv}
+            onClick={moveLibrary}
+          >
+            {moving ? "Moving the library…" : "Change library folder…"}
+          </button>
+        </div>
+        <p className="muted">
+          {settings.libraryDirFromEnv
+            ? "FOLIO_LIBRARY sets the library folder; unset it to choose one here."
+            : "Choose an empty folder to move the library there, index and chats included, or a folder that " +
+              "holds a Folio library to switch to it. Your own files are not moved."}
+        </p>
       </section>
     </Dialog>
   );
