@@ -17,7 +17,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use folio_core::TokenCounter;
 use folio_engine::{
-    AnnKind, Embedder, FastEmbedder, IndexOptions, Library, LibraryConfig, ModelError, ModelPaths, SearchMode,
+    AnnKind, AnnParams, Embedder, FastEmbedder, IndexOptions, Library, LibraryConfig, ModelError, ModelPaths, SearchMode,
     SearchOptions, TextDocument,
 };
 use serde_json::{json, Value};
@@ -101,6 +101,14 @@ pub struct SearchBench {
     pub work: PathBuf,
     /// The models.
     pub models: ModelPaths,
+    /// Whether to time exact search (the baseline row).
+    pub exact: bool,
+    /// The ANN indexes to build and time.
+    pub kinds: Vec<AnnKind>,
+    /// Search parameters to time each index with.
+    pub params: Vec<AnnParams>,
+    /// Keep an index of the kind asked for that a previous run left, instead of building it again.
+    pub reuse_index: bool,
     /// Print one JSON document.
     pub json: bool,
 }
@@ -194,7 +202,7 @@ pub async fn search(opts: SearchBench) -> Result<()> {
     let mut report = serde_json::Map::new();
     if !opts.json {
         println!(
-            "{:>9} {:<13} {:>8} {:>8} {:>8} {:>8} {:>10} {:>9}",
+            "{:>9} {:<22} {:>8} {:>8} {:>8} {:>8} {:>10} {:>9}",
             "chunks", "vectors", "p50 ms", "p95 ms", "p99 ms", "recall", "build s", "RSS MiB"
         );
     }
@@ -222,42 +230,84 @@ pub async fn search(opts: SearchBench) -> Result<()> {
         let mut truth = Vec::new();
         let mut lat = Vec::new();
         for q in &mixed {
-            let t = Instant::now();
-            library.search(q, &exact_opts).await?;
-            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            if opts.exact {
+                let t = Instant::now();
+                library.search(q, &exact_opts).await?;
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
             truth.push(library.nearest_chunks(q, 10, true).await?.into_iter().collect::<HashSet<_>>());
         }
-        lat.sort_by(f64::total_cmp);
         let mut row = serde_json::Map::new();
         row.insert("chunks".into(), json!(chunks));
         row.insert("build_seconds".into(), json!(build_s));
-        let (rss, _) = memory_mib();
-        row.insert("exact".into(), json!({"latency_ms": latency_json(&lat), "rss_mib": rss}));
-        print_row(opts.json, chunks, "exact", &lat, None, build_s, rss);
-
-        for kind in [AnnKind::IvfPq, AnnKind::IvfHnswSq] {
-            let started = Instant::now();
-            library.build_vector_index(kind).await?;
-            let index_s = started.elapsed().as_secs_f64();
-            let opts_ann = SearchOptions { exact: false, ..exact_opts.clone() };
-            let mut lat = Vec::new();
-            let mut recall = 0.0;
-            for (q, truth) in mixed.iter().zip(&truth) {
-                let t = Instant::now();
-                library.search(q, &opts_ann).await?;
-                lat.push(t.elapsed().as_secs_f64() * 1000.0);
-                let found = library.nearest_chunks(q, 10, false).await?;
-                let hit = found.iter().filter(|c| truth.contains(c)).count();
-                recall += hit as f64 / truth.len().max(1) as f64;
-            }
-            recall /= mixed.len().max(1) as f64;
+        if opts.exact {
             lat.sort_by(f64::total_cmp);
             let (rss, _) = memory_mib();
-            row.insert(
-                kind.name().into(),
-                json!({"latency_ms": latency_json(&lat), "recall@10": recall, "index_seconds": index_s, "rss_mib": rss}),
-            );
-            print_row(opts.json, chunks, kind.name(), &lat, Some(recall), index_s, rss);
+            row.insert("exact".into(), json!({"latency_ms": latency_json(&lat), "rss_mib": rss}));
+            print_row(opts.json, chunks, "exact", &lat, None, build_s, rss);
+        }
+
+        for &kind in &opts.kinds {
+            let started = Instant::now();
+            let existing = library.vector_index().await?.unwrap_or_default();
+            let reused = opts.reuse_index && existing.eq_ignore_ascii_case(&kind.name().replace('-', "_"));
+            if !reused {
+                library.build_vector_index(kind).await?;
+            }
+            let index_s = if reused { 0.0 } else { started.elapsed().as_secs_f64() };
+            let opts_ann = SearchOptions { exact: false, ..exact_opts.clone() };
+            for &params in &opts.params {
+                library.set_ann_params(params);
+                let mut lat = Vec::new();
+                let mut recall = 0.0;
+                for (q, truth) in mixed.iter().zip(&truth) {
+                    let t = Instant::now();
+                    library.search(q, &opts_ann).await?;
+                    lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                    let found = library.nearest_chunks(q, 10, false).await?;
+                    let hit = found.iter().filter(|c| truth.contains(c)).count();
+                    recall += hit as f64 / truth.len().max(1) as f64;
+                }
+                recall /= mixed.len().max(1) as f64;
+                lat.sort_by(f64::total_cmp);
+                let (rss, _) = memory_mib();
+                let name = if opts.params.len() > 1 {
+                    format!("{} {}:{}:{}", kind.name(), params.nprobes, params.refine_factor, params.ef)
+                } else {
+                    kind.name().to_string()
+                };
+                row.insert(
+                    name.clone(),
+                    json!({"latency_ms": latency_json(&lat), "recall@10": recall, "index_seconds": index_s,
+                           "rss_mib": rss, "nprobes": params.nprobes, "refine_factor": params.refine_factor,
+                           "ef": params.ef}),
+                );
+                print_row(opts.json, chunks, &name, &lat, Some(recall), index_s, rss);
+            }
+            // Where the time goes: the query's embedding, and each half of the hybrid search alone, with
+            // the last parameters.
+            let mut lat = Vec::new();
+            for q in &mixed {
+                let t = Instant::now();
+                embedder.embed(std::slice::from_ref(q))?;
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            lat.sort_by(f64::total_cmp);
+            row.insert("query embedding".into(), json!({"latency_ms": latency_json(&lat)}));
+            print_row(opts.json, chunks, "query embedding", &lat, None, index_s, memory_mib().0);
+            for (mode, what) in [(SearchMode::Bm25, "bm25 only"), (SearchMode::Dense, "dense only")] {
+                let alone = SearchOptions { mode, ..opts_ann.clone() };
+                let mut lat = Vec::new();
+                for q in &mixed {
+                    let t = Instant::now();
+                    library.search(q, &alone).await?;
+                    lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+                lat.sort_by(f64::total_cmp);
+                let name = format!("{} {what}", kind.name());
+                row.insert(name.clone(), json!({"latency_ms": latency_json(&lat)}));
+                print_row(opts.json, chunks, &name, &lat, None, index_s, memory_mib().0);
+            }
         }
         report.insert(size.to_string(), Value::Object(row));
     }
@@ -275,7 +325,7 @@ fn print_row(json: bool, chunks: u64, kind: &str, sorted: &[f64], recall: Option
         return;
     }
     println!(
-        "{:>9} {:<13} {:>8.1} {:>8.1} {:>8.1} {:>8} {:>10.1} {:>9.0}",
+        "{:>9} {:<22} {:>8.1} {:>8.1} {:>8.1} {:>8} {:>10.1} {:>9.0}",
         chunks,
         kind,
         percentile(sorted, 50.0),

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use folio_core::fusion::FusionParams;
 use folio_engine::{
-    parse_date, AskEvent, AskOptions, ChatId, IndexOptions, Library, LibraryConfig, MessageState, ModelPaths, Progress,
+    parse_date, AnnKind, AnnParams, AskEvent, AskOptions, ChatId, IndexOptions, Library, LibraryConfig, MessageState, ModelPaths, Progress,
     Role, SearchFilter, SearchMode, SearchOptions,
 };
 use indicatif::{ProgressBar, ProgressStyle};
@@ -254,6 +254,15 @@ enum BenchWhat {
         /// Where the benchmark libraries are kept between runs [default: $XDG_CACHE_HOME/folio/bench].
         #[arg(long)]
         work: Option<PathBuf>,
+        /// What to time, comma-separated: exact (the baseline), ivf-pq, ivf-hnsw-sq.
+        #[arg(long, value_delimiter = ',', default_value = "exact,ivf-pq,ivf-hnsw-sq")]
+        kinds: Vec<String>,
+        /// ANN search parameters to time, comma-separated NPROBES:REFINE:EF triples [default: Folio's].
+        #[arg(long, value_delimiter = ',')]
+        ann_params: Vec<String>,
+        /// Keep an index of the kind timed that an earlier run left, instead of building it again.
+        #[arg(long)]
+        reuse_index: bool,
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
@@ -404,7 +413,25 @@ async fn run(mut cli: Cli) -> Result<()> {
         })
         .await;
     }
-    if let Command::Bench { what: BenchWhat::Search { sizes, queries, corpora, work, json } } = cli.command {
+    if let Command::Bench {
+        what: BenchWhat::Search { sizes, queries, corpora, work, kinds, ann_params, reuse_index, json },
+    } = cli.command
+    {
+        let exact = kinds.iter().any(|k| k == "exact");
+        let kinds = kinds
+            .iter()
+            .filter(|k| *k != "exact")
+            .map(|k| match k.as_str() {
+                "ivf-pq" => Ok(AnnKind::IvfPq),
+                "ivf-hnsw-sq" => Ok(AnnKind::IvfHnswSq),
+                other => Err(anyhow::anyhow!("unknown index kind {other:?}: exact, ivf-pq or ivf-hnsw-sq")),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let params = if ann_params.is_empty() {
+            vec![AnnParams::default()]
+        } else {
+            ann_params.iter().map(|p| parse_ann_params(p)).collect::<Result<Vec<_>>>()?
+        };
         let work = work.unwrap_or_else(|| {
             std::env::var_os("XDG_CACHE_HOME")
                 .map(PathBuf::from)
@@ -413,7 +440,8 @@ async fn run(mut cli: Cli) -> Result<()> {
                 .join("folio")
                 .join("bench")
         });
-        return bench::search(bench::SearchBench { sizes, queries, corpora, work, models, json }).await;
+        let bench = bench::SearchBench { sizes, queries, corpora, work, models, exact, kinds, params, reuse_index, json };
+        return bench::search(bench).await;
     }
     // An evaluation gets a fresh library of its own unless one is named.
     let scratch = if matches!(cli.command, Command::Eval { .. }) && cli.library.is_none() {
@@ -939,4 +967,13 @@ async fn check(library: &Library, as_json: bool, repair: bool) -> Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// `NPROBES:REFINE:EF`, as `folio bench search --ann-params` takes it.
+fn parse_ann_params(text: &str) -> Result<AnnParams> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let [nprobes, refine, ef] = parts[..] else {
+        anyhow::bail!("ANN parameters {text:?} are not NPROBES:REFINE:EF");
+    };
+    Ok(AnnParams { nprobes: nprobes.parse()?, refine_factor: refine.parse()?, ef: ef.parse()? })
 }

@@ -41,7 +41,7 @@ impl AnnKind {
 pub struct AnnParams {
     /// IVF partitions probed per query.
     pub nprobes: usize,
-    /// Candidates re-ranked with exact distances, as a multiple of k (IVF-PQ).
+    /// Candidates re-ranked with exact distances, as a multiple of k; 0 takes the index's distances.
     pub refine_factor: u32,
     /// HNSW search breadth.
     pub ef: usize,
@@ -175,7 +175,12 @@ impl Vectors {
             q = q.bypass_vector_index();
         } else {
             let p = *self.params.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-            q = q.nprobes(p.nprobes)?.refine_factor(p.refine_factor).ef(p.ef.max(k * p.refine_factor as usize));
+            // HNSW must look at least as wide as the candidates it returns.
+            let candidates = k * p.refine_factor.max(1) as usize;
+            q = q.nprobes(p.nprobes)?.ef(p.ef.max(candidates));
+            if p.refine_factor > 0 {
+                q = q.refine_factor(p.refine_factor);
+            }
         }
         if let Some(docs) = within {
             let list = docs.iter().map(|d| d.0.to_string()).collect::<Vec<_>>().join(", ");
