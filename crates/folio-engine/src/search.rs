@@ -63,16 +63,26 @@ impl Library {
         let within = self.store.with_catalog(|c| c.documents_matching(&options.filter))?;
         let within = within.as_deref();
         let depth = options.candidates.max(options.limit);
-        let bm25: Vec<ChunkId> = if options.mode == SearchMode::Dense {
-            Vec::new()
+        // BM25 runs on the blocking pool while the query is embedded and the vectors searched.
+        let bm25 = if options.mode == SearchMode::Dense {
+            None
         } else {
-            self.store.text.search(query, depth, within, options.bm25)?.into_iter().map(|h| h.chunk_id).collect()
+            self.store.text.prepare(query, depth, within, options.bm25).map(|s| tokio::task::spawn_blocking(|| s.run()))
         };
         let dense: Vec<(ChunkId, f32)> = if options.mode == SearchMode::Bm25 {
             Vec::new()
         } else {
             let vector = self.embed_query(query).await?;
             self.store.vectors.nearest_with(&vector, depth, within, options.exact).await?
+        };
+        let bm25: Vec<ChunkId> = match bm25 {
+            Some(task) => task
+                .await
+                .map_err(|e| EngineError::Task(e.to_string()))??
+                .into_iter()
+                .map(|h| h.chunk_id)
+                .collect(),
+            None => Vec::new(),
         };
         let dense_ids: Vec<ChunkId> = dense.iter().map(|d| d.0).collect();
         let fused = reciprocal_rank_fusion(&bm25, &dense_ids, options.fusion);

@@ -217,12 +217,21 @@ impl Catalog {
 
     /// Marks documents as 'indexing' before the derived stores are touched for them.
     pub fn mark_indexing(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+        self.update_each(
+            ids,
+            "UPDATE documents SET status = 'indexing', text_ready = 0, reason = NULL, updated_at = ?2 WHERE id = ?1",
+        )
+    }
+
+    /// Runs `sql` once per id in one transaction, with the id as `?1` and the time as `?2`.
+    fn update_each(&self, ids: &[DocumentId], sql: &str) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
-        for id in ids {
-            tx.execute(
-                "UPDATE documents SET status = 'indexing', text_ready = 0, reason = NULL, updated_at = ?2 WHERE id = ?1",
-                params![id.0, now()],
-            )?;
+        {
+            let mut stmt = tx.prepare(sql)?;
+            let at = now();
+            for id in ids {
+                stmt.execute(params![id.0, at])?;
+            }
         }
         tx.commit()?;
         Ok(())
@@ -268,12 +277,7 @@ impl Catalog {
     /// Marks 'indexing' documents whose chunks the full-text index has committed: keyword search may
     /// return them while their vectors are written.
     pub fn mark_text_ready(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
-        for id in ids {
-            tx.execute("UPDATE documents SET text_ready = 1 WHERE id = ?1 AND status = 'indexing'", [id.0])?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.update_each(ids, "UPDATE documents SET text_ready = 1, updated_at = ?2 WHERE id = ?1 AND status = 'indexing'")
     }
 
     /// Ids of every chunk whose document search may return: indexed, or committed to the full-text
@@ -288,15 +292,10 @@ impl Catalog {
 
     /// Sets documents to 'indexed' once all three stores hold their chunks.
     pub fn mark_indexed(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
-        for id in ids {
-            tx.execute(
-                "UPDATE documents SET status = 'indexed', text_ready = 0, reason = NULL, updated_at = ?2 WHERE id = ?1",
-                params![id.0, now()],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.update_each(
+            ids,
+            "UPDATE documents SET status = 'indexed', text_ready = 0, reason = NULL, updated_at = ?2 WHERE id = ?1",
+        )
     }
 
     /// Removes documents (and, by cascade, their chunks) from the catalog.

@@ -12,7 +12,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
-use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::bm25::TunedBm25;
 use crate::StoreError;
@@ -81,6 +81,28 @@ fn analyzer() -> TextAnalyzer {
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
         .build()
+}
+
+/// A BM25 search bound to a snapshot of the index, runnable on any thread ([`FullText::prepare`]).
+pub struct PreparedSearch {
+    searcher: Searcher,
+    query: Box<dyn Query>,
+    k: usize,
+}
+
+impl PreparedSearch {
+    /// Runs the search: the best chunks first.
+    pub fn run(self) -> Result<Vec<TextHit>, StoreError> {
+        let top = self.searcher.search(&self.query, &TopDocs::with_limit(self.k).order_by_score())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let column = self.searcher.segment_reader(addr.segment_ord).fast_fields().u64("chunk_id")?;
+            if let Some(id) = column.first(addr.doc_id) {
+                hits.push(TextHit { chunk_id: ChunkId(id as i64), score });
+            }
+        }
+        Ok(hits)
+    }
 }
 
 impl FullText {
@@ -196,9 +218,21 @@ impl FullText {
         within: Option<&[DocumentId]>,
         how: Bm25Query,
     ) -> Result<Vec<TextHit>, StoreError> {
+        self.prepare(query, k, within, how).map_or_else(|| Ok(Vec::new()), PreparedSearch::run)
+    }
+
+    /// [`FullText::search`] made ready to run on another thread (beside the query's embedding, say);
+    /// `None` when it can find nothing.
+    pub fn prepare(
+        &self,
+        query: &str,
+        k: usize,
+        within: Option<&[DocumentId]>,
+        how: Bm25Query,
+    ) -> Option<PreparedSearch> {
         let terms = self.terms(query, how.drop_stopwords);
         if k == 0 || terms.is_empty() {
-            return Ok(Vec::new());
+            return None;
         }
         let mut weighted = Vec::with_capacity(terms.len() * 2);
         for t in &terms {
@@ -210,23 +244,14 @@ impl FullText {
         let mut query: Box<dyn Query> = Box::new(TunedBm25 { terms: weighted, k1: how.k1, b: how.b });
         if let Some(docs) = within {
             if docs.is_empty() {
-                return Ok(Vec::new());
+                return None;
             }
             let terms = docs.iter().map(|d| Term::from_field_u64(self.fields.document_id, d.0 as u64));
             // Scored 0, so the filter only selects and never changes the BM25 order.
             let filter = ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0);
             query = Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::Must, Box::new(filter))]));
         }
-        let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(k).order_by_score())?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let column = searcher.segment_reader(addr.segment_ord).fast_fields().u64("chunk_id")?;
-            if let Some(id) = column.first(addr.doc_id) {
-                hits.push(TextHit { chunk_id: ChunkId(id as i64), score });
-            }
-        }
-        Ok(hits)
+        Some(PreparedSearch { searcher: self.reader.searcher(), query, k })
     }
 
     /// Every chunk id in the index (duplicates included), for consistency checks.

@@ -28,7 +28,7 @@ use std::path::Path;
 pub use catalog::{migration_names, Catalog, DocumentRecord, FileFacts, Status};
 pub use chats::NewMessage;
 use folio_core::{Chunk, ChunkId, DocumentId};
-pub use fulltext::{Bm25Query, FullText, TextHit};
+pub use fulltext::{Bm25Query, FullText, PreparedSearch, TextHit};
 pub use jobs::{JobRecord, JobState};
 pub use place::{inspect, move_library, remove_library, Moved, Place};
 pub use vectors::{AnnKind, AnnParams, Vectors};
