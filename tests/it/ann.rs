@@ -1,5 +1,5 @@
-//! The ANN index on the real LanceDB table (fake embedder): built on demand, searched with a re-rank,
-//! and kept fresh as documents are added.
+//! The ANN index on the real LanceDB table (fake embedder): built on demand, and kept fresh in the
+//! background as documents are added.
 
 use folio_engine::{AnnKind, IndexOptions, TextDocument};
 
@@ -43,5 +43,9 @@ async fn ann_indexes_find_what_exact_search_finds_and_stay_fresh() {
     let exact = library.nearest_chunks(query, 1, true).await.expect("exact");
     let approx = library.nearest_chunks(query, 1, false).await.expect("ann");
     assert_eq!(exact, approx);
+    // The job left the index refresh to the background; once done, the new rows are in the index.
+    library.wait_for_vector_index().await;
+    assert!(!library.vector_index_busy());
+    assert_eq!(library.nearest_chunks(query, 1, false).await.expect("ann"), exact);
     assert!(library.check().await.expect("check").is_consistent());
 }

@@ -220,6 +220,7 @@ pub async fn search(opts: SearchBench) -> Result<()> {
             let started = Instant::now();
             let options = IndexOptions { batch_chunks: 8192, ..IndexOptions::default() };
             library.add_texts("bench", documents(&sentences, size), options, &|_| {}).await?;
+            library.wait_for_vector_index().await;
             build_s = started.elapsed().as_secs_f64();
             embedder.replay.store(false, Ordering::Relaxed);
         }

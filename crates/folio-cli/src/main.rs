@@ -463,7 +463,7 @@ async fn run(mut cli: Cli) -> Result<()> {
         }
         Err(e) => return Err(e),
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Index { folders, batch_chunks } => index(&library, &folders, batch_chunks).await,
         Command::Search { query, limit, mode, filter, json } => {
             let mode = match mode.as_str() {
@@ -508,7 +508,13 @@ async fn run(mut cli: Cli) -> Result<()> {
                 folio_engine::Bm25Query { title_boost, drop_stopwords: stopwords_dropped, k1: bm25_k1, b: bm25_b };
             eval::run(&library, &dir, queries, fusion, bm25, &modes, unanswerable.as_deref(), json).await
         }
+    };
+    // The app builds the vector index in the background; a command must not exit halfway through it.
+    if library.vector_index_busy() {
+        eprintln!("finishing the vector index (search works meanwhile in the app)…");
+        library.wait_for_vector_index().await;
     }
+    result
 }
 
 async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> Result<()> {

@@ -342,8 +342,7 @@ impl Library {
             self.store.remove(&gone).await?;
         }
         if report.chunks > 0 || report.removed > 0 {
-            self.store.vectors.compact().await?;
-            self.maintain_vector_index().await?;
+            self.after_vectors_changed().await?;
         }
         state.current = None;
         state.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -723,8 +722,7 @@ impl Library {
         }
         self.drain(&mut pipeline, &mut report, &mut state).await?;
         if report.chunks > 0 {
-            self.store.vectors.compact().await?;
-            self.maintain_vector_index().await?;
+            self.after_vectors_changed().await?;
         }
         progress(&state);
         Ok(report)

@@ -108,6 +108,12 @@ pub struct Library {
     indexing: tokio::sync::Mutex<()>,
     /// The job this process is running (0 when none).
     running_job: std::sync::atomic::AtomicI64,
+    /// Held by whoever compacts the vector table or builds its index.
+    maintenance: Arc<tokio::sync::Mutex<()>>,
+    /// The background task that builds or refreshes the vector index.
+    index_task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Set when vectors changed while that task ran: it looks again when done.
+    index_again: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Library {
@@ -138,6 +144,9 @@ impl Library {
             config,
             indexing: tokio::sync::Mutex::new(()),
             running_job: 0.into(),
+            maintenance: Arc::default(),
+            index_task: std::sync::Mutex::new(None),
+            index_again: Arc::default(),
         })
     }
 
@@ -271,6 +280,8 @@ impl Library {
         if to == from {
             return Ok(Relocated { library: self, old_copy: None });
         }
+        // The background index work holds the vector table open.
+        self.stop_vector_index().await;
         let Library { store, embedder, generator, chat_model, mut config, .. } = self;
         // Closing the stores releases the full-text writer's lock, which the move takes for itself.
         drop(store);
@@ -303,6 +314,9 @@ impl Library {
             config,
             indexing: tokio::sync::Mutex::new(()),
             running_job: 0.into(),
+            maintenance: Arc::default(),
+            index_task: std::sync::Mutex::new(None),
+            index_again: Arc::default(),
         };
         Ok(Relocated { library, old_copy })
     }

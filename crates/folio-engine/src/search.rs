@@ -2,7 +2,7 @@
 
 use folio_core::fusion::{collapse_overlaps, reciprocal_rank_fusion, FusionParams};
 use folio_core::{ChunkId, SearchFilter, SearchHit};
-use folio_store::{AnnKind, AnnParams, Bm25Query};
+use folio_store::{AnnKind, AnnParams, Bm25Query, Vectors};
 
 use crate::{EngineError, Library};
 
@@ -148,15 +148,75 @@ impl Library {
         Ok(found.into_iter().map(|(id, _)| id).collect())
     }
 
-    /// After an indexing job: build the ANN index once the library is large enough, and add new rows
-    /// to an existing one.
-    pub(crate) async fn maintain_vector_index(&self) -> Result<(), EngineError> {
-        if self.store.vectors.ann().await?.is_some() {
-            self.store.vectors.refresh_ann().await?;
-        } else if self.store.vectors.count().await? >= ANN_MIN_ROWS {
-            tracing::info!("building the vector index");
-            self.store.vectors.build_ann(ANN_KIND).await?;
+    /// After a job that changed vectors: compact the table (unless the index is being built), then build
+    /// the ANN index once the library is large enough, or add the new rows to it, in the background.
+    /// Search goes on meanwhile: rows the index does not cover are searched exactly.
+    pub(crate) async fn after_vectors_changed(&self) -> Result<(), EngineError> {
+        // Compaction rewrites the files an index build reads: never both at once.
+        if let Ok(_maintenance) = self.maintenance.try_lock() {
+            self.store.vectors.compact().await?;
         }
+        let mut task = self.index_task.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if task.as_ref().is_some_and(|t| !t.is_finished()) {
+            // The running task looks again when it is done.
+            self.index_again.store(true, std::sync::atomic::Ordering::SeqCst);
+            return Ok(());
+        }
+        let vectors = self.store.vectors.clone();
+        let maintenance = std::sync::Arc::clone(&self.maintenance);
+        let again = std::sync::Arc::clone(&self.index_again);
+        *task = Some(tokio::spawn(async move {
+            loop {
+                {
+                    let _maintenance = maintenance.lock().await;
+                    if let Err(e) = maintain_vector_index(&vectors).await {
+                        tracing::warn!("the vector index could not be updated ({e}); new rows are searched exactly");
+                    }
+                }
+                if !again.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+            }
+        }));
+        Ok(())
+    }
+
+    /// Waits until the background work on the vector index is done (the CLI does before it exits).
+    pub async fn wait_for_vector_index(&self) {
+        loop {
+            let task = self.index_task.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+            match task {
+                Some(task) => {
+                    let _ = task.await;
+                }
+                None => return,
+            }
+        }
+    }
+
+    /// Whether the vector index is being built or refreshed in the background.
+    pub fn vector_index_busy(&self) -> bool {
+        self.index_task.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().is_some_and(|t| !t.is_finished())
+    }
+
+    /// Stops the background work on the vector index (its half-built files are never committed).
+    pub(crate) async fn stop_vector_index(&self) {
+        let task = self.index_task.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(task) = task {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+/// Builds the ANN index once the table is large enough, else adds new rows to the index it has.
+async fn maintain_vector_index(vectors: &Vectors) -> Result<(), folio_store::StoreError> {
+    if vectors.ann().await?.is_some() {
+        vectors.refresh_ann().await
+    } else if vectors.count().await? >= ANN_MIN_ROWS {
+        tracing::info!("building the vector index");
+        vectors.build_ann(ANN_KIND).await
+    } else {
         Ok(())
     }
 }

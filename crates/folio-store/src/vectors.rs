@@ -59,11 +59,13 @@ impl Default for AnnParams {
 /// 29 ms for 0.961 (`folio bench search`).
 pub const HNSW_PARTITION_ROWS: u64 = 100_000;
 
-/// A LanceDB table of (chunk_id, document_id, vector).
+/// A LanceDB table of (chunk_id, document_id, vector). A clone is another handle on the same table (for
+/// work in the background).
+#[derive(Clone)]
 pub struct Vectors {
     table: Table,
     dim: usize,
-    params: std::sync::RwLock<AnnParams>,
+    params: Arc<std::sync::RwLock<AnnParams>>,
 }
 
 fn schema(dim: usize) -> SchemaRef {
@@ -101,7 +103,7 @@ impl Vectors {
                  re-create the library to switch embedding models"
             )));
         }
-        Ok(Vectors { table, dim, params: std::sync::RwLock::new(AnnParams::default()) })
+        Ok(Vectors { table, dim, params: Arc::new(std::sync::RwLock::new(AnnParams::default())) })
     }
 
     /// Appends vectors in one LanceDB write (one new table version).
