@@ -105,7 +105,17 @@ pub async fn run_mode(
     let mut best_similarity = Vec::new();
     // Documents are ranked by their best chunk, so collapsing neighbouring chunks would change nothing.
     let options =
-        SearchOptions { limit: 300, candidates: 300, mode, fusion, bm25, collapse: false, ..SearchOptions::default() };
+        // Exact vector search: eval measures the ranking; the ANN index's recall is `folio bench search`'s.
+        SearchOptions {
+            limit: 300,
+            candidates: 300,
+            mode,
+            fusion,
+            bm25,
+            collapse: false,
+            exact: true,
+            ..SearchOptions::default()
+        };
     for (qid, text) in set.queries.iter().take(limit) {
         let started = Instant::now();
         let hits = library.search(text, &options).await?;
@@ -131,7 +141,8 @@ pub async fn run_mode(
 /// Best-passage similarities of another set's queries, which this corpus cannot answer.
 async fn unanswerable_similarities(library: &Library, other: &Path, limit: usize) -> Result<Vec<f32>> {
     let set = load(other)?;
-    let options = SearchOptions { limit: 1, candidates: 1, mode: SearchMode::Dense, ..SearchOptions::default() };
+    let options =
+        SearchOptions { limit: 1, candidates: 1, mode: SearchMode::Dense, exact: true, ..SearchOptions::default() };
     let mut out = Vec::new();
     for (_, text) in set.queries.iter().take(limit) {
         if let Some(s) = library.search(text, &options).await?.first().and_then(|h| h.similarity) {
@@ -181,6 +192,8 @@ pub async fn run(
         })
         .await?;
     let index_secs = started.elapsed().as_secs_f64();
+    // A large set gets a vector index in the background; let it finish so it does not skew the latencies.
+    library.wait_for_vector_index().await;
     let limit = limit.unwrap_or(usize::MAX);
     let mut results = Vec::new();
     for (name, mode) in [("bm25", SearchMode::Bm25), ("dense", SearchMode::Dense), ("hybrid", SearchMode::Hybrid)] {

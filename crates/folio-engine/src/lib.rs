@@ -136,10 +136,21 @@ impl Library {
         let store = Store::open(&config.dir, embedder.dim()).await?;
         let chat_model = config.chat_model.clone();
         let wanted = chat_model.clone().unwrap_or_else(|| config.models.default_chat_model());
-        Ok(Library {
+        Ok(Self::assemble(store, embedder, generator.map(|g| (wanted, g)), chat_model, config))
+    }
+
+    /// A library over open stores, with no job or background work running.
+    fn assemble(
+        store: Store,
+        embedder: Arc<dyn Embedder>,
+        generator: Option<(PathBuf, Arc<dyn Generator>)>,
+        chat_model: Option<PathBuf>,
+        config: LibraryConfig,
+    ) -> Library {
+        Library {
             store,
             embedder,
-            generator: tokio::sync::Mutex::new(generator.map(|g| (wanted, g))),
+            generator: tokio::sync::Mutex::new(generator),
             chat_model: std::sync::Mutex::new(chat_model),
             config,
             indexing: tokio::sync::Mutex::new(()),
@@ -147,7 +158,7 @@ impl Library {
             maintenance: Arc::default(),
             index_task: std::sync::Mutex::new(None),
             index_again: Arc::default(),
-        })
+        }
     }
 
     /// The library's configuration.
@@ -285,8 +296,8 @@ impl Library {
         let Library { store, embedder, generator, chat_model, mut config, .. } = self;
         // Closing the stores releases the full-text writer's lock, which the move takes for itself.
         drop(store);
-        let old_copy = match inspect_place(&to)? {
-            Place::Library => None,
+        let (renamed, old_copy) = match inspect_place(&to)? {
+            Place::Library => (false, None),
             Place::Occupied => {
                 return Err(EngineError::Invalid(format!(
                     "{} is not empty; choose an empty folder, a new one, or an existing Folio library",
@@ -299,25 +310,26 @@ impl Library {
                     .await
                     .map_err(|e| EngineError::Task(e.to_string()))??
                 {
-                    Moved::Renamed => None,
-                    Moved::Copied(old) => Some(old),
+                    Moved::Renamed => (true, None),
+                    Moved::Copied(old) => (false, Some(old)),
                 }
             }
         };
-        config.dir = to;
-        let store = Store::open(&config.dir, embedder.dim()).await?;
-        let library = Library {
-            store,
-            embedder,
-            generator,
-            chat_model,
-            config,
-            indexing: tokio::sync::Mutex::new(()),
-            running_job: 0.into(),
-            maintenance: Arc::default(),
-            index_task: std::sync::Mutex::new(None),
-            index_again: Arc::default(),
+        let store = match Store::open(&to, embedder.dim()).await {
+            Ok(store) => store,
+            Err(e) => {
+                // Put a renamed library back, so that it opens where the settings still say it is.
+                if renamed {
+                    if let Err(back) = std::fs::rename(&to, &from) {
+                        tracing::error!("the library is at {}; it could not be moved back: {back}", to.display());
+                    }
+                }
+                return Err(e.into());
+            }
         };
+        config.dir = to;
+        let chat_model = chat_model.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let library = Self::assemble(store, embedder, generator.into_inner(), chat_model, config);
         Ok(Relocated { library, old_copy })
     }
 }
