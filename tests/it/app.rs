@@ -144,7 +144,8 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     let saved: Value = serde_json::from_slice(&std::fs::read(&settings).expect("settings")).expect("json");
     assert_eq!(saved["library_dir"], json!(moved_to), "the new place is remembered");
     wd.script("location.reload(); return true");
-    let folder = wd.wait("the folder after the move", Duration::from_secs(60), |wd| wd.find(r#"[data-testid="folder"]"#));
+    let folder =
+        wd.wait("the folder after the move", Duration::from_secs(60), |wd| wd.find(r#"[data-testid="folder"]"#));
     assert_eq!(wd.attr(&folder, "data-path").as_deref(), Some(docs.to_str().unwrap()));
     let answer = ask(&wd, "Who was the engineer of the Korvath Point lighthouse?");
     assert!(answer.to_lowercase().contains("tallis"), "the moved library still answers: {answer}");

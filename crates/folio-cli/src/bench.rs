@@ -17,8 +17,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use folio_core::TokenCounter;
 use folio_engine::{
-    AnnKind, AnnParams, Embedder, FastEmbedder, IndexOptions, Library, LibraryConfig, ModelError, ModelPaths, SearchMode,
-    SearchOptions, TextDocument,
+    AnnKind, AnnParams, Embedder, FastEmbedder, IndexOptions, Library, LibraryConfig, ModelError, ModelPaths,
+    SearchMode, SearchOptions, TextDocument,
 };
 use serde_json::{json, Value};
 

@@ -14,8 +14,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use folio_core::fusion::FusionParams;
 use folio_engine::{
-    parse_date, AnnKind, AnnParams, AskEvent, AskOptions, ChatId, IndexOptions, Library, LibraryConfig, MessageState, ModelPaths, Progress,
-    Role, SearchFilter, SearchMode, SearchOptions,
+    parse_date, AnnKind, AnnParams, AskEvent, AskOptions, ChatId, IndexOptions, Library, LibraryConfig, MessageState,
+    ModelPaths, Progress, Role, SearchFilter, SearchMode, SearchOptions,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -440,7 +440,8 @@ async fn run(mut cli: Cli) -> Result<()> {
                 .join("folio")
                 .join("bench")
         });
-        let bench = bench::SearchBench { sizes, queries, corpora, work, models, exact, kinds, params, reuse_index, json };
+        let bench =
+            bench::SearchBench { sizes, queries, corpora, work, models, exact, kinds, params, reuse_index, json };
         return bench::search(bench).await;
     }
     // An evaluation gets a fresh library of its own unless one is named.

@@ -76,7 +76,8 @@ pub struct LibraryConfig {
 impl LibraryConfig {
     /// The default library directory: `$FOLIO_LIBRARY`, else `$XDG_DATA_HOME/folio/library`.
     pub fn default_dir() -> PathBuf {
-        Self::env_dir().unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("folio").join("library"))
+        Self::env_dir()
+            .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("folio").join("library"))
     }
 
     /// The library directory `$FOLIO_LIBRARY` names, if set; it overrides any other choice.

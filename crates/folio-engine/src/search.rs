@@ -75,12 +75,9 @@ impl Library {
             None => Vec::new(),
         };
         let bm25: Vec<ChunkId> = match bm25 {
-            Some(task) => task
-                .await
-                .map_err(|e| EngineError::Task(e.to_string()))??
-                .into_iter()
-                .map(|h| h.chunk_id)
-                .collect(),
+            Some(task) => {
+                task.await.map_err(|e| EngineError::Task(e.to_string()))??.into_iter().map(|h| h.chunk_id).collect()
+            }
             None => Vec::new(),
         };
         let dense_ids: Vec<ChunkId> = dense.iter().map(|d| d.0).collect();
@@ -195,7 +192,11 @@ impl Library {
 
     /// Whether the vector index is being built or refreshed in the background.
     pub fn vector_index_busy(&self) -> bool {
-        self.index_task.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().is_some_and(|t| !t.is_finished())
+        self.index_task
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .is_some_and(|t| !t.is_finished())
     }
 
     /// Stops the background work on the vector index (its half-built files are never committed).

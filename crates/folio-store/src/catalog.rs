@@ -277,7 +277,10 @@ impl Catalog {
     /// Marks 'indexing' documents whose chunks the full-text index has committed: keyword search may
     /// return them while their vectors are written.
     pub fn mark_text_ready(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
-        self.update_each(ids, "UPDATE documents SET text_ready = 1, updated_at = ?2 WHERE id = ?1 AND status = 'indexing'")
+        self.update_each(
+            ids,
+            "UPDATE documents SET text_ready = 1, updated_at = ?2 WHERE id = ?1 AND status = 'indexing'",
+        )
     }
 
     /// Ids of every chunk whose document search may return: indexed, or committed to the full-text
