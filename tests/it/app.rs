@@ -144,9 +144,16 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     let saved: Value = serde_json::from_slice(&std::fs::read(&settings).expect("settings")).expect("json");
     assert_eq!(saved["library_dir"], json!(moved_to), "the new place is remembered");
     wd.script("location.reload(); return true");
-    let folder =
-        wd.wait("the folder after the move", Duration::from_secs(60), |wd| wd.find(r#"[data-testid="folder"]"#));
-    assert_eq!(wd.attr(&folder, "data-path").as_deref(), Some(docs.to_str().unwrap()));
+    // The reloaded page no longer has the old page's variable; only then is the folder row the new one.
+    wd.wait("the reload", Duration::from_secs(60), |wd| {
+        // While the page reloads the call may fail: that is "not yet".
+        let args = json!({"script": "return window.__folioMoved === undefined", "args": []});
+        wd.call(reqwest::Method::POST, "/execute/sync", Some(args)).ok()?.as_bool().filter(|b| *b)
+    });
+    wd.wait("the folder after the move", Duration::from_secs(60), |wd| {
+        let folder = wd.find(r#"[data-testid="folder"]"#)?;
+        (wd.attr(&folder, "data-path").as_deref() == Some(docs.to_str().unwrap())).then_some(())
+    });
     let answer = ask(&wd, "Who was the engineer of the Korvath Point lighthouse?");
     assert!(answer.to_lowercase().contains("tallis"), "the moved library still answers: {answer}");
     wd.click(&wd.find(r#"[data-testid="settings-open"]"#).expect("settings button"));
