@@ -7,6 +7,7 @@
 //! own chat template, the same thread count and the same answer length cap. One untimed warm-up run
 //! comes first for each.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
@@ -192,11 +193,14 @@ fn time_llama_cpp(python: &PathBuf, opts: &AnswerBench, requests: &[ChatRequest]
     let reqs: Vec<Value> =
         requests.iter().map(|r| json!({"system": r.system, "user": r.user, "max_tokens": r.max_tokens})).collect();
     std::fs::write(file.path(), serde_json::to_vec(&reqs)?)?;
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/llama_cpp_bench.py");
+    // Embedded, so that a binary built in another checkout (CI's fresh clone) still finds it.
+    let mut script = tempfile::Builder::new().suffix(".py").tempfile()?;
+    script.write_all(include_str!("../../../scripts/llama_cpp_bench.py").as_bytes())?;
+    let script = script.into_temp_path();
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     eprintln!("llama.cpp: {} runs", opts.runs);
     let out = Command::new(python)
-        .arg(&script)
+        .arg(&*script)
         .arg("--model")
         .arg(&opts.model)
         .arg("--requests")
