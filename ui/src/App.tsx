@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useState } from "react";
+import { Fragment, useCallback, useEffect, useReducer, useState } from "react";
 import * as api from "./api";
 import type { PassageDto } from "./bindings/PassageDto";
 import type { SettingsDto } from "./bindings/SettingsDto";
@@ -61,14 +61,15 @@ export function App() {
         <main className="layout">
           <aside className="sidebar">
             {/* Keyed by the library: after a move or a switch, both read it afresh. */}
-            <Library key={libraryKey} />
-            <ChatList
-              key={libraryKey}
-              selected={chat.id}
-              version={chatsVersion}
-              onOpen={openChat}
-              onNew={() => openChat(null)}
-            />
+            <Fragment key={libraryKey}>
+              <Library />
+              <ChatList
+                selected={chat.id}
+                version={chatsVersion}
+                onOpen={openChat}
+                onNew={() => openChat(null)}
+              />
+            </Fragment>
           </aside>
           <Chat
             key={chat.key}
