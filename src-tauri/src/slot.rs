@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use folio_engine::{EngineError, Library, LibraryConfig, Place};
+use folio_engine::{Destination, EngineError, Library, LibraryConfig};
 
 /// The app's library.
 pub struct LibrarySlot {
@@ -58,13 +58,8 @@ impl LibrarySlot {
     /// Refused while this process indexes. Otherwise it waits up to `wait` for other holders of the
     /// library (a watch, an answer) to let go; the caller stops them first.
     pub async fn relocate(&self, to: &Path, wait: Duration) -> Result<Relocation, EngineError> {
-        let place = folio_engine::inspect_place(to)?;
-        if place == Place::Occupied {
-            return Err(EngineError::Invalid(format!(
-                "{} is not empty; choose an empty folder, a new one, or an existing Folio library",
-                to.display()
-            )));
-        }
+        // A folder with other files is refused before anything is closed.
+        let destination = folio_engine::library_destination(to)?;
         let mut slot = self.open.write().await;
         let current = match slot.take() {
             Some(library) => library,
@@ -92,7 +87,7 @@ impl LibrarySlot {
         let dir = relocated.library.config().dir.clone();
         self.config.lock().unwrap_or_else(std::sync::PoisonError::into_inner).dir = dir.clone();
         *slot = Some(Arc::new(relocated.library));
-        Ok(Relocation { dir, moved: place == Place::Vacant, old_copy: relocated.old_copy })
+        Ok(Relocation { dir, moved: destination == Destination::Vacant, old_copy: relocated.old_copy })
     }
 }
 
@@ -170,7 +165,7 @@ mod tests {
         std::fs::create_dir_all(&occupied).unwrap();
         std::fs::write(occupied.join("cat.jpg"), b"meow").unwrap();
         let err = slot.relocate(&occupied, Duration::from_secs(1)).await.unwrap_err();
-        assert!(err.to_string().contains("not empty"), "{err}");
+        assert!(matches!(&err, EngineError::Invalid(m) if m.contains("not empty")), "{err}");
         assert_eq!(std::fs::read_dir(&occupied).unwrap().count(), 1);
 
         let holder = slot.get().await.unwrap();

@@ -22,7 +22,7 @@ pub use folio_models::{
     ModelError, ModelPaths,
 };
 pub use folio_store::{
-    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, DocumentRecord, JobRecord, JobState, Place, Status,
+    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, Destination, DocumentRecord, JobRecord, JobState, Status,
 };
 pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument};
 pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
@@ -33,7 +33,7 @@ pub use watch::{Watch, WatchEvent, DEBOUNCE};
 pub enum EngineError {
     /// A store failed.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     /// A model failed or is missing.
     #[error(transparent)]
     Model(#[from] ModelError),
@@ -51,6 +51,17 @@ pub enum EngineError {
     /// A background task failed.
     #[error("internal error: {0}")]
     Task(String),
+}
+
+impl From<StoreError> for EngineError {
+    /// A request the store refused is the caller's to change ([`EngineError::Invalid`]); anything else is
+    /// a store failure.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Refused(reason) => EngineError::Invalid(reason),
+            other => EngineError::Store(other),
+        }
+    }
 }
 
 impl EngineError {
@@ -297,15 +308,9 @@ impl Library {
         let Library { store, embedder, generator, chat_model, mut config, .. } = self;
         // Closing the stores releases the full-text writer's lock, which the move takes for itself.
         drop(store);
-        let (renamed, old_copy) = match inspect_place(&to)? {
-            Place::Library => (false, None),
-            Place::Occupied => {
-                return Err(EngineError::Invalid(format!(
-                    "{} is not empty; choose an empty folder, a new one, or an existing Folio library",
-                    to.display()
-                )))
-            }
-            Place::Vacant => {
+        let (renamed, old_copy) = match library_destination(&to)? {
+            Destination::Library => (false, None),
+            Destination::Vacant => {
                 let (from, dest) = (from.clone(), to.clone());
                 match tokio::task::spawn_blocking(move || folio_store::move_library(&from, &dest))
                     .await
@@ -344,9 +349,10 @@ pub struct Relocated {
     pub old_copy: Option<PathBuf>,
 }
 
-/// What `dir` holds, as a place for a library: vacant, a library, or other files.
-pub fn inspect_place(dir: &Path) -> Result<Place, EngineError> {
-    folio_store::inspect(dir).map_err(|source| EngineError::Io { path: dir.to_path_buf(), source })
+/// What `dir` offers as a library's home: vacant, or a library to open. A folder with other files is
+/// refused with the reason.
+pub fn library_destination(dir: &Path) -> Result<Destination, EngineError> {
+    Ok(folio_store::destination(dir)?)
 }
 
 /// Deletes the old copy of a moved library; refuses any directory that is not a Folio library.

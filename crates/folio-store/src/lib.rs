@@ -30,7 +30,7 @@ pub use chats::NewMessage;
 use folio_core::{Chunk, ChunkId, DocumentId};
 pub use fulltext::{Bm25Query, FullText, PreparedSearch, TextHit};
 pub use jobs::{JobRecord, JobState};
-pub use place::{inspect, move_library, remove_library, Moved, Place};
+pub use place::{destination, move_library, remove_library, Destination, Moved};
 pub use vectors::{AnnKind, AnnParams, Vectors};
 
 /// Everything that can go wrong in the stores.
@@ -63,6 +63,10 @@ pub enum StoreError {
     /// Another process holds the library for writing.
     #[error("{0}")]
     Busy(String),
+    /// The request cannot be carried out as asked (a library moved into a folder with other files,
+    /// say); nothing was changed.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// One document ready to be written: its file facts and chunks.

@@ -19,7 +19,7 @@ const MOVING_MARKER: &str = ".folio-moving";
 
 /// What a directory offered as a library's home holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     /// Nothing (or missing, or the leftovers of an interrupted move): a library can move here.
     Vacant,
     /// A Folio library.
@@ -28,8 +28,30 @@ pub enum Place {
     Occupied,
 }
 
+/// A directory a library can be given as its home ([`destination`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    /// Missing, empty, or the leftovers of an interrupted move: the library can move here.
+    Vacant,
+    /// A Folio library, to open instead.
+    Library,
+}
+
+/// What `dir` offers as a library's home. A directory holding anything else is refused here, the one
+/// place that decides it: Folio never mixes a library into other files.
+pub fn destination(dir: &Path) -> Result<Destination, StoreError> {
+    match inspect(dir)? {
+        Place::Vacant => Ok(Destination::Vacant),
+        Place::Library => Ok(Destination::Library),
+        Place::Occupied => Err(refused(format!(
+            "{} is not empty; choose an empty folder, a new one, or an existing Folio library",
+            dir.display()
+        ))),
+    }
+}
+
 /// What `dir` holds.
-pub fn inspect(dir: &Path) -> io::Result<Place> {
+pub(crate) fn inspect(dir: &Path) -> io::Result<Place> {
     let names = match entries(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Place::Vacant),
         other => other?,
@@ -55,7 +77,7 @@ pub enum Moved {
     Copied(PathBuf),
 }
 
-/// Moves the library at `from` to `to`, which must be vacant ([`inspect`]). The library must be closed in
+/// Moves the library at `from` to `to`, which must be vacant ([`destination`]). The library must be closed in
 /// this process; another process that has it open makes this fail with [`StoreError::Busy`].
 ///
 /// On one file system this is a rename. Across file systems the files are copied under a marker that
@@ -65,24 +87,17 @@ pub fn move_library(from: &Path, to: &Path) -> Result<Moved, StoreError> {
     let from = std::path::absolute(from)?;
     let to = std::path::absolute(to)?;
     if to.starts_with(&from) || from.starts_with(&to) {
-        return Err(invalid(format!(
+        return Err(refused(format!(
             "cannot move the library from {} to {}: one is inside the other",
             from.display(),
             to.display()
         )));
     }
     if inspect(&from)? != Place::Library {
-        return Err(invalid(format!("there is no library at {}", from.display())));
+        return Err(refused(format!("there is no library at {}", from.display())));
     }
-    match inspect(&to)? {
-        Place::Vacant => {}
-        Place::Library => return Err(invalid(format!("{} already holds a Folio library", to.display()))),
-        Place::Occupied => {
-            return Err(invalid(format!(
-                "{} is not empty; choose an empty folder, a new one, or an existing Folio library",
-                to.display()
-            )))
-        }
+    if destination(&to)? == Destination::Library {
+        return Err(refused(format!("{} already holds a Folio library", to.display())));
     }
     // Held until the move is over: no Folio process can open the library meanwhile.
     let _lock = FullText::lock(&from.join(TEXT_DIR))?;
@@ -109,15 +124,15 @@ pub fn move_library(from: &Path, to: &Path) -> Result<Moved, StoreError> {
 /// a library, so that no other folder can be deleted by mistake.
 pub fn remove_library(dir: &Path) -> Result<(), StoreError> {
     if inspect(dir)? != Place::Library {
-        return Err(invalid(format!("{} is not a Folio library; it was left as it is", dir.display())));
+        return Err(refused(format!("{} is not a Folio library; it was left as it is", dir.display())));
     }
     let _lock = FullText::lock(&dir.join(TEXT_DIR))?;
     std::fs::remove_dir_all(dir)?;
     Ok(())
 }
 
-fn invalid(message: String) -> StoreError {
-    StoreError::Io(io::Error::new(io::ErrorKind::InvalidInput, message))
+fn refused(message: String) -> StoreError {
+    StoreError::Refused(message)
 }
 
 fn entries(dir: &Path) -> io::Result<Vec<OsString>> {
