@@ -224,7 +224,7 @@ async fn filters_are_pushed_down_into_both_stores() {
 async fn an_answer_that_repeats_itself_is_stopped_after_the_first_time() {
     let looping = "Comet Halvard returns every 212 years [1]. It is one of the most distant comets known. \
                    It is one of the most distant comets known. It is one of the most distant comets known.";
-    let (_sandbox, _generator, library) = corpus_with(&[looping]).await;
+    let (_sandbox, generator, library) = corpus_with(&[looping]).await;
     let mut events = library.ask("How often does comet Halvard return?", always_grounded(None));
     let mut outcome = None;
     while let Some(e) = events.recv().await {
@@ -237,6 +237,13 @@ async fn an_answer_that_repeats_itself_is_stopped_after_the_first_time() {
     assert_eq!(outcome.answer.text, kept);
     assert_eq!(outcome.answer.citations.len(), 1);
     assert!(outcome.timings.completion_tokens > 0, "tokens are counted when Folio stops the model");
+    let request = &generator.requests()[0];
+    let words = |t: &str| t.split_whitespace().count();
+    assert_eq!(
+        outcome.timings.prompt_tokens,
+        words(&request.system) + words(&request.user),
+        "the prompt is counted too, though the runtime reported nothing"
+    );
     let stored = library.chat_messages(outcome.chat).expect("messages");
     assert_eq!((stored[1].text.as_str(), stored[1].state), (kept, MessageState::Complete));
 }

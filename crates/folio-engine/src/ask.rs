@@ -288,7 +288,7 @@ impl Library {
                 },
             )
         })?;
-        let request = ChatRequest {
+        let prompt = ChatRequest {
             system: assemble(&blocks[..n]),
             history,
             user: question.to_string(),
@@ -303,7 +303,7 @@ impl Library {
         let mut generated = 0_usize;
         let mut first_token = None;
         let streamed: Result<(), EngineError> = async {
-            let mut stream = generator.generate(request).await?;
+            let mut stream = generator.generate(prompt.clone()).await?;
             while let Some(event) = stream.recv().await {
                 match event? {
                     GenEvent::Token(t) => {
@@ -367,13 +367,17 @@ impl Library {
             return Ok(());
         }
         // Stopped by Folio (a repeat), the runtime reports no statistics: count them here.
-        let stats = stats.unwrap_or_else(|| GenStats {
-            completion_tokens: generated,
-            decode_tokens_per_sec: first_token
-                .map_or(0.0, |f| generated.saturating_sub(1) as f64 / f.elapsed().as_secs_f64().max(1e-9)),
-            finish_reason: "repeat".into(),
-            ..GenStats::default()
-        });
+        let stats = match stats {
+            Some(stats) => stats,
+            None => GenStats {
+                prompt_tokens: generator.prompt_len(&prompt).await.unwrap_or(0),
+                completion_tokens: generated,
+                decode_tokens_per_sec: first_token
+                    .map_or(0.0, |f| generated.saturating_sub(1) as f64 / f.elapsed().as_secs_f64().max(1e-9)),
+                finish_reason: "repeat".into(),
+                ..GenStats::default()
+            },
+        };
         timings.total_ms = start.elapsed().as_millis() as u64;
         timings.prompt_tokens = stats.prompt_tokens;
         timings.completion_tokens = stats.completion_tokens;

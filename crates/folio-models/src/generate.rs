@@ -64,6 +64,9 @@ pub trait Generator: Send + Sync {
     fn context_tokens(&self) -> usize;
     /// Counts each text's tokens with the model's own tokenizer.
     fn count_tokens<'a>(&'a self, texts: &'a [String]) -> BoxFuture<'a, Result<Vec<usize>, ModelError>>;
+    /// The length in tokens of the prompt `request` becomes, chat template included: the runtime's
+    /// statistics say it only for a generation that ran to its end.
+    fn prompt_len<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<usize, ModelError>>;
     /// Starts generating; events arrive on the returned channel.
     fn generate(
         &self,
@@ -145,6 +148,10 @@ impl Generator for MistralGenerator {
             }
             Ok(out)
         })
+    }
+
+    fn prompt_len<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<usize, ModelError>> {
+        Box::pin(async move { Ok(self.prompt_tokens(request).await?.len()) })
     }
 
     fn generate(
@@ -250,6 +257,11 @@ impl Generator for ScriptedGenerator {
 
     fn count_tokens<'a>(&'a self, texts: &'a [String]) -> BoxFuture<'a, Result<Vec<usize>, ModelError>> {
         Box::pin(async move { Ok(texts.iter().map(|t| t.split_whitespace().count()).collect()) })
+    }
+
+    fn prompt_len<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<usize, ModelError>> {
+        let texts = std::iter::once(&request.system).chain(request.history.iter().map(|(_, t)| t)).chain([&request.user]);
+        Box::pin(async move { Ok(texts.map(|t| t.split_whitespace().count()).sum()) })
     }
 
     fn generate(
