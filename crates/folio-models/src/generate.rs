@@ -260,7 +260,8 @@ impl Generator for ScriptedGenerator {
     }
 
     fn prompt_len<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<usize, ModelError>> {
-        let texts = std::iter::once(&request.system).chain(request.history.iter().map(|(_, t)| t)).chain([&request.user]);
+        let texts =
+            std::iter::once(&request.system).chain(request.history.iter().map(|(_, t)| t)).chain([&request.user]);
         Box::pin(async move { Ok(texts.map(|t| t.split_whitespace().count()).sum()) })
     }
 
