@@ -46,6 +46,13 @@ async fn ann_indexes_find_what_exact_search_finds_and_stay_fresh() {
     // The job left the index refresh to the background; once done, the new rows are in the index.
     library.wait_for_vector_index().await;
     assert!(!library.vector_index_busy());
+    assert_eq!(library.unindexed_vectors().await.expect("stats"), Some(0), "the refresh merged the new rows");
     assert_eq!(library.nearest_chunks(query, 1, false).await.expect("ann"), exact);
+    // Jobs that end while a refresh runs are merged too, wherever their ends fall against the refresh's.
+    for start in (650..690).step_by(10) {
+        library.add_texts("log", docs(start..start + 10), IndexOptions::default(), &|_| {}).await.expect("add");
+    }
+    library.wait_for_vector_index().await;
+    assert_eq!(library.unindexed_vectors().await.expect("stats"), Some(0), "every job's rows are in the index");
     assert!(library.check().await.expect("check").is_consistent());
 }

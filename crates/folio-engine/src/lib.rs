@@ -122,10 +122,8 @@ pub struct Library {
     running_job: std::sync::atomic::AtomicI64,
     /// Held by whoever compacts the vector table or builds its index.
     maintenance: Arc<tokio::sync::Mutex<()>>,
-    /// The background task that builds or refreshes the vector index.
-    index_task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
-    /// Set when vectors changed while that task ran: it looks again when done.
-    index_again: Arc<std::sync::atomic::AtomicBool>,
+    /// The background work that builds or refreshes the vector index.
+    index_work: Arc<std::sync::Mutex<search::IndexWork>>,
 }
 
 impl Library {
@@ -168,8 +166,7 @@ impl Library {
             indexing: tokio::sync::Mutex::new(()),
             running_job: 0.into(),
             maintenance: Arc::default(),
-            index_task: std::sync::Mutex::new(None),
-            index_again: Arc::default(),
+            index_work: Arc::default(),
         }
     }
 

@@ -1,5 +1,7 @@
 //! Hybrid search: BM25 from Tantivy and nearest neighbours from LanceDB, fused by weighted RRF.
 
+use std::sync::Arc;
+
 use folio_core::fusion::{collapse_overlaps, reciprocal_rank_fusion, FusionParams};
 use folio_core::{ChunkId, SearchFilter, SearchHit};
 use folio_store::{AnnKind, AnnParams, Bm25Query, Vectors};
@@ -152,16 +154,18 @@ impl Library {
         if let Ok(_maintenance) = self.maintenance.try_lock() {
             self.store.vectors.compact().await?;
         }
-        let mut task = self.index_task.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if task.as_ref().is_some_and(|t| !t.is_finished()) {
-            // The running task looks again when it is done.
-            self.index_again.store(true, std::sync::atomic::Ordering::SeqCst);
+        let mut work = lock(&self.index_work);
+        if work.running && work.task.as_ref().is_some_and(|t| !t.is_finished()) {
+            // The running task has not decided to stop yet (it decides under this lock): it looks again.
+            work.again = true;
             return Ok(());
         }
         let vectors = self.store.vectors.clone();
-        let maintenance = std::sync::Arc::clone(&self.maintenance);
-        let again = std::sync::Arc::clone(&self.index_again);
-        *task = Some(tokio::spawn(async move {
+        let maintenance = Arc::clone(&self.maintenance);
+        let shared = Arc::clone(&self.index_work);
+        work.running = true;
+        work.again = false;
+        work.task = Some(tokio::spawn(async move {
             loop {
                 {
                     let _maintenance = maintenance.lock().await;
@@ -169,8 +173,10 @@ impl Library {
                         tracing::warn!("the vector index could not be updated ({e}); new rows are searched exactly");
                     }
                 }
-                if !again.swap(false, std::sync::atomic::Ordering::SeqCst) {
-                    break;
+                let mut work = lock(&shared);
+                if !std::mem::take(&mut work.again) {
+                    work.running = false;
+                    return;
                 }
             }
         }));
@@ -179,34 +185,49 @@ impl Library {
 
     /// Waits until the background work on the vector index is done (the CLI does before it exits).
     pub async fn wait_for_vector_index(&self) {
-        loop {
-            let task = self.index_task.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-            match task {
-                Some(task) => {
-                    let _ = task.await;
-                }
-                None => return,
-            }
+        while self.vector_index_busy() {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 
     /// Whether the vector index is being built or refreshed in the background.
     pub fn vector_index_busy(&self) -> bool {
-        self.index_task
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-            .is_some_and(|t| !t.is_finished())
+        let work = lock(&self.index_work);
+        work.running && work.task.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
+    /// How many vectors the ANN index does not cover yet (they are searched exactly); `None` without an
+    /// index.
+    pub async fn unindexed_vectors(&self) -> Result<Option<u64>, EngineError> {
+        Ok(self.store.vectors.unindexed_rows().await?)
     }
 
     /// Stops the background work on the vector index (its half-built files are never committed).
     pub(crate) async fn stop_vector_index(&self) {
-        let task = self.index_task.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let task = lock(&self.index_work).task.take();
         if let Some(task) = task {
             task.abort();
             let _ = task.await;
         }
+        let mut work = lock(&self.index_work);
+        work.running = false;
+        work.again = false;
     }
+}
+
+/// The background work on the vector index. `running` and `again` change only under the lock, where
+/// the task also decides to stop, so a change that arrives as it finishes is never missed.
+#[derive(Default)]
+pub(crate) struct IndexWork {
+    task: Option<tokio::task::JoinHandle<()>>,
+    /// A task runs and has not decided to stop.
+    running: bool,
+    /// Vectors changed while it ran: it looks again before stopping.
+    again: bool,
+}
+
+fn lock(work: &std::sync::Mutex<IndexWork>) -> std::sync::MutexGuard<'_, IndexWork> {
+    work.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Builds the ANN index once the table is large enough, else adds new rows to the index it has.

@@ -238,6 +238,17 @@ impl Vectors {
         Ok(indices.into_iter().find(|i| i.columns.iter().any(|c| c == "vector")).map(|i| i.index_type.to_string()))
     }
 
+    /// How many rows the ANN index does not cover yet (searched exactly until a refresh merges them);
+    /// `None` without an index.
+    pub async fn unindexed_rows(&self) -> Result<Option<u64>, StoreError> {
+        let indices = self.table.list_indices().await?;
+        let Some(index) = indices.into_iter().find(|i| i.columns.iter().any(|c| c == "vector")) else {
+            return Ok(None);
+        };
+        let stats = self.table.index_stats(&index.name).await?;
+        Ok(stats.map(|s| s.num_unindexed_rows as u64))
+    }
+
     /// Builds (or rebuilds) an ANN index of `kind` over every vector, for cosine distance.
     pub async fn build_ann(&self, kind: AnnKind) -> Result<(), StoreError> {
         use lancedb::index::vector::{IvfHnswSqIndexBuilder, IvfPqIndexBuilder};
