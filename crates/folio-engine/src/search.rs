@@ -155,15 +155,14 @@ impl Library {
             self.store.vectors.compact().await?;
         }
         let mut work = lock(&self.index_work);
-        if work.running && work.task.as_ref().is_some_and(|t| !t.is_finished()) {
-            // The running task has not decided to stop yet (it decides under this lock): it looks again.
+        if work.busy() {
+            // The task has not decided to stop yet (it decides under this lock): it looks again.
             work.again = true;
             return Ok(());
         }
         let vectors = self.store.vectors.clone();
         let maintenance = Arc::clone(&self.maintenance);
         let shared = Arc::clone(&self.index_work);
-        work.running = true;
         work.again = false;
         work.task = Some(tokio::spawn(async move {
             loop {
@@ -175,7 +174,8 @@ impl Library {
                 }
                 let mut work = lock(&shared);
                 if !std::mem::take(&mut work.again) {
-                    work.running = false;
+                    // Letting go of its own handle is the decision: the next job starts a new task.
+                    work.task = None;
                     return;
                 }
             }
@@ -192,8 +192,7 @@ impl Library {
 
     /// Whether the vector index is being built or refreshed in the background.
     pub fn vector_index_busy(&self) -> bool {
-        let work = lock(&self.index_work);
-        work.running && work.task.as_ref().is_some_and(|t| !t.is_finished())
+        lock(&self.index_work).busy()
     }
 
     /// How many vectors the ANN index does not cover yet (they are searched exactly); `None` without an
@@ -209,21 +208,25 @@ impl Library {
             task.abort();
             let _ = task.await;
         }
-        let mut work = lock(&self.index_work);
-        work.running = false;
-        work.again = false;
     }
 }
 
-/// The background work on the vector index. `running` and `again` change only under the lock, where
-/// the task also decides to stop, so a change that arrives as it finishes is never missed.
+/// The background work on the vector index. Both fields change only under the lock, where the task
+/// also decides to stop (by dropping its own handle), so a change that arrives as it finishes is never
+/// missed.
 #[derive(Default)]
 pub(crate) struct IndexWork {
+    /// The task, until it decides to stop.
     task: Option<tokio::task::JoinHandle<()>>,
-    /// A task runs and has not decided to stop.
-    running: bool,
     /// Vectors changed while it ran: it looks again before stopping.
     again: bool,
+}
+
+impl IndexWork {
+    /// A task runs and has not decided to stop (a task that panicked counts as stopped).
+    fn busy(&self) -> bool {
+        self.task.as_ref().is_some_and(|t| !t.is_finished())
+    }
 }
 
 fn lock(work: &std::sync::Mutex<IndexWork>) -> std::sync::MutexGuard<'_, IndexWork> {

@@ -43,7 +43,7 @@ pub fn destination(dir: &Path) -> Result<Destination, StoreError> {
     match inspect(dir)? {
         Place::Vacant => Ok(Destination::Vacant),
         Place::Library => Ok(Destination::Library),
-        Place::Occupied => Err(refused(format!(
+        Place::Occupied => Err(StoreError::Refused(format!(
             "{} is not empty; choose an empty folder, a new one, or an existing Folio library",
             dir.display()
         ))),
@@ -87,17 +87,17 @@ pub fn move_library(from: &Path, to: &Path) -> Result<Moved, StoreError> {
     let from = std::path::absolute(from)?;
     let to = std::path::absolute(to)?;
     if to.starts_with(&from) || from.starts_with(&to) {
-        return Err(refused(format!(
+        return Err(StoreError::Refused(format!(
             "cannot move the library from {} to {}: one is inside the other",
             from.display(),
             to.display()
         )));
     }
     if inspect(&from)? != Place::Library {
-        return Err(refused(format!("there is no library at {}", from.display())));
+        return Err(StoreError::Refused(format!("there is no library at {}", from.display())));
     }
     if destination(&to)? == Destination::Library {
-        return Err(refused(format!("{} already holds a Folio library", to.display())));
+        return Err(StoreError::Refused(format!("{} already holds a Folio library", to.display())));
     }
     // Held until the move is over: no Folio process can open the library meanwhile.
     let _lock = FullText::lock(&from.join(TEXT_DIR))?;
@@ -124,15 +124,11 @@ pub fn move_library(from: &Path, to: &Path) -> Result<Moved, StoreError> {
 /// a library, so that no other folder can be deleted by mistake.
 pub fn remove_library(dir: &Path) -> Result<(), StoreError> {
     if inspect(dir)? != Place::Library {
-        return Err(refused(format!("{} is not a Folio library; it was left as it is", dir.display())));
+        return Err(StoreError::Refused(format!("{} is not a Folio library; it was left as it is", dir.display())));
     }
     let _lock = FullText::lock(&dir.join(TEXT_DIR))?;
     std::fs::remove_dir_all(dir)?;
     Ok(())
-}
-
-fn refused(message: String) -> StoreError {
-    StoreError::Refused(message)
 }
 
 fn entries(dir: &Path) -> io::Result<Vec<OsString>> {

@@ -234,17 +234,19 @@ impl Vectors {
 
     /// The kind of ANN index on the vectors, if any.
     pub async fn ann(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.vector_index().await?.map(|i| i.index_type.to_string()))
+    }
+
+    /// The index on the vector column, if there is one.
+    async fn vector_index(&self) -> Result<Option<lancedb::index::IndexConfig>, StoreError> {
         let indices = self.table.list_indices().await?;
-        Ok(indices.into_iter().find(|i| i.columns.iter().any(|c| c == "vector")).map(|i| i.index_type.to_string()))
+        Ok(indices.into_iter().find(|i| i.columns.iter().any(|c| c == "vector")))
     }
 
     /// How many rows the ANN index does not cover yet (searched exactly until a refresh merges them);
     /// `None` without an index.
     pub async fn unindexed_rows(&self) -> Result<Option<u64>, StoreError> {
-        let indices = self.table.list_indices().await?;
-        let Some(index) = indices.into_iter().find(|i| i.columns.iter().any(|c| c == "vector")) else {
-            return Ok(None);
-        };
+        let Some(index) = self.vector_index().await? else { return Ok(None) };
         let stats = self.table.index_stats(&index.name).await?;
         Ok(stats.map(|s| s.num_unindexed_rows as u64))
     }
