@@ -223,7 +223,7 @@ pub async fn run(
             "chunks": report.chunks,
             "queries": queries,
             "index_seconds": index_secs,
-            "fusion": {"k": fusion.k, "bm25_weight": fusion.bm25_weight, "dense_weight": fusion.dense_weight},
+            "fusion": {"method": format!("{:?}", fusion.method).to_lowercase(), "k": fusion.k, "bm25_weight": fusion.bm25_weight, "dense_weight": fusion.dense_weight},
             "bm25": {"title_boost": bm25.title_boost, "drop_stopwords": bm25.drop_stopwords, "k1": bm25.k1, "b": bm25.b},
         });
         for (name, r) in &results {

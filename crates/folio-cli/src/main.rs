@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use folio_core::fusion::FusionParams;
+use folio_core::fusion::{FusionMethod, FusionParams};
 use folio_engine::{
     parse_date, AnnKind, AnnParams, AskEvent, AskOptions, ChatId, IndexOptions, Library, LibraryConfig, MessageState,
     ModelPaths, Progress, Role, SearchFilter, SearchMode, SearchOptions,
@@ -133,7 +133,10 @@ enum Command {
         /// Weight of the vectors in the fusion.
         #[arg(long, default_value_t = FusionParams::default().dense_weight)]
         dense_weight: f64,
-        /// The rank offset k of reciprocal rank fusion.
+        /// How the BM25 and vector lists are fused.
+        #[arg(long, value_enum, default_value_t = Fusion::Convex)]
+        fusion: Fusion,
+        /// The rank offset k of reciprocal rank fusion (--fusion rrf).
         #[arg(long, default_value_t = FusionParams::default().k)]
         rrf_k: f64,
         /// Weight of a title (file name) match relative to a body match in BM25; 0 ignores titles.
@@ -289,6 +292,15 @@ enum ChatsAction {
         /// The chat's id.
         id: i64,
     },
+}
+
+/// `folio eval --fusion`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Fusion {
+    /// A convex combination of the two lists' scores, each divided by its best.
+    Convex,
+    /// Weighted reciprocal rank fusion.
+    Rrf,
 }
 
 /// Restricts search and ask to part of the library.
@@ -497,6 +509,7 @@ async fn run(mut cli: Cli) -> Result<()> {
             bm25_weight,
             dense_weight,
             rrf_k,
+            fusion,
             title_boost,
             stopwords_dropped,
             bm25_k1,
@@ -504,7 +517,11 @@ async fn run(mut cli: Cli) -> Result<()> {
             modes,
             unanswerable,
         } => {
-            let fusion = FusionParams { k: rrf_k, bm25_weight, dense_weight };
+            let method = match fusion {
+                Fusion::Convex => FusionMethod::Convex,
+                Fusion::Rrf => FusionMethod::Rrf,
+            };
+            let fusion = FusionParams { method, k: rrf_k, bm25_weight, dense_weight };
             let bm25 =
                 folio_engine::Bm25Query { title_boost, drop_stopwords: stopwords_dropped, k1: bm25_k1, b: bm25_b };
             eval::run(&library, &dir, queries, fusion, bm25, &modes, unanswerable.as_deref(), json).await

@@ -1,13 +1,27 @@
-//! Fusion of the BM25 and vector candidate lists into one ranking (weighted reciprocal rank fusion).
+//! Fusion of the BM25 and vector candidate lists into one ranking (a convex combination of their
+//! scores, or weighted reciprocal rank fusion).
 
 use std::collections::HashMap;
 
 use crate::ChunkId;
 
-/// Weights of reciprocal rank fusion: `score = Σ weight / (k + rank)`.
+/// How the two lists are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FusionMethod {
+    /// Convex combination of scores: each list's scores are divided by its best score (BM25 scores are
+    /// never negative; a similarity below 0 counts as 0), then `score = Σ weight × scaled`, with the two
+    /// weights scaled to sum to 1. A chunk missing from a list gets 0 from it.
+    Convex,
+    /// Weighted reciprocal rank fusion: `score = Σ weight / (k + rank)`.
+    Rrf,
+}
+
+/// Parameters of the fusion.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FusionParams {
-    /// Rank offset; larger values flatten the contribution of top ranks.
+    /// How the lists are combined.
+    pub method: FusionMethod,
+    /// Rank offset of [`FusionMethod::Rrf`]; larger values flatten the contribution of top ranks.
     pub k: f64,
     /// Weight of the BM25 list.
     pub bm25_weight: f64,
@@ -15,12 +29,14 @@ pub struct FusionParams {
     pub dense_weight: f64,
 }
 
-/// k = 20 with equal weights, chosen with `folio eval` on both shared sets over the tuned BM25: mean
-/// hybrid nDCG@10 0.569 against 0.567 for k = 60 and 0.566 for k = 100; weighting either list up or
-/// down (1.5, 1.2, 0.75) did no better.
+/// An even convex combination, chosen with `folio eval` on both shared sets over the tuned BM25. Its
+/// nDCG@10 was 0.4205 on Cranfield and 0.7282 on SciFact, against 0.4148 and 0.7231 for the best
+/// reciprocal rank fusion (k = 20, even weights). Weighting BM25 0.6 or 0.4 did no better on the mean.
+/// Min-max or z-score scaling instead of dividing by the best score gave the same means, but depend on
+/// how deep the lists are.
 impl Default for FusionParams {
     fn default() -> Self {
-        FusionParams { k: 20.0, bm25_weight: 1.0, dense_weight: 1.0 }
+        FusionParams { method: FusionMethod::Convex, k: 20.0, bm25_weight: 1.0, dense_weight: 1.0 }
     }
 }
 
@@ -37,21 +53,37 @@ pub struct Fused {
     pub dense_rank: Option<u32>,
 }
 
-/// Fuses two ranked lists (best first; duplicates after the first occurrence are ignored).
+/// Fuses two scored lists, best first: BM25 scores and vector similarities. A chunk listed twice counts
+/// once, at its first place.
 ///
 /// Ties are broken by the better single-list rank, then by chunk id, so the order is deterministic.
-pub fn reciprocal_rank_fusion(bm25: &[ChunkId], dense: &[ChunkId], params: FusionParams) -> Vec<Fused> {
+pub fn fuse(bm25: &[(ChunkId, f32)], dense: &[(ChunkId, f32)], params: FusionParams) -> Vec<Fused> {
+    let (bm25_weight, dense_weight) = match params.method {
+        FusionMethod::Rrf => (params.bm25_weight, params.dense_weight),
+        FusionMethod::Convex => {
+            let total = params.bm25_weight + params.dense_weight;
+            if total > 0.0 {
+                (params.bm25_weight / total, params.dense_weight / total)
+            } else {
+                (0.5, 0.5)
+            }
+        }
+    };
     let mut by_id: HashMap<ChunkId, Fused> = HashMap::new();
-    let lists = [(bm25, params.bm25_weight, true), (dense, params.dense_weight, false)];
-    for (list, weight, is_bm25) in lists {
-        for (i, &id) in list.iter().enumerate() {
+    for (list, weight, is_bm25) in [(bm25, bm25_weight, true), (dense, dense_weight, false)] {
+        let best = list.iter().map(|h| f64::from(h.1)).fold(0.0, f64::max);
+        for (i, &(id, score)) in list.iter().enumerate() {
             let rank = i as u32 + 1;
             let entry =
                 by_id.entry(id).or_insert(Fused { chunk_id: id, score: 0.0, bm25_rank: None, dense_rank: None });
             let slot = if is_bm25 { &mut entry.bm25_rank } else { &mut entry.dense_rank };
             if slot.is_none() {
                 *slot = Some(rank);
-                entry.score += weight / (params.k + f64::from(rank));
+                entry.score += match params.method {
+                    FusionMethod::Rrf => weight / (params.k + f64::from(rank)),
+                    FusionMethod::Convex if best > 0.0 => weight * f64::from(score).max(0.0) / best,
+                    FusionMethod::Convex => 0.0,
+                };
             }
         }
     }

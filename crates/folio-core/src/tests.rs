@@ -2,7 +2,7 @@
 
 use crate::chunk::{byte_offset, chunk_document, whole_text, ChunkParams, LineUnit, Section};
 use crate::citation::{filter_answer, CitationFilter};
-use crate::fusion::{reciprocal_rank_fusion, FusionParams};
+use crate::fusion::{fuse, FusionMethod, FusionParams};
 use crate::prompt::system_prompt;
 use crate::{ChunkId, DocumentId, Location, Passage, TextSpan, TokenCounter};
 
@@ -114,34 +114,36 @@ fn chunks_never_cross_sections() {
     );
 }
 
-fn ids(v: &[i64]) -> Vec<ChunkId> {
-    v.iter().map(|&i| ChunkId(i)).collect()
+/// A list scored by place: the first entry scores `n`, the last 1.
+fn ranked(v: &[i64]) -> Vec<(ChunkId, f32)> {
+    v.iter().enumerate().map(|(i, &id)| (ChunkId(id), (v.len() - i) as f32)).collect()
 }
 
-fn check_fusion(bm25: &[i64], dense: &[i64], params: FusionParams, expected: &[i64]) {
-    let fused = reciprocal_rank_fusion(&ids(bm25), &ids(dense), params);
-    let got: Vec<i64> = fused.iter().map(|f| f.chunk_id.0).collect();
-    assert_eq!(got, expected);
+fn order(fused: &[crate::fusion::Fused]) -> Vec<i64> {
+    fused.iter().map(|f| f.chunk_id.0).collect()
+}
+
+fn rrf(k: f64, bm25_weight: f64, dense_weight: f64) -> FusionParams {
+    FusionParams { method: FusionMethod::Rrf, k, bm25_weight, dense_weight }
 }
 
 #[test]
 fn fusion_rewards_agreement() {
-    check_fusion(&[1, 2, 3], &[3, 4, 1], FusionParams::default(), &[1, 3, 2, 4]);
+    for params in [FusionParams::default(), rrf(20.0, 1.0, 1.0)] {
+        assert_eq!(order(&fuse(&ranked(&[1, 2, 3]), &ranked(&[3, 4, 1]), params)), [1, 3, 2, 4], "{params:?}");
+    }
 }
 
 #[test]
 fn fusion_weights_shift_the_order() {
-    let dense_heavy = FusionParams { k: 60.0, bm25_weight: 0.2, dense_weight: 1.0 };
-    check_fusion(&[1, 2], &[2, 3], dense_heavy, &[2, 3, 1]);
+    assert_eq!(order(&fuse(&ranked(&[1, 2]), &ranked(&[2, 3]), rrf(60.0, 0.2, 1.0))), [2, 3, 1]);
+    let dense_heavy = FusionParams { bm25_weight: 0.2, dense_weight: 1.0, ..FusionParams::default() };
+    assert_eq!(order(&fuse(&ranked(&[1, 2]), &ranked(&[2, 3]), dense_heavy)), [2, 3, 1]);
 }
 
 #[test]
-fn fusion_scores_and_ranks_are_exact() {
-    let fused = reciprocal_rank_fusion(
-        &ids(&[7, 7, 8]),
-        &ids(&[8]),
-        FusionParams { k: 1.0, bm25_weight: 1.0, dense_weight: 1.0 },
-    );
+fn rank_fusion_scores_and_ranks_are_exact() {
+    let fused = fuse(&ranked(&[7, 7, 8]), &ranked(&[8]), rrf(1.0, 1.0, 1.0));
     assert_eq!(fused.len(), 2);
     assert_eq!((fused[0].chunk_id, fused[0].bm25_rank, fused[0].dense_rank), (ChunkId(8), Some(3), Some(1)));
     assert!((fused[0].score - (1.0 / 4.0 + 1.0 / 2.0)).abs() < 1e-12);
@@ -149,8 +151,39 @@ fn fusion_scores_and_ranks_are_exact() {
 }
 
 #[test]
+fn convex_fusion_scales_each_list_by_its_best_score() {
+    // BM25 scores are unbounded, similarities at most 1: each list is divided by its best, the weights
+    // (3 and 1) are scaled to 0.75 and 0.25, and a similarity below 0 counts as 0.
+    let bm25 = [(ChunkId(1), 12.0), (ChunkId(2), 6.0)];
+    let dense = [(ChunkId(2), 0.8), (ChunkId(3), 0.4), (ChunkId(4), -0.2)];
+    let params = FusionParams { bm25_weight: 3.0, dense_weight: 1.0, ..FusionParams::default() };
+    let fused = fuse(&bm25, &dense, params);
+    let scores: Vec<(i64, f64)> = fused.iter().map(|f| (f.chunk_id.0, f.score)).collect();
+    let expected = [(1, 0.75), (2, 0.75 * 0.5 + 0.25), (3, 0.25 * 0.5), (4, 0.0)];
+    assert_eq!(scores.len(), expected.len());
+    for ((id, score), (want_id, want)) in scores.iter().zip(expected) {
+        assert_eq!(*id, want_id);
+        assert!((score - want).abs() < 1e-6, "chunk {id}: {score} != {want}");
+    }
+    // With BM25 weighted up, BM25's best leads (0.75 against 0.625); with even weights the chunk both
+    // lists found wins (0.75 against 0.5).
+    assert_eq!((fused[1].bm25_rank, fused[1].dense_rank), (Some(2), Some(1)));
+    assert_eq!(order(&fuse(&bm25, &dense, FusionParams::default())), [2, 1, 3, 4]);
+}
+
+#[test]
+fn convex_fusion_of_a_list_with_no_positive_score_keeps_its_order() {
+    let dense = [(ChunkId(5), -0.1), (ChunkId(6), -0.3)];
+    let fused = fuse(&[], &dense, FusionParams::default());
+    assert_eq!(order(&fused), [5, 6]);
+    assert!(fused.iter().all(|f| f.score == 0.0));
+}
+
+#[test]
 fn fusion_of_empty_lists_is_empty() {
-    check_fusion(&[], &[], FusionParams::default(), &[]);
+    for params in [FusionParams::default(), rrf(20.0, 1.0, 1.0)] {
+        assert!(fuse(&[], &[], params).is_empty());
+    }
 }
 
 fn check_citations(answer: &str, passages: usize, expected_text: &str, expected_cited: &[u32], expected_dropped: u32) {

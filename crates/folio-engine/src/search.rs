@@ -1,8 +1,8 @@
-//! Hybrid search: BM25 from Tantivy and nearest neighbours from LanceDB, fused by weighted RRF.
+//! Hybrid search: BM25 from Tantivy and nearest neighbours from LanceDB, fused into one ranking.
 
 use std::sync::Arc;
 
-use folio_core::fusion::{collapse_overlaps, reciprocal_rank_fusion, FusionParams};
+use folio_core::fusion::{collapse_overlaps, fuse, FusionParams};
 use folio_core::{ChunkId, SearchFilter, SearchHit};
 use folio_store::{AnnKind, AnnParams, Bm25Query, Vectors};
 
@@ -76,14 +76,17 @@ impl Library {
             Some(vector) => self.store.vectors.nearest_with(&vector, depth, within, options.exact).await?,
             None => Vec::new(),
         };
-        let bm25: Vec<ChunkId> = match bm25 {
-            Some(task) => {
-                task.await.map_err(|e| EngineError::Task(e.to_string()))??.into_iter().map(|h| h.chunk_id).collect()
-            }
+        let bm25: Vec<(ChunkId, f32)> = match bm25 {
+            Some(task) => task
+                .await
+                .map_err(|e| EngineError::Task(e.to_string()))??
+                .into_iter()
+                .map(|h| (h.chunk_id, h.score))
+                .collect(),
             None => Vec::new(),
         };
-        let dense_ids: Vec<ChunkId> = dense.iter().map(|d| d.0).collect();
-        let fused = reciprocal_rank_fusion(&bm25, &dense_ids, options.fusion);
+        let similarities: Vec<(ChunkId, f32)> = dense.iter().map(|d| (d.0, 1.0 - d.1)).collect();
+        let fused = fuse(&bm25, &similarities, options.fusion);
         // Overlapping neighbours are dropped after the passages are read, so read a few more.
         let wanted = if options.collapse { options.limit * 2 } else { options.limit };
         let top: Vec<_> = fused.into_iter().take(wanted).collect();
