@@ -82,15 +82,10 @@ fn index_search_and_ask_from_the_command_line() {
     assert_eq!(v["chats"].as_array().expect("chats").len(), 2, "{v}");
 }
 
-#[test]
-fn an_unreadable_file_fails_with_its_reason_and_the_rest_is_indexed() {
-    use std::os::unix::fs::PermissionsExt;
-    let sandbox = Sandbox::with_corpus();
-    let secret = sandbox.docs().join("company/salaries.txt");
-    std::fs::write(&secret, "Confidential numbers.\n").expect("write");
-    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).expect("chmod");
-    // Root reads anything; without the two DAC-override capabilities it is held to permission bits
-    // like everyone else (it still owns the library and model files, so those stay readable).
+/// `folio index <docs>` held to permission bits: root reads anything, but without the two
+/// DAC-override capabilities it is held to them like everyone else (it still owns the library and
+/// model files, so those stay readable). Returns stderr.
+fn index_without_overrides(sandbox: &Sandbox) -> String {
     let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
     let mut cmd = if is_root {
         let mut c = Command::new("setpriv");
@@ -108,8 +103,23 @@ fn an_unreadable_file_fails_with_its_reason_and_the_rest_is_indexed() {
         .arg(sandbox.docs())
         .output()
         .expect("run folio");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{stderr}");
+    stderr
+}
+
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[test]
+fn an_unreadable_file_fails_with_its_reason_and_the_rest_is_indexed() {
+    let sandbox = Sandbox::with_corpus();
+    let secret = sandbox.docs().join("company/salaries.txt");
+    std::fs::write(&secret, "Confidential numbers.\n").expect("write");
+    chmod(&secret, 0o000);
+    index_without_overrides(&sandbox);
     let (stdout, _) = folio(&sandbox, &["status", "--json"]);
     let v: Value = serde_json::from_str(&stdout).expect("status JSON");
     let files = v["files"].as_array().expect("files");
@@ -117,4 +127,50 @@ fn an_unreadable_file_fails_with_its_reason_and_the_rest_is_indexed() {
     assert_eq!(row["status"], "failed");
     assert!(row["reason"].as_str().expect("reason").contains("ermission denied"), "{row}");
     assert_eq!(files.iter().filter(|f| f["status"] == "indexed").count(), folio_tests::FIXTURES.len());
+}
+
+#[test]
+fn files_that_become_unreadable_keep_what_was_indexed() {
+    let sandbox = Sandbox::with_corpus();
+    let docs = sandbox.docs();
+    folio(&sandbox, &["index", docs.to_str().expect("utf-8")]);
+    let indexed = |sandbox: &Sandbox| -> Vec<String> {
+        let (stdout, _) = folio(sandbox, &["status", "--json"]);
+        let v: Value = serde_json::from_str(&stdout).expect("status JSON");
+        let files = v["files"].as_array().expect("files");
+        files
+            .iter()
+            .filter(|f| f["status"] == "indexed")
+            .map(|f| f["path"].as_str().expect("path").to_string())
+            .collect()
+    };
+    let before = indexed(&sandbox);
+    assert_eq!(before.len(), folio_tests::FIXTURES.len());
+
+    // An indexed file loses its read permission after being edited, and a folder its listing permission.
+    let policy = docs.join("company/travel-policy.md");
+    std::fs::write(&policy, "# Travel policy\n\nThe nightly hotel limit is now 200 euros in Europe.\n").expect("edit");
+    chmod(&policy, 0o000);
+    let folder = docs.join("recipes");
+    chmod(&folder, 0o000);
+    let stderr = index_without_overrides(&sandbox);
+    chmod(&policy, 0o644);
+    chmod(&folder, 0o755);
+
+    // Both failures are reported, and nothing was taken for deleted or purged.
+    assert!(stderr.contains("travel-policy.md") && stderr.contains("the version indexed earlier is kept"), "{stderr}");
+    assert!(stderr.contains("recipes") && stderr.contains("ermission denied"), "{stderr}");
+    assert_eq!(indexed(&sandbox), before);
+    let (stdout, _) = folio(&sandbox, &["search", "--json", "how long to bake saffron bread"]);
+    assert!(stdout.contains("saffron-bread.txt"), "{stdout}");
+    let (stdout, _) = folio(&sandbox, &["search", "--json", "hotel nightly limit in Europe"]);
+    assert!(stdout.contains("180 euros"), "the old version stays searchable: {stdout}");
+
+    // Readable again, the edited file is read at the next scan.
+    let (_, stderr) = folio(&sandbox, &["index", docs.to_str().expect("utf-8")]);
+    assert!(!stderr.contains("cannot read"), "{stderr}");
+    let (stdout, _) = folio(&sandbox, &["search", "--json", "hotel nightly limit in Europe"]);
+    assert!(stdout.contains("200 euros") && !stdout.contains("180 euros"), "{stdout}");
+    let (stdout, _) = folio(&sandbox, &["check"]);
+    assert!(stdout.contains("consistent"), "{stdout}");
 }

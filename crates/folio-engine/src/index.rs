@@ -9,7 +9,7 @@ use folio_core::chunk::{chunk_document, ChunkParams};
 use folio_core::{Chunk, DocumentId};
 use folio_extract::{ExtractError, Format};
 use folio_models::{Embedder, ModelError, MINILM_MAX_TOKENS};
-use folio_store::{DocumentText, FileFacts, JobRecord, JobState, Status, TextBatch};
+use folio_store::{DocumentRecord, DocumentText, FileFacts, JobRecord, JobState, Status, TextBatch};
 
 use crate::{absolute, jobs, EngineError, Library};
 
@@ -102,7 +102,7 @@ pub struct IndexReport {
     pub unchanged: u64,
     /// Files skipped, with reasons.
     pub skipped: Vec<(String, String)>,
-    /// Files that failed, with reasons.
+    /// Files that failed, and folders the walk could not read, with reasons.
     pub failed: Vec<(String, String)>,
     /// Files removed because they no longer exist.
     pub removed: u64,
@@ -292,15 +292,23 @@ impl Library {
         let started = std::time::Instant::now();
         let mut found = Vec::new();
         let mut walked = Vec::new();
+        let mut unreadable = Vec::new();
         for root in roots {
             let root_str = root.to_string_lossy().into_owned();
             let folder_id = self.store.with_catalog(|c| c.add_folder(&root_str))?;
             let before = found.len();
-            walk(root, folder_id, &mut found);
+            let blocked = walk(root, folder_id, &mut found);
             let seen: HashSet<String> = found[before..].iter().map(|f| f.key.clone()).collect();
-            walked.push((folder_id, seen));
+            walked.push((folder_id, seen, blocked.iter().map(|b| b.0.clone()).collect::<Vec<_>>()));
+            unreadable.extend(blocked);
         }
+        // A folder given twice, or one inside another, is indexed once.
+        let mut keys = HashSet::new();
+        found.retain(|f| keys.insert(f.key.clone()));
         let mut report = IndexReport { job, ..IndexReport::default() };
+        for (place, why) in unreadable {
+            report.failed.push((place.to_string_lossy().into_owned(), why));
+        }
         let mut state = Progress {
             files_total: found.len() as u64,
             bytes_total: found.iter().map(|f| f.size).sum(),
@@ -335,9 +343,14 @@ impl Library {
 
         // Files that disappeared from the folders walked in this run (only known after a full walk).
         let walked = if report.cancelled { Vec::new() } else { walked };
-        for (folder_id, seen) in walked {
+        // What lies in a place the walk could not read is not known to be gone, so it stays.
+        for (folder_id, seen, blocked) in walked {
             let known = self.store.with_catalog(|c| c.documents_in_folder(folder_id))?;
-            let gone: Vec<DocumentId> = known.iter().filter(|d| !seen.contains(&d.path)).map(|d| d.id).collect();
+            let gone: Vec<DocumentId> = known
+                .iter()
+                .filter(|d| !seen.contains(&d.path) && !blocked.iter().any(|b| Path::new(&d.path).starts_with(b)))
+                .map(|d| d.id)
+                .collect();
             report.removed += gone.len() as u64;
             self.store.remove(&gone).await?;
         }
@@ -388,7 +401,7 @@ impl Library {
                 facts.mtime_ns = 0;
                 b
             }
-            Err(e) => return self.settle(&facts, Status::Failed, &format!("cannot read the file: {e}")).await,
+            Err(e) => return self.unreadable(known.as_ref(), &facts, format!("cannot read the file: {e}"), true).await,
         };
         let hash = blake3::hash(&bytes).to_hex().to_string();
         if let Some(k) = &known {
@@ -417,11 +430,11 @@ impl Library {
         let extracted = match tokio::time::timeout(options.extract_timeout, task).await {
             Err(_) => {
                 let why = format!("reading the file took longer than {} s", options.extract_timeout.as_secs());
-                return self.settle(&facts, Status::Failed, &why).await;
+                return self.unreadable(known.as_ref(), &facts, why, false).await;
             }
             Ok(Err(join)) => {
                 let why = format!("the reader crashed on this file ({})", panic_message(join));
-                return self.settle(&facts, Status::Failed, &why).await;
+                return self.unreadable(known.as_ref(), &facts, why, false).await;
             }
             Ok(Ok(result)) => result,
         };
@@ -441,6 +454,25 @@ impl Library {
                 self.settle(&facts, Status::Failed, &e.to_string()).await
             }
         }
+    }
+
+    /// A file that could not be read this time: no permission, an I/O error, a reader that hung or
+    /// crashed. A document indexed earlier keeps its entries, and its old stamp, so that a later scan
+    /// reads the file again once it has changed; nothing already indexed is lost to a passing failure.
+    /// Any other file is recorded as failed; after an I/O error (`retry`) it is stamped so that the
+    /// next scan tries again even if the file itself does not change (a permission fixed, a disk back).
+    async fn unreadable(
+        &self,
+        known: Option<&DocumentRecord>,
+        facts: &FileFacts,
+        why: String,
+        retry: bool,
+    ) -> Result<Prepared, EngineError> {
+        if known.is_some_and(|k| k.status == Status::Indexed) {
+            return Ok(Prepared::Done(FileOutcome::Failed(format!("{why}; the version indexed earlier is kept"))));
+        }
+        let facts = FileFacts { mtime_ns: if retry { 0 } else { facts.mtime_ns }, ..facts.clone() };
+        self.settle(&facts, Status::Failed, &why).await
     }
 
     async fn settle(&self, facts: &FileFacts, status: Status, reason: &str) -> Result<Prepared, EngineError> {
@@ -608,7 +640,10 @@ pub const IGNORE_FILE: &str = ".folioignore";
 /// Collects the files under `root`: no hidden files or folders, nothing a `.gitignore`, `.ignore` or
 /// `.folioignore` excludes (whether or not the folder is a git repository), no symlinks followed (so
 /// no loops).
-fn walk(root: &Path, folder_id: i64, out: &mut Vec<Found>) {
+///
+/// Returns the places it could not read (a folder without permission, a disk error, a root that is
+/// gone), each with the reason: the files known there must not be taken for deleted.
+fn walk(root: &Path, folder_id: i64, out: &mut Vec<Found>) -> Vec<(PathBuf, String)> {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .parents(true)
@@ -620,16 +655,46 @@ fn walk(root: &Path, folder_id: i64, out: &mut Vec<Found>) {
         .follow_links(false)
         .sort_by_file_name(std::cmp::Ord::cmp)
         .build();
+    let mut blocked = Vec::new();
     for entry in walker {
-        let Ok(entry) = entry else { continue };
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A broken line in an ignore file is not a place left unread.
+            Err(e) if e.is_partial() || e.io_error().is_none() => continue,
+            Err(e) => {
+                let place = error_path(&e).unwrap_or(root).to_path_buf();
+                let why = format!(
+                    "cannot read this folder or file: {}",
+                    e.io_error().map_or(e.to_string(), ToString::to_string)
+                );
+                blocked.push((place, why));
+                continue;
+            }
+        };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let Ok(meta) = entry.metadata() else { continue };
+        let path = entry.path().to_path_buf();
+        let meta = match entry.metadata() {
+            Ok(meta) => meta,
+            Err(e) => {
+                blocked.push((path, format!("cannot read this file's details: {e}")));
+                continue;
+            }
+        };
         let (size, mtime_ns) = stamp(&meta);
-        let path = entry.into_path();
         let key = path.to_string_lossy().into_owned();
         out.push(Found { folder_id, path, key, size, mtime_ns });
+    }
+    blocked
+}
+
+/// The path an error of the walk is about, if it names one.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        _ => None,
     }
 }
 
