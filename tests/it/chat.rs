@@ -143,6 +143,75 @@ async fn a_stopped_answer_is_kept_as_cancelled() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_stopped_before_the_answer_starts_has_a_cancelled_answer() {
+    let (_sandbox, generator, library) = corpus_with(&["Comet Halvard returns every 212 years [1]."]).await;
+    let mut events = library.ask("How often does comet Halvard return?", always_grounded(None));
+    let chat = match events.recv().await {
+        Some(AskEvent::Started { chat, .. }) => chat,
+        _ => panic!("Started comes first"),
+    };
+    drop(events); // Stop, while retrieval runs
+    let mut messages = Vec::new();
+    for _ in 0..100 {
+        messages = library.chat_messages(chat).expect("messages");
+        if messages.last().is_some_and(|m| m.state != MessageState::Answering) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let kept: Vec<_> = messages.iter().map(|m| (m.role, m.state, m.text.as_str())).collect();
+    assert_eq!(
+        kept,
+        [
+            (Role::User, MessageState::Complete, "How often does comet Halvard return?"),
+            (Role::Assistant, MessageState::Cancelled, "")
+        ]
+    );
+    assert!(generator.requests().is_empty(), "the model was never asked");
+
+    // An exchange with no answer is not history: the next question is asked on its own.
+    let (query, _) = ask(&library, "orbital period of comet Halvard", always_grounded(Some(chat))).await;
+    assert_eq!(query, "orbital period of comet Halvard");
+    assert!(generator.requests()[0].history.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_that_leaves_no_room_for_passages_fails_and_says_why() {
+    let (_sandbox, generator, library) = corpus_with(&["Unused."]).await;
+    // The scripted model counts words as tokens in a context of 8,192.
+    let question = format!("comet Halvard {}", "again ".repeat(9000));
+    let mut events = library.ask(&question, always_grounded(None));
+    let (mut chat, mut failure) = (None, None);
+    while let Some(e) = events.recv().await {
+        match e {
+            AskEvent::Started { chat: c, .. } => chat = Some(c),
+            AskEvent::Failed(why) => failure = Some(why),
+            AskEvent::Finished(_) => panic!("answered without passages"),
+            AskEvent::Retrieved(_) | AskEvent::Token(_) => {}
+        }
+    }
+    let failure = failure.expect("failed");
+    assert!(failure.contains("no room for a passage"), "{failure}");
+    assert!(generator.requests().is_empty(), "the model is not asked without passages");
+    let messages = library.chat_messages(chat.expect("started")).expect("messages");
+    assert_eq!((messages[1].role, messages[1].state), (Role::Assistant, MessageState::Failed));
+    assert!(messages[1].text.contains("no room for a passage"), "the error is kept in the chat");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_conversation_gives_way_to_the_passages() {
+    let long_answer = format!("{} [1].", "comet ".repeat(8000).trim_end());
+    let (_sandbox, generator, library) =
+        corpus_with(&[&long_answer, "comet Halvard discoverer", "Ilse Brandvik recorded it in 1611 [1]."]).await;
+    let (_, one) = ask(&library, "comet Halvard", always_grounded(None)).await;
+    let (_, two) = ask(&library, "who recorded it first?", always_grounded(Some(one.chat))).await;
+    assert!(two.grounded && !two.passages.is_empty());
+    let requests = generator.requests();
+    assert!(requests[2].history.is_empty(), "the earlier exchange, too long to fit beside a passage, was left out");
+    assert!(requests[2].system.contains("[1]"), "passages were given");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_answer_interrupted_by_a_crash_is_kept_as_cancelled() {
     let sandbox = Sandbox::with_corpus();
     {

@@ -129,6 +129,24 @@ pub fn title_from_question(question: &str) -> String {
     format!("{cut}…")
 }
 
+/// The earlier turns a follow-up is asked with: the last `max_messages` messages (rounded down to whole
+/// exchanges) of the exchanges whose answer the model wrote and that hold text, whether complete or
+/// stopped. A question whose answer failed, found nothing or is empty is left out with its answer, so
+/// that user and assistant turns alternate, as chat templates expect.
+pub fn history_turns(messages: &[ChatMessage], max_messages: usize) -> Vec<(Role, String)> {
+    let mut turns = Vec::new();
+    for pair in messages.windows(2) {
+        let (q, a) = (&pair[0], &pair[1]);
+        let answered = matches!(a.state, MessageState::Complete | MessageState::Cancelled) && !a.text.is_empty();
+        if q.role == Role::User && a.role == Role::Assistant && answered && !q.text.is_empty() {
+            turns.push((Role::User, q.text.clone()));
+            turns.push((Role::Assistant, a.text.clone()));
+        }
+    }
+    let keep = max_messages / 2 * 2;
+    turns.split_off(turns.len().saturating_sub(keep))
+}
+
 /// Instructions for rewriting a follow-up into a standalone search query.
 pub const REWRITE_INSTRUCTIONS: &str = "Rewrite the last question of the conversation as one standalone search \
 query that can be understood without the conversation. Replace pronouns and references with the names they refer \
@@ -154,7 +172,7 @@ pub fn clean_rewrite(output: &str) -> Option<String> {
     let line = output.lines().map(str::trim).find(|l| !l.is_empty())?;
     let mut q = line;
     for prefix in ["standalone query:", "query:", "search query:", "rewritten question:"] {
-        if q.len() >= prefix.len() && q[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        if q.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix)) {
             q = q[prefix.len()..].trim();
         }
     }
@@ -186,10 +204,17 @@ pub fn rewrite_keeps_question(rewrite: &str, question: &str) -> bool {
 }
 
 /// The query searched when a follow-up cannot be rewritten: the previous search query followed by the
-/// follow-up, so that "and in 2021?" still finds what the conversation is about.
+/// follow-up, so that "and in 2021?" still finds what the conversation is about. Only the first
+/// [`FALLBACK_CONTEXT_WORDS`] words of the previous query are kept, so that a run of failed rewrites
+/// does not make the query grow with every turn.
 pub fn fallback_query(previous: Option<&str>, question: &str) -> String {
-    match previous.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => format!("{p} {}", question.trim()),
-        None => question.trim().to_string(),
+    let context: Vec<&str> = previous.unwrap_or("").split_whitespace().take(FALLBACK_CONTEXT_WORDS).collect();
+    if context.is_empty() {
+        question.trim().to_string()
+    } else {
+        format!("{} {}", context.join(" "), question.trim())
     }
 }
+
+/// Words of the previous search query that a fallback query keeps.
+pub const FALLBACK_CONTEXT_WORDS: usize = 24;

@@ -2,7 +2,8 @@
 //!
 //! [`CitationFilter`] sits between the model's token stream and the user: it passes text through as it
 //! comes, holds back only what could still become a marker, drops markers that point to no passage (and
-//! counts them), and records the valid ones in order of first appearance.
+//! counts them), and records the valid ones in order of first appearance. Text in code (between
+//! backticks, or in a fenced block) is passed through as written: `items[1]` is an index, not a citation.
 
 /// The longest bracket group that is still considered a marker, in bytes.
 const MAX_MARKER_LEN: usize = 24;
@@ -14,6 +15,10 @@ pub struct CitationFilter {
     pending: String,
     cited: Vec<u32>,
     dropped: u32,
+    /// Length of the backtick run that opened the code the text is in; 0 outside code.
+    code: usize,
+    /// Backticks just seen in a row.
+    ticks: usize,
 }
 
 /// What the filter found in a whole answer.
@@ -28,13 +33,43 @@ pub struct Markers {
 impl CitationFilter {
     /// A filter for an answer that may cite passages `1..=passages`.
     pub fn new(passages: usize) -> Self {
-        CitationFilter { passages: passages as u32, pending: String::new(), cited: Vec::new(), dropped: 0 }
+        CitationFilter {
+            passages: passages as u32,
+            pending: String::new(),
+            cited: Vec::new(),
+            dropped: 0,
+            code: 0,
+            ticks: 0,
+        }
     }
 
     /// Feeds a piece of the answer; returns the text that can be shown now.
     pub fn push(&mut self, piece: &str) -> String {
         let mut out = String::new();
         for c in piece.chars() {
+            if c == '`' {
+                out.push_str(&std::mem::take(&mut self.pending));
+                self.ticks += 1;
+                out.push(c);
+                continue;
+            }
+            if self.ticks > 0 {
+                // A run of backticks opens code, and a run as long closes it.
+                if self.code == 0 {
+                    self.code = self.ticks;
+                } else if self.code == self.ticks {
+                    self.code = 0;
+                }
+                self.ticks = 0;
+            }
+            if self.code > 0 {
+                // Inline code ends with its line at the latest, so a stray backtick costs one line.
+                if c == '\n' && self.code < 3 {
+                    self.code = 0;
+                }
+                out.push(c);
+                continue;
+            }
             if self.pending.is_empty() {
                 if c == '[' {
                     self.pending.push(c);
@@ -110,7 +145,16 @@ pub fn attribute(answer: &str, passages: &[&str]) -> (String, Vec<u32>) {
         passages.iter().map(|p| content_words(p).into_iter().collect()).collect();
     let mut out = String::with_capacity(answer.len() + 16);
     let mut added = Vec::new();
+    let mut fenced = false;
     for sentence in sentences(answer) {
+        // Code is quoted, not claimed: fenced blocks and anything with inline code stay as written.
+        if sentence.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        if fenced || sentence.contains('`') {
+            out.push_str(sentence);
+            continue;
+        }
         let body = sentence.trim_end();
         let has_marker = body.contains('[') && !filter_answer(body, 1 << 20).1.cited.is_empty();
         let words: std::collections::HashSet<String> = content_words(body).into_iter().collect();

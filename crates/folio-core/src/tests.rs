@@ -203,6 +203,13 @@ fn citation_markers_are_kept_or_dropped() {
     check_citations("An array [a] and [ ] stay.", 2, "An array [a] and [ ] stay.", &[], 0);
     check_citations("Unclosed [1", 2, "Unclosed [1", &[], 0);
     check_citations("Nested [[1]", 2, "Nested [[1]", &[1], 0);
+    // Code is not cited: inline code and fenced blocks pass through as written.
+    check_citations("Use `arr[0]` or `arr[1]` [2].", 2, "Use `arr[0]` or `arr[1]` [2].", &[2], 0);
+    let fenced = "Like this [1]:\n```rust\nlet x = v[7];\nlet y = v[1];\n```\nDone [2].";
+    check_citations(fenced, 2, fenced, &[1, 2], 0);
+    check_citations("Double ``a[9]`` ticks [1].", 1, "Double ``a[9]`` ticks [1].", &[1], 0);
+    // A stray backtick stops counting as code at the end of its line.
+    check_citations("A stray ` tick [9].\nNext [1].", 1, "A stray ` tick [9].\nNext [1].", &[1], 0);
 }
 
 #[test]
@@ -383,6 +390,16 @@ fn rewrites_are_cleaned_or_rejected() {
     assert_eq!(clean_rewrite("It returns every 212 years [1]."), None);
     assert_eq!(fallback_query(Some("Acme revenue 2020"), " and in 2021? "), "Acme revenue 2020 and in 2021?");
     assert_eq!(fallback_query(None, "and in 2021?"), "and in 2021?");
+    // A rewrite in a script of multi-byte characters, as long as a prefix, is not cut inside a character.
+    assert_eq!(clean_rewrite("2021年的收入是多少"), Some("2021年的收入是多少".into()));
+    assert_eq!(clean_rewrite("收入是多少收入是多少"), Some("收入是多少收入是多少".into()));
+    // Failed rewrites in a row do not make the query grow without end.
+    let mut query = "Acme revenue 2020".to_string();
+    for year in 2021..2060 {
+        query = fallback_query(Some(&query), &format!("and in {year}?"));
+    }
+    assert!(query.starts_with("Acme revenue 2020 and in 2021?") && query.ends_with("and in 2059?"), "{query}");
+    assert_eq!(query.split_whitespace().count(), crate::chat::FALLBACK_CONTEXT_WORDS + 3);
     use crate::chat::rewrite_keeps_question;
     assert!(rewrite_keeps_question("Acme revenue in 2021", "and in 2021?"));
     assert!(!rewrite_keeps_question("The comet Halvard returns every 212 years.", "And who recorded it first?"));
@@ -449,6 +466,9 @@ fn uncited_sentences_are_attributed_to_the_passage_that_holds_their_words() {
     assert_eq!(text, "It was built in 1847 at Korvath Point, cost 0.5 million [1]");
     let (text, _) = attribute("Europe limit.", &["limit in Europe", "Europe limit"]);
     assert_eq!(text, "Europe limit [1].");
+    // Code is quoted, not claimed: no marker goes into a fenced block or a line with inline code.
+    let code = "```\nThe nightly hotel limit is 180 euros in Europe.\n```\nSet `limit = 180 euros in Europe`.\n";
+    assert_eq!(attribute(code, &passages), (code.to_string(), vec![]));
 }
 
 #[test]
@@ -483,4 +503,40 @@ fn civil_date_inverts_parse_date() {
         let (y, m, d) = crate::types::civil_date(days);
         assert_eq!(format!("{y:04}-{m:02}-{d:02}"), date);
     }
+}
+
+#[test]
+fn history_keeps_whole_answered_exchanges() {
+    use crate::chat::{history_turns, ChatMessage, MessageState, Role};
+    let m = |role, state, text: &str| ChatMessage {
+        id: 0,
+        role,
+        text: text.into(),
+        state,
+        search_query: None,
+        model: None,
+        citations: Vec::new(),
+        created_at: 0,
+    };
+    use MessageState::{Cancelled, Complete, Failed, NotFound};
+    let messages = [
+        m(Role::User, Complete, "q1"),
+        m(Role::Assistant, Complete, "a1"),
+        m(Role::User, Complete, "q2"),
+        m(Role::Assistant, NotFound, "not found"),
+        m(Role::User, Complete, "q3"),
+        m(Role::Assistant, Failed, "error"),
+        m(Role::User, Complete, "q4"),
+        m(Role::Assistant, Cancelled, ""),
+        m(Role::User, Complete, "q5"),
+        m(Role::Assistant, Cancelled, "half of a5"),
+        m(Role::User, Complete, "q6"),
+    ];
+    let turns = |max| -> Vec<String> { history_turns(&messages, max).into_iter().map(|(_, t)| t).collect() };
+    assert_eq!(turns(10), ["q1", "a1", "q5", "half of a5"]);
+    // An odd limit never starts the history on an answer.
+    assert_eq!(turns(3), ["q5", "half of a5"]);
+    assert!(turns(1).is_empty());
+    let roles: Vec<Role> = history_turns(&messages, 10).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(roles, [Role::User, Role::Assistant, Role::User, Role::Assistant]);
 }

@@ -70,19 +70,26 @@ impl Catalog {
         Ok(id)
     }
 
-    /// Sets a message's final text, state and citations.
+    /// Sets the final text, state and citations of an answer still being written; an answer already
+    /// finished is left as it is. Returns whether the answer was still being written.
     pub fn finish_message(
         &self,
         id: i64,
         text: &str,
         state: MessageState,
         citations: &[Citation],
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let citations = serde_json::to_string(citations)?;
-        self.conn.execute(
-            "UPDATE messages SET content = ?2, state = ?3, citations = ?4 WHERE id = ?1",
+        let changed = self.conn.execute(
+            "UPDATE messages SET content = ?2, state = ?3, citations = ?4 WHERE id = ?1 AND state = 'answering'",
             params![id, text, state.as_str(), citations],
         )?;
+        Ok(changed == 1)
+    }
+
+    /// Records the model writing an answer.
+    pub fn set_message_model(&self, id: i64, model: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE messages SET model = ?2 WHERE id = ?1", params![id, model])?;
         Ok(())
     }
 
