@@ -121,17 +121,8 @@ async fn start_background(app: tauri::AppHandle) {
         }
         Err(e) => tracing::warn!("could not finish interrupted jobs: {e}"),
     }
-    let folders: Vec<PathBuf> = library
-        .folders()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(_, p)| PathBuf::from(p))
-        .filter(|p| p.is_dir())
-        .collect();
-    if folders.is_empty() {
-        return;
-    }
-    match library.watch(&folders, IndexOptions::default()) {
+    // The watch follows the library's folders: one added later is watched at once, one removed is not.
+    match library.watch_library(IndexOptions::default()) {
         Ok(mut watch) => {
             while let Some(event) = watch.events.recv().await {
                 if let folio_engine::WatchEvent::Synced(r) = event {

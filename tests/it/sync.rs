@@ -123,6 +123,42 @@ async fn watched_folders_index_changes_as_they_happen() {
     assert!(library.check().await.expect("check").is_consistent());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_of_the_library_follows_its_folders() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    // The app starts watching before any folder is added.
+    let mut watch = library.watch_library(folio_engine::IndexOptions::default()).expect("watch");
+    index(&library, sandbox.docs()).await;
+    let bm25 = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    let note = sandbox.docs().join("inbox/meeting.md");
+    std::fs::create_dir_all(note.parent().expect("parent")).expect("mkdir");
+    // The new folder is watched once the watch has seen it added; write until a sync picks it up.
+    let mut indexed = 0;
+    for attempt in 0..20 {
+        std::fs::write(&note, format!("# Meeting {attempt}\n\nThe quokka budget was approved.\n")).expect("write");
+        if let Ok(Some(folio_engine::WatchEvent::Synced(r))) =
+            tokio::time::timeout(std::time::Duration::from_secs(3), watch.events.recv()).await
+        {
+            indexed += r.indexed;
+            if indexed > 0 {
+                break;
+            }
+        }
+    }
+    assert!(indexed > 0, "a change in a folder added after the watch started was indexed");
+    assert!(!library.search("quokka", &bm25).await.expect("search").is_empty());
+
+    // A removed folder stays removed, whatever changes in it later.
+    library.remove_folder(&sandbox.docs()).await.expect("remove");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    std::fs::write(sandbox.docs().join("inbox/later.md"), "The wombat budget.\n").expect("write");
+    let quiet = tokio::time::timeout(std::time::Duration::from_secs(3), watch.events.recv()).await;
+    assert!(quiet.is_err(), "nothing was indexed: {quiet:?}");
+    assert!(library.folders().expect("folders").is_empty());
+    assert!(library.search("wombat", &bm25).await.expect("search").is_empty());
+}
+
 /// The job's row, read through the catalog alone as another process would.
 fn job_row(sandbox: &Sandbox, id: i64) -> folio_engine::JobRecord {
     folio_engine::jobs::list(&sandbox.library_dir()).expect("jobs").into_iter().find(|j| j.id == id).expect("job")

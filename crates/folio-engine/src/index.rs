@@ -302,6 +302,7 @@ impl Library {
             walked.push((folder_id, seen, blocked.iter().map(|b| b.0.clone()).collect::<Vec<_>>()));
             unreadable.extend(blocked);
         }
+        self.folders_changed.send_modify(|v| *v += 1);
         // A folder given twice, or one inside another, is indexed once.
         let mut keys = HashSet::new();
         found.retain(|f| keys.insert(f.key.clone()));

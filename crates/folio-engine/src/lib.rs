@@ -124,6 +124,8 @@ pub struct Library {
     maintenance: Arc<tokio::sync::Mutex<()>>,
     /// The background work that builds or refreshes the vector index.
     index_work: Arc<std::sync::Mutex<search::IndexWork>>,
+    /// Bumped whenever folders may have been added or removed, for watches that follow them.
+    folders_changed: tokio::sync::watch::Sender<u64>,
 }
 
 impl Library {
@@ -167,6 +169,7 @@ impl Library {
             running_job: 0.into(),
             maintenance: Arc::default(),
             index_work: Arc::default(),
+            folders_changed: tokio::sync::watch::channel(0).0,
         }
     }
 
@@ -245,6 +248,7 @@ impl Library {
             self.store.with_catalog(|c| c.documents_in_folder(id))?.into_iter().map(|d| d.id).collect();
         self.store.remove(&docs).await?;
         self.store.with_catalog(|c| c.delete_folder(id))?;
+        self.folders_changed.send_modify(|v| *v += 1);
         Ok(docs.len() as u64)
     }
 

@@ -1,6 +1,7 @@
 //! Watched folders: file-system events, debounced, trigger the same incremental indexing as a manual
 //! rescan, so edits reach answers within seconds.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,7 +29,6 @@ pub enum WatchEvent {
 pub struct Watch {
     /// Reports, one per batch of changes.
     pub events: mpsc::Receiver<WatchEvent>,
-    _debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -40,9 +40,31 @@ impl Drop for Watch {
 
 impl Library {
     /// Watches `folders` (already added or not): every debounced batch of changes is indexed like a
-    /// rescan (new and changed files indexed, deleted ones purged, renames kept).
+    /// rescan (new and changed files indexed, deleted ones purged, renames kept). A folder removed
+    /// from the library meanwhile is no longer indexed.
     pub fn watch(self: &Arc<Self>, folders: &[PathBuf], options: IndexOptions) -> Result<Watch, EngineError> {
         let roots: Vec<PathBuf> = folders.iter().map(|f| absolute(f)).collect::<Result<_, _>>()?;
+        self.start_watch(roots, false, options)
+    }
+
+    /// Watches the library's folders, as [`Library::watch`] does, and follows them: a folder added
+    /// later is watched from then on, and one removed is no longer watched.
+    pub fn watch_library(self: &Arc<Self>, options: IndexOptions) -> Result<Watch, EngineError> {
+        let roots = self.folders_on_disk()?;
+        self.start_watch(roots, true, options)
+    }
+
+    /// The library's folders that exist as folders now.
+    fn folders_on_disk(&self) -> Result<Vec<PathBuf>, EngineError> {
+        Ok(self.folders()?.into_iter().map(|(_, p)| PathBuf::from(p)).filter(|p| p.is_dir()).collect())
+    }
+
+    fn start_watch(
+        self: &Arc<Self>,
+        roots: Vec<PathBuf>,
+        follow: bool,
+        options: IndexOptions,
+    ) -> Result<Watch, EngineError> {
         let own = absolute(&self.config.dir).unwrap_or_else(|_| self.config.dir.clone());
         let (raw_tx, mut raw_rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();
         let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
@@ -67,14 +89,38 @@ impl Library {
         }
         let (tx, rx) = mpsc::channel(16);
         let library = Arc::clone(self);
+        let mut folders_changed = self.folders_changed.subscribe();
+        let at_start: HashSet<String> = self.folders()?.into_iter().map(|(_, p)| p).collect();
+        let mut was_in_library: HashSet<PathBuf> =
+            roots.iter().filter(|r| at_start.contains(r.to_string_lossy().as_ref())).cloned().collect();
         let task = tokio::spawn(async move {
-            while let Some(first) = raw_rx.recv().await {
+            let mut roots = roots;
+            loop {
+                let first = tokio::select! {
+                    Some(first) = raw_rx.recv() => first,
+                    Ok(()) = folders_changed.changed(), if follow => {
+                        roots = follow_folders(&library, &mut debouncer, roots, &tx).await;
+                        continue;
+                    }
+                    else => return,
+                };
                 let mut changed = first;
                 while let Ok(more) = raw_rx.try_recv() {
                     changed.extend(more);
                 }
-                let touched: Vec<PathBuf> =
-                    roots.iter().filter(|r| changed.iter().any(|p| p.starts_with(r))).cloned().collect();
+                // A folder removed from the library must not come back with its next change; one not
+                // added yet is added by indexing it.
+                let current: HashSet<String> =
+                    library.folders().unwrap_or_default().into_iter().map(|(_, p)| p).collect();
+                let mut touched = Vec::new();
+                for root in roots.iter().filter(|r| changed.iter().any(|p| p.starts_with(r))) {
+                    if current.contains(root.to_string_lossy().as_ref()) {
+                        was_in_library.insert(root.clone());
+                        touched.push(root.clone());
+                    } else if !was_in_library.contains(root) {
+                        touched.push(root.clone());
+                    }
+                }
                 if touched.is_empty() {
                     continue;
                 }
@@ -87,6 +133,36 @@ impl Library {
                 }
             }
         });
-        Ok(Watch { events: rx, _debouncer: debouncer, task })
+        Ok(Watch { events: rx, task })
     }
+}
+
+/// Brings a following watch up to date with the library's folders; returns the folders now watched.
+async fn follow_folders(
+    library: &Library,
+    debouncer: &mut Debouncer<RecommendedWatcher, RecommendedCache>,
+    watched: Vec<PathBuf>,
+    tx: &mpsc::Sender<WatchEvent>,
+) -> Vec<PathBuf> {
+    let wanted = match library.folders_on_disk() {
+        Ok(wanted) => wanted,
+        Err(e) => {
+            let _ = tx.send(WatchEvent::Failed(e.to_string())).await;
+            return watched;
+        }
+    };
+    for gone in watched.iter().filter(|w| !wanted.contains(w)) {
+        let _ = debouncer.unwatch(gone);
+    }
+    let mut now = Vec::new();
+    for root in wanted {
+        if watched.contains(&root) {
+            now.push(root);
+        } else if let Err(e) = debouncer.watch(&root, RecursiveMode::Recursive) {
+            let _ = tx.send(WatchEvent::Failed(format!("cannot watch {}: {e}", root.display()))).await;
+        } else {
+            now.push(root);
+        }
+    }
+    now
 }
