@@ -498,6 +498,10 @@ async fn a_crash_while_vectors_are_pending_leaves_the_stores_consistent() {
     // Stop the job where it waits for the vectors and close the library, as a crash would.
     job.abort();
     assert!(job.await.expect_err("aborted").is_cancelled());
+    // The aborted job is no longer this process's: it would block moving the library and be skipped
+    // as running elsewhere.
+    assert!(!library.is_indexing());
+    assert!(!library.unfinished_jobs().expect("jobs").is_empty(), "the job is left to finish");
     drop(library);
     embedder.open(false);
 

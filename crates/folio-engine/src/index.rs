@@ -243,9 +243,9 @@ impl Library {
         if state != Some(JobState::Paused) {
             self.store.with_catalog(|c| c.set_job_state(job, JobState::Running, None))?;
         }
-        self.running_job.store(job, std::sync::atomic::Ordering::SeqCst);
+        let running = RunningJob::start(&self.running_job, job);
         let result = self.walk_and_index(job, roots, options, progress).await;
-        self.running_job.store(0, std::sync::atomic::Ordering::SeqCst);
+        drop(running);
         let (end, error) = match &result {
             Ok(r) if r.cancelled => (JobState::Cancelled, None),
             Ok(_) => (JobState::Done, None),
@@ -627,6 +627,24 @@ fn panic_message(join: tokio::task::JoinError) -> String {
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into()),
         Err(e) => e.to_string(),
+    }
+}
+
+/// Marks a job as this process's running job until dropped, also when the job's future is dropped
+/// half-way (a watch stopped, the library closed): a job left marked would keep `is_indexing` true
+/// and be skipped as someone else's by `unfinished_jobs`.
+struct RunningJob<'a>(&'a std::sync::atomic::AtomicI64);
+
+impl<'a> RunningJob<'a> {
+    fn start(slot: &'a std::sync::atomic::AtomicI64, job: i64) -> Self {
+        slot.store(job, std::sync::atomic::Ordering::SeqCst);
+        RunningJob(slot)
+    }
+}
+
+impl Drop for RunningJob<'_> {
+    fn drop(&mut self) {
+        self.0.store(0, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
