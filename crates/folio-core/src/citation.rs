@@ -5,8 +5,8 @@
 //! counts them), and records the valid ones in order of first appearance. Text in code (between
 //! backticks, or in a fenced block) is passed through as written: `items[1]` is an index, not a citation.
 
-/// The longest bracket group that is still considered a marker, in bytes.
-const MAX_MARKER_LEN: usize = 24;
+/// The longest bracket group that is still considered a marker, in bytes (room for a dozen numbers).
+const MAX_MARKER_LEN: usize = 64;
 
 /// Streaming filter over answer text; see the module documentation.
 #[derive(Debug, Clone)]

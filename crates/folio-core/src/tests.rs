@@ -203,6 +203,7 @@ fn citation_markers_are_kept_or_dropped() {
     check_citations("An array [a] and [ ] stay.", 2, "An array [a] and [ ] stay.", &[], 0);
     check_citations("Unclosed [1", 2, "Unclosed [1", &[], 0);
     check_citations("Nested [[1]", 2, "Nested [[1]", &[1], 0);
+    check_citations("Many [1, 2, 3, 4, 5, 6, 7, 8, 9].", 3, "Many [1, 2, 3].", &[1, 2, 3], 6);
     // Code is not cited: inline code and fenced blocks pass through as written.
     check_citations("Use `arr[0]` or `arr[1]` [2].", 2, "Use `arr[0]` or `arr[1]` [2].", &[2], 0);
     let fenced = "Like this [1]:\n```rust\nlet x = v[7];\nlet y = v[1];\n```\nDone [2].";

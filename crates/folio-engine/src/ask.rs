@@ -373,7 +373,8 @@ impl Library {
             if cancelled {
                 return Ok(());
             }
-            // Stopped by Folio (a repeat), the runtime reports no statistics: count them here.
+            // Stopped by Folio (a repeat), or ended without its statistics, the runtime reports
+            // none: count them here.
             let stats = match stats {
                 Some(stats) => stats,
                 None => GenStats {
@@ -381,7 +382,7 @@ impl Library {
                     completion_tokens: generated,
                     decode_tokens_per_sec: first_token
                         .map_or(0.0, |f| generated.saturating_sub(1) as f64 / f.elapsed().as_secs_f64().max(1e-9)),
-                    finish_reason: "repeat".into(),
+                    finish_reason: if repeated { "repeat" } else { "incomplete" }.into(),
                     ..GenStats::default()
                 },
             };

@@ -312,7 +312,8 @@ impl Library {
         }
         let mut state = Progress {
             files_total: found.len() as u64,
-            bytes_total: found.iter().map(|f| f.size).sum(),
+            // Sizes as the file system reports them: a sparse file can claim exabytes.
+            bytes_total: found.iter().fold(0, |sum: u64, f| sum.saturating_add(f.size)),
             job,
             ..Progress::default()
         };
@@ -327,7 +328,7 @@ impl Library {
             }
             let path_str = file.key.clone();
             state.current = Some(path_str.clone());
-            state.bytes_read += file.size;
+            state.bytes_read = state.bytes_read.saturating_add(file.size);
             let outcome = self.prepare(&file, &path_str, options).await?;
             match outcome {
                 Prepared::Ready(p) => self.push(&mut pipeline, p, options, &mut report, &mut state).await?,
@@ -391,7 +392,7 @@ impl Library {
             let why = format!("larger than the {} MB limit", options.max_file_bytes >> 20);
             return self.settle(&facts, Status::Skipped, &why).await;
         }
-        let bytes = match read_stable(&file.path, (file.size, file.mtime_ns)).await {
+        let bytes = match read_stable(&file.path, (file.size, file.mtime_ns), options.max_file_bytes).await {
             Ok((b, Some((size, mtime_ns)))) => {
                 // The bytes are those of the file as it is now, which may be newer than the walk saw.
                 (facts.size, facts.mtime_ns) = (size, mtime_ns);
@@ -401,6 +402,10 @@ impl Library {
                 // Still being written: index what is there and have the next scan read it again.
                 facts.mtime_ns = 0;
                 b
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                let why = format!("larger than the {} MB limit", options.max_file_bytes >> 20);
+                return self.settle(&facts, Status::Skipped, &why).await;
             }
             Err(e) => return self.unreadable(known.as_ref(), &facts, format!("cannot read the file: {e}"), true).await,
         };
@@ -728,11 +733,21 @@ fn stamp(meta: &std::fs::Metadata) -> (u64, i64) {
 /// when the file's size and modification time are the same before and after it, so the bytes match
 /// the stamp recorded with them. Tries a few times; `None` as the stamp means the file never held
 /// still, and what was read last is returned for indexing now and again at the next scan.
-async fn read_stable(path: &Path, walked: (u64, i64)) -> std::io::Result<(Vec<u8>, Option<(u64, i64)>)> {
+async fn read_stable(
+    path: &Path,
+    walked: (u64, i64),
+    max_bytes: u64,
+) -> std::io::Result<(Vec<u8>, Option<(u64, i64)>)> {
+    use std::io::Read;
     let mut before = walked;
     let mut attempt = 0;
     loop {
-        let bytes = std::fs::read(path)?;
+        // Never more than the limit: a file that grew past it since the walk (a log) is not read whole.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(std::io::ErrorKind::FileTooLarge.into());
+        }
         let after = stamp(&std::fs::metadata(path)?);
         if after == before && bytes.len() as u64 == after.0 {
             return Ok((bytes, Some(after)));

@@ -119,7 +119,10 @@ impl Catalog {
 
     fn init(mut conn: Connection) -> Result<Catalog, StoreError> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: each commit is on disk before the next step. The stores are written in an order that
+        // recovery relies on (the catalog marks a document, then Tantivy and LanceDB change, each
+        // durably); with NORMAL a power cut could undo the catalog's mark but not Tantivy's change.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
