@@ -258,9 +258,14 @@ async fn ask(
     chat: Option<i64>,
     on_event: Channel<AskEventDto>,
 ) -> Result<(), ErrorDto> {
-    let library = state.library().await?;
+    // The stop signal is this question's from the start: Stop pressed while the library is still
+    // opening must stop this question, not the one before.
     let stop = Arc::new(tokio::sync::Notify::new());
     *state.stop.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&stop));
+    let library = tokio::select! {
+        library = state.library() => library?,
+        () = stop.notified() => return Ok(()),
+    };
     let options = AskOptions { chat: chat.map(ChatId), ..AskOptions::default() };
     let mut events = library.ask(&question, options);
     loop {
