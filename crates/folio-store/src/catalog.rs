@@ -112,6 +112,13 @@ impl Catalog {
         Self::init(conn)
     }
 
+    /// With `true`, every commit is on disk (with the commits before it) before it returns; with `false`
+    /// (the default) a commit survives a crash of the process but may be undone by a power cut.
+    pub fn set_durable(&self, durable: bool) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "synchronous", if durable { "FULL" } else { "NORMAL" })?;
+        Ok(())
+    }
+
     /// An in-memory catalog, for tests.
     pub fn open_in_memory() -> Result<Catalog, StoreError> {
         Self::init(Connection::open_in_memory()?)
@@ -119,10 +126,9 @@ impl Catalog {
 
     fn init(mut conn: Connection) -> Result<Catalog, StoreError> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        // FULL: each commit is on disk before the next step. The stores are written in an order that
-        // recovery relies on (the catalog marks a document, then Tantivy and LanceDB change, each
-        // durably); with NORMAL a power cut could undo the catalog's mark but not Tantivy's change.
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        // NORMAL: a commit survives the process crashing, not the machine. The steps that Tantivy and
+        // LanceDB changes rely on are committed with FULL (`Catalog::set_durable`).
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

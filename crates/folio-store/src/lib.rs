@@ -168,6 +168,17 @@ impl Store {
         self.catalog.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Runs a catalog step that a Tantivy or LanceDB change is about to rely on (the first step of
+    /// the consistency protocol), committed to disk before it returns: a power cut must not undo the
+    /// catalog's mark while the derived store's change, which is fsynced, survives.
+    fn durably<T>(&self, f: impl FnOnce(&Catalog) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let catalog = self.catalog();
+        catalog.set_durable(true)?;
+        let result = f(&catalog);
+        catalog.set_durable(false)?;
+        result
+    }
+
     /// Runs `f` with the catalog locked.
     pub fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> Result<T, StoreError>) -> Result<T, StoreError> {
         f(&self.catalog())
@@ -228,7 +239,7 @@ impl Store {
             self.vectors.delete_documents(&existing).await?;
         }
         let docs: Vec<(FileFacts, &[Chunk])> = batch.iter().map(|d| (d.facts.clone(), d.chunks.as_slice())).collect();
-        let ids = self.catalog().insert_documents(&docs)?;
+        let ids = self.durably(|c| c.insert_documents(&docs))?;
         for (d, (doc_id, chunk_ids)) in batch.iter().zip(&ids) {
             for (chunk, chunk_id) in d.chunks.iter().zip(chunk_ids) {
                 self.text.add(*chunk_id, *doc_id, &d.title, &chunk.text)?;
@@ -270,9 +281,8 @@ impl Store {
     /// part-way leaves the document 'indexing', which recovery re-indexes at the new path.
     pub async fn move_document(&self, id: DocumentId, facts: &FileFacts, title: &str) -> Result<(), StoreError> {
         let chunks = {
-            let catalog = self.catalog();
-            catalog.begin_move(id, facts)?;
-            catalog.chunk_texts(id)?
+            self.durably(|c| c.begin_move(id, facts))?;
+            self.catalog().chunk_texts(id)?
         };
         self.text.delete_documents(&[id])?;
         for (chunk, text) in &chunks {
@@ -293,7 +303,7 @@ impl Store {
         let existing = self.catalog().document_by_path(&facts.path)?;
         if let Some(rec) = existing {
             if rec.status == Status::Indexed || rec.status == Status::Indexing {
-                self.catalog().mark_indexing(&[rec.id])?;
+                self.durably(|c| c.mark_indexing(&[rec.id]))?;
                 self.purge_derived(&[rec.id]).await?;
             }
         }
@@ -306,7 +316,7 @@ impl Store {
         if docs.is_empty() {
             return Ok(());
         }
-        self.catalog().mark_indexing(docs)?;
+        self.durably(|c| c.mark_indexing(docs))?;
         self.purge_derived(docs).await?;
         self.catalog().delete_documents(docs)?;
         Ok(())
