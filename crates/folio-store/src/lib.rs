@@ -223,8 +223,7 @@ impl Store {
             return Ok(TextBatch::default());
         }
         // Replaced documents: mark, purge derived copies, then overwrite in the catalog.
-        let existing: Vec<DocumentId> = {
-            let catalog = self.catalog();
+        let existing: Vec<DocumentId> = self.durably(|catalog| {
             let mut ids = Vec::new();
             for d in batch {
                 if let Some(rec) = catalog.document_by_path(&d.facts.path)? {
@@ -232,8 +231,8 @@ impl Store {
                 }
             }
             catalog.mark_indexing(&ids)?;
-            ids
-        };
+            Ok(ids)
+        })?;
         if !existing.is_empty() {
             self.text.delete_documents(&existing)?;
             self.vectors.delete_documents(&existing).await?;
