@@ -127,6 +127,20 @@ pub enum AskEvent {
     Failed(String),
 }
 
+/// A question stored in its chat, with the answer message that [`Library::reply`] finishes.
+struct Turn<'a> {
+    chat: ChatId,
+    /// The answer's message, stored as being written.
+    message: i64,
+    question: &'a str,
+    search_query: String,
+    history: Vec<(Role, String)>,
+    /// The model, when a follow-up's rewrite has loaded it already.
+    generator: Option<Arc<dyn Generator>>,
+    start: Instant,
+    timings: Timings,
+}
+
 impl Library {
     /// Answers `question` from the library; events arrive on the returned channel. Dropping the receiver
     /// cancels generation, and the partial answer is kept in the chat as cancelled.
@@ -208,205 +222,211 @@ impl Library {
                 },
             )
         })?;
-        let replied: Result<(), EngineError> = async {
-            if tx.send(AskEvent::Started { chat, search_query: search_query.clone() }).await.is_err() {
-                self.store.with_catalog(|c| c.finish_message(message, "", MessageState::Cancelled, &[]))?;
-                return Ok(());
-            }
-
-            let retrieval = Instant::now();
-            let search = SearchOptions { limit: options.passages, ..options.search.clone() };
-            let hits = self.search(&search_query, &search).await?;
-            let best_similarity = hits.iter().filter_map(|h| h.similarity).reduce(f32::max);
-            // BM25-only search has no similarity; it answers from whatever it found.
-            let grounded = !hits.is_empty() && best_similarity.is_none_or(|s| s >= options.min_similarity);
-            let candidates: Vec<Passage> = hits.into_iter().map(|h| h.passage).collect();
-
-            if !grounded {
-                timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
-                let closest: Vec<Passage> = candidates.into_iter().take(3).collect();
-                let _ = tx.send(AskEvent::Retrieved(closest.clone())).await;
-                self.store.with_catalog(|c| c.finish_message(message, NOT_FOUND, MessageState::NotFound, &[]))?;
-                let _ = tx.send(AskEvent::Token(NOT_FOUND.to_string())).await;
-                timings.total_ms = start.elapsed().as_millis() as u64;
-                let outcome = AskOutcome {
-                    chat,
-                    answer: Answer {
-                        text: NOT_FOUND.to_string(),
-                        citations: Vec::new(),
-                        dropped_markers: 0,
-                        attributed: Vec::new(),
-                    },
-                    passages: closest,
-                    grounded: false,
-                    best_similarity,
-                    model: String::new(),
-                    timings,
-                };
-                let _ = tx.send(AskEvent::Finished(outcome)).await;
-                return Ok(());
-            }
-
-            let generator = match generator.take() {
-                Some(g) => g,
-                None => {
-                    let load = Instant::now();
-                    let g = self.generator().await?;
-                    timings.model_load_ms = load.elapsed().as_millis() as u64;
-                    g
-                }
-            };
-            let blocks: Vec<String> = candidates.iter().enumerate().map(|(i, p)| render_passage(i + 1, p)).collect();
-            // One tokenizer call: header, question, the history turns, then the passages.
-            let mut to_count = vec![header(), question.to_string()];
-            to_count.extend(history.iter().map(|(_, t)| t.clone()));
-            to_count.extend(blocks.iter().cloned());
-            let counts = generator.count_tokens(&to_count).await?;
-            let (fixed, passage_costs) = counts.split_at(2 + history.len());
-            // The earliest turns of the conversation give way first when the passages do not fit.
-            let history_costs = &fixed[2..];
-            let mut dropped_turns = 0;
-            let n = loop {
-                let history_tokens: usize = history_costs[dropped_turns..].iter().sum();
-                let reserved = options.max_answer_tokens + fixed[1] + history_tokens + 64;
-                let budget = options.context_budget.min(generator.context_tokens().saturating_sub(reserved));
-                let (n, _) = pack(fixed[0], passage_costs, budget);
-                if n > 0 || dropped_turns >= history.len() {
-                    break n;
-                }
-                dropped_turns = (dropped_turns + 2).min(history.len());
-            };
-            if n == 0 {
-                return Err(EngineError::Invalid(format!(
-                    "the question leaves no room for a passage in the model's {}-token context: ask it in fewer words",
-                    generator.context_tokens()
-                )));
-            }
-            let history = history[dropped_turns..].to_vec();
-            let passages: Vec<Passage> = candidates.into_iter().take(n).collect();
-            timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
-            if tx.send(AskEvent::Retrieved(passages.clone())).await.is_err() {
-                self.store.with_catalog(|c| c.finish_message(message, "", MessageState::Cancelled, &[]))?;
-                return Ok(());
-            }
-
-            let model = generator.name().to_string();
-            self.store.with_catalog(|c| c.set_message_model(message, &model))?;
-            let prompt = ChatRequest {
-                system: assemble(&blocks[..n]),
-                history,
-                user: question.to_string(),
-                max_tokens: options.max_answer_tokens,
-            };
-            let gen_start = Instant::now();
-            let mut filter = CitationFilter::new(passages.len());
-            let mut text = String::new();
-            let mut stats = None;
-            let mut cancelled = false;
-            let mut repeated = false;
-            let mut generated = 0_usize;
-            let mut first_token = None;
-            let streamed: Result<(), EngineError> = async {
-                let mut stream = generator.generate(prompt.clone()).await?;
-                while let Some(event) = stream.recv().await {
-                    match event? {
-                        GenEvent::Token(t) => {
-                            generated += 1;
-                            if timings.first_token_ms == 0 {
-                                timings.first_token_ms = gen_start.elapsed().as_millis().max(1) as u64;
-                                first_token = Some(Instant::now());
-                            }
-                            let shown = filter.push(&t);
-                            if !shown.is_empty() {
-                                text.push_str(&shown);
-                                if tx.send(AskEvent::Token(shown)).await.is_err() {
-                                    cancelled = true; // dropping `stream` stops the model
-                                    return Ok(());
-                                }
-                                // A model saying the same sentence again has nothing more to say: stop it
-                                // there and keep the answer up to the first time (dropping `stream` stops it).
-                                if let Some(keep) = folio_core::citation::repetition_cut(&text) {
-                                    text.truncate(keep);
-                                    repeated = true;
-                                    return Ok(());
-                                }
-                            }
-                        }
-                        GenEvent::Done(s) => {
-                            stats = Some(s);
-                            break;
-                        }
-                    }
-                }
-                Ok(())
-            }
-            .await;
-            let (rest, mut markers) = filter.finish();
-            if repeated {
-                markers.cited = folio_core::citation::filter_answer(&text, passages.len()).1.cited;
-            } else if !cancelled && !rest.is_empty() {
-                text.push_str(&rest);
-                let _ = tx.send(AskEvent::Token(rest)).await;
-            }
-            let mut text = text.trim().to_string();
-            let mut cited = markers.cited.clone();
-            let mut attributed = Vec::new();
-            if !cancelled && streamed.is_ok() {
-                let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
-                (text, attributed) = folio_core::citation::attribute(&text, &texts);
-                if !attributed.is_empty() {
-                    // Citations in order of first appearance in the answer as kept.
-                    cited = folio_core::citation::filter_answer(&text, passages.len()).1.cited;
-                }
-            }
-            let citations: Vec<Citation> = cited
-                .iter()
-                .filter_map(|&m| passages.get(m as usize - 1).map(|p| Citation { marker: m, passage: p.clone() }))
-                .collect();
-            if let Err(e) = streamed {
-                let shown = if text.is_empty() { e.to_string() } else { format!("{text}\n\n({e})") };
-                self.store.with_catalog(|c| c.finish_message(message, &shown, MessageState::Failed, &citations))?;
-                return Err(e);
-            }
-            let state = if cancelled { MessageState::Cancelled } else { MessageState::Complete };
-            self.store.with_catalog(|c| c.finish_message(message, &text, state, &citations))?;
-            if cancelled {
-                return Ok(());
-            }
-            // Stopped by Folio (a repeat), or ended without its statistics, the runtime reports
-            // none: count them here.
-            let stats = match stats {
-                Some(stats) => stats,
-                None => GenStats {
-                    prompt_tokens: generator.prompt_len(&prompt).await.unwrap_or(0),
-                    completion_tokens: generated,
-                    decode_tokens_per_sec: first_token
-                        .map_or(0.0, |f| generated.saturating_sub(1) as f64 / f.elapsed().as_secs_f64().max(1e-9)),
-                    finish_reason: if repeated { "repeat" } else { "incomplete" }.into(),
-                    ..GenStats::default()
-                },
-            };
-            timings.total_ms = start.elapsed().as_millis() as u64;
-            timings.prompt_tokens = stats.prompt_tokens;
-            timings.completion_tokens = stats.completion_tokens;
-            timings.decode_tokens_per_sec = stats.decode_tokens_per_sec;
-            let outcome = AskOutcome {
-                chat,
-                answer: Answer { text, citations, dropped_markers: markers.dropped, attributed },
-                passages,
-                grounded: true,
-                best_similarity,
-                model,
-                timings,
-            };
-            let _ = tx.send(AskEvent::Finished(outcome)).await;
-            Ok(())
-        }
-        .await;
+        let turn = Turn { chat, message, question, search_query, history, generator, start, timings };
+        let replied = self.reply(turn, &options, tx).await;
         if let Err(e) = &replied {
             self.store.with_catalog(|c| c.finish_message(message, &e.to_string(), MessageState::Failed, &[]))?;
         }
         replied
+    }
+
+    /// Retrieves, declines or answers, and finishes the turn's answer message, except on an error,
+    /// which [`Library::answer`] records.
+    async fn reply(
+        &self,
+        turn: Turn<'_>,
+        options: &AskOptions,
+        tx: &mpsc::Sender<AskEvent>,
+    ) -> Result<(), EngineError> {
+        let Turn { chat, message, question, search_query, history, mut generator, start, mut timings } = turn;
+        if tx.send(AskEvent::Started { chat, search_query: search_query.clone() }).await.is_err() {
+            self.store.with_catalog(|c| c.finish_message(message, "", MessageState::Cancelled, &[]))?;
+            return Ok(());
+        }
+
+        let retrieval = Instant::now();
+        let search = SearchOptions { limit: options.passages, ..options.search.clone() };
+        let hits = self.search(&search_query, &search).await?;
+        let best_similarity = hits.iter().filter_map(|h| h.similarity).reduce(f32::max);
+        // BM25-only search has no similarity; it answers from whatever it found.
+        let grounded = !hits.is_empty() && best_similarity.is_none_or(|s| s >= options.min_similarity);
+        let candidates: Vec<Passage> = hits.into_iter().map(|h| h.passage).collect();
+
+        if !grounded {
+            timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
+            let closest: Vec<Passage> = candidates.into_iter().take(3).collect();
+            let _ = tx.send(AskEvent::Retrieved(closest.clone())).await;
+            self.store.with_catalog(|c| c.finish_message(message, NOT_FOUND, MessageState::NotFound, &[]))?;
+            let _ = tx.send(AskEvent::Token(NOT_FOUND.to_string())).await;
+            timings.total_ms = start.elapsed().as_millis() as u64;
+            let outcome = AskOutcome {
+                chat,
+                answer: Answer {
+                    text: NOT_FOUND.to_string(),
+                    citations: Vec::new(),
+                    dropped_markers: 0,
+                    attributed: Vec::new(),
+                },
+                passages: closest,
+                grounded: false,
+                best_similarity,
+                model: String::new(),
+                timings,
+            };
+            let _ = tx.send(AskEvent::Finished(outcome)).await;
+            return Ok(());
+        }
+
+        let generator = match generator.take() {
+            Some(g) => g,
+            None => {
+                let load = Instant::now();
+                let g = self.generator().await?;
+                timings.model_load_ms = load.elapsed().as_millis() as u64;
+                g
+            }
+        };
+        let blocks: Vec<String> = candidates.iter().enumerate().map(|(i, p)| render_passage(i + 1, p)).collect();
+        // One tokenizer call: header, question, the history turns, then the passages.
+        let mut to_count = vec![header(), question.to_string()];
+        to_count.extend(history.iter().map(|(_, t)| t.clone()));
+        to_count.extend(blocks.iter().cloned());
+        let counts = generator.count_tokens(&to_count).await?;
+        let (fixed, passage_costs) = counts.split_at(2 + history.len());
+        // The earliest turns of the conversation give way first when the passages do not fit.
+        let history_costs = &fixed[2..];
+        let mut dropped_turns = 0;
+        let n = loop {
+            let history_tokens: usize = history_costs[dropped_turns..].iter().sum();
+            let reserved = options.max_answer_tokens + fixed[1] + history_tokens + 64;
+            let budget = options.context_budget.min(generator.context_tokens().saturating_sub(reserved));
+            let (n, _) = pack(fixed[0], passage_costs, budget);
+            if n > 0 || dropped_turns >= history.len() {
+                break n;
+            }
+            dropped_turns = (dropped_turns + 2).min(history.len());
+        };
+        if n == 0 {
+            return Err(EngineError::Invalid(format!(
+                "the question leaves no room for a passage in the model's {}-token context: ask it in fewer words",
+                generator.context_tokens()
+            )));
+        }
+        let history = history[dropped_turns..].to_vec();
+        let passages: Vec<Passage> = candidates.into_iter().take(n).collect();
+        timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
+        if tx.send(AskEvent::Retrieved(passages.clone())).await.is_err() {
+            self.store.with_catalog(|c| c.finish_message(message, "", MessageState::Cancelled, &[]))?;
+            return Ok(());
+        }
+
+        let model = generator.name().to_string();
+        self.store.with_catalog(|c| c.set_message_model(message, &model))?;
+        let prompt = ChatRequest {
+            system: assemble(&blocks[..n]),
+            history,
+            user: question.to_string(),
+            max_tokens: options.max_answer_tokens,
+        };
+        let gen_start = Instant::now();
+        let mut filter = CitationFilter::new(passages.len());
+        let mut text = String::new();
+        let mut stats = None;
+        let mut cancelled = false;
+        let mut repeated = false;
+        let mut generated = 0_usize;
+        let mut first_token = None;
+        let streamed: Result<(), EngineError> = async {
+            let mut stream = generator.generate(prompt.clone()).await?;
+            while let Some(event) = stream.recv().await {
+                match event? {
+                    GenEvent::Token(t) => {
+                        generated += 1;
+                        if timings.first_token_ms == 0 {
+                            timings.first_token_ms = gen_start.elapsed().as_millis().max(1) as u64;
+                            first_token = Some(Instant::now());
+                        }
+                        let shown = filter.push(&t);
+                        if !shown.is_empty() {
+                            text.push_str(&shown);
+                            if tx.send(AskEvent::Token(shown)).await.is_err() {
+                                cancelled = true; // dropping `stream` stops the model
+                                return Ok(());
+                            }
+                            // A model saying the same sentence again has nothing more to say: stop it
+                            // there and keep the answer up to the first time (dropping `stream` stops it).
+                            if let Some(keep) = folio_core::citation::repetition_cut(&text) {
+                                text.truncate(keep);
+                                repeated = true;
+                                return Ok(());
+                            }
+                        }
+                    }
+                    GenEvent::Done(s) => {
+                        stats = Some(s);
+                        break;
+                    }
+                }
+            }
+            Ok(())
+        }
+        .await;
+        let (rest, markers) = filter.finish();
+        if !repeated && !cancelled && !rest.is_empty() {
+            text.push_str(&rest);
+            let _ = tx.send(AskEvent::Token(rest)).await;
+        }
+        let mut text = text.trim().to_string();
+        let mut attributed = Vec::new();
+        if !cancelled && streamed.is_ok() {
+            let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
+            (text, attributed) = folio_core::citation::attribute(&text, &texts);
+        }
+        // The citations of the answer as kept (a repeat cut or attribution changes them), in order of
+        // first appearance.
+        let cited = folio_core::citation::filter_answer(&text, passages.len()).1.cited;
+        let citations: Vec<Citation> = cited
+            .iter()
+            .filter_map(|&m| passages.get(m as usize - 1).map(|p| Citation { marker: m, passage: p.clone() }))
+            .collect();
+        if let Err(e) = streamed {
+            let shown = if text.is_empty() { e.to_string() } else { format!("{text}\n\n({e})") };
+            self.store.with_catalog(|c| c.finish_message(message, &shown, MessageState::Failed, &citations))?;
+            return Err(e);
+        }
+        let state = if cancelled { MessageState::Cancelled } else { MessageState::Complete };
+        self.store.with_catalog(|c| c.finish_message(message, &text, state, &citations))?;
+        if cancelled {
+            return Ok(());
+        }
+        // Stopped by Folio (a repeat), or ended without its statistics, the runtime reports
+        // none: count them here.
+        let stats = match stats {
+            Some(stats) => stats,
+            None => GenStats {
+                prompt_tokens: generator.prompt_len(&prompt).await.unwrap_or(0),
+                completion_tokens: generated,
+                decode_tokens_per_sec: first_token
+                    .map_or(0.0, |f| generated.saturating_sub(1) as f64 / f.elapsed().as_secs_f64().max(1e-9)),
+                finish_reason: if repeated { "repeat" } else { "incomplete" }.into(),
+                ..GenStats::default()
+            },
+        };
+        timings.total_ms = start.elapsed().as_millis() as u64;
+        timings.prompt_tokens = stats.prompt_tokens;
+        timings.completion_tokens = stats.completion_tokens;
+        timings.decode_tokens_per_sec = stats.decode_tokens_per_sec;
+        let outcome = AskOutcome {
+            chat,
+            answer: Answer { text, citations, dropped_markers: markers.dropped, attributed },
+            passages,
+            grounded: true,
+            best_similarity,
+            model,
+            timings,
+        };
+        let _ = tx.send(AskEvent::Finished(outcome)).await;
+        Ok(())
     }
 }
 

@@ -295,14 +295,16 @@ impl Library {
         let mut unreadable = Vec::new();
         for root in roots {
             let root_str = root.to_string_lossy().into_owned();
-            let folder_id = self.store.with_catalog(|c| c.add_folder(&root_str))?;
+            let (folder_id, added) = self.store.with_catalog(|c| c.add_folder(&root_str))?;
+            if added {
+                self.folders_changed.send_modify(|v| *v += 1);
+            }
             let before = found.len();
             let blocked = walk(root, folder_id, &mut found);
             let seen: HashSet<String> = found[before..].iter().map(|f| f.key.clone()).collect();
             walked.push((folder_id, seen, blocked.iter().map(|b| b.0.clone()).collect::<Vec<_>>()));
             unreadable.extend(blocked);
         }
-        self.folders_changed.send_modify(|v| *v += 1);
         // A folder given twice, or one inside another, is indexed once.
         let mut keys = HashSet::new();
         found.retain(|f| keys.insert(f.key.clone()));
@@ -783,7 +785,7 @@ impl Library {
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<IndexReport, EngineError> {
         let _one_at_a_time = self.indexing.lock().await;
-        let folder_id = self.store.with_catalog(|c| c.add_folder(collection))?;
+        let (folder_id, _) = self.store.with_catalog(|c| c.add_folder(collection))?;
         let mut report = IndexReport::default();
         let mut state = Progress { files_total: docs.len() as u64, ..Progress::default() };
         let chunking = chunk_params(options);

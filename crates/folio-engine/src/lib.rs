@@ -124,7 +124,7 @@ pub struct Library {
     maintenance: Arc<tokio::sync::Mutex<()>>,
     /// The background work that builds or refreshes the vector index.
     index_work: Arc<std::sync::Mutex<search::IndexWork>>,
-    /// Bumped whenever folders may have been added or removed, for watches that follow them.
+    /// Bumped when a folder is added or removed, for watches that follow the folders.
     folders_changed: tokio::sync::watch::Sender<u64>,
 }
 

@@ -72,8 +72,12 @@ impl Library {
         } else {
             self.store.text.prepare(query, depth, within, options.bm25).map(|s| tokio::task::spawn_blocking(|| s.run()))
         };
-        let dense: Vec<(ChunkId, f32)> = match vector {
-            Some(vector) => self.store.vectors.nearest_with(&vector, depth, within, options.exact).await?,
+        // Cosine distances become similarities, higher is better like BM25 scores.
+        let similarities: Vec<(ChunkId, f32)> = match vector {
+            Some(vector) => {
+                let nearest = self.store.vectors.nearest_with(&vector, depth, within, options.exact).await?;
+                nearest.into_iter().map(|(id, distance)| (id, 1.0 - distance)).collect()
+            }
             None => Vec::new(),
         };
         let bm25: Vec<(ChunkId, f32)> = match bm25 {
@@ -85,7 +89,6 @@ impl Library {
                 .collect(),
             None => Vec::new(),
         };
-        let similarities: Vec<(ChunkId, f32)> = dense.iter().map(|d| (d.0, 1.0 - d.1)).collect();
         let fused = fuse(&bm25, &similarities, options.fusion);
         // Overlapping neighbours are dropped after the passages are read, so read a few more.
         let wanted = if options.collapse { options.limit * 2 } else { options.limit };
@@ -95,7 +98,7 @@ impl Library {
         let mut hits = Vec::with_capacity(passages.len());
         for passage in passages {
             if let Some(f) = top.iter().find(|f| f.chunk_id == passage.chunk_id) {
-                let similarity = dense.iter().find(|d| d.0 == passage.chunk_id).map(|d| 1.0 - d.1);
+                let similarity = similarities.iter().find(|d| d.0 == passage.chunk_id).map(|d| d.1);
                 hits.push(SearchHit {
                     passage,
                     score: f.score,

@@ -152,13 +152,13 @@ impl Catalog {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    /// The id of the folder at `path`, adding it if new.
-    pub fn add_folder(&self, path: &str) -> Result<i64, StoreError> {
-        self.conn.execute(
+    /// The id of the folder at `path`, adding it if new, and whether it was added.
+    pub fn add_folder(&self, path: &str) -> Result<(i64, bool), StoreError> {
+        let added = self.conn.execute(
             "INSERT INTO folders(path, added_at) VALUES (?1, ?2) ON CONFLICT(path) DO NOTHING",
             params![path, now()],
-        )?;
-        Ok(self.conn.query_row("SELECT id FROM folders WHERE path = ?1", [path], |r| r.get(0))?)
+        )? == 1;
+        Ok((self.conn.query_row("SELECT id FROM folders WHERE path = ?1", [path], |r| r.get(0))?, added))
     }
 
     /// All folders as (id, path).
