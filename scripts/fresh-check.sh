@@ -99,7 +99,7 @@ echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' >"$root/etc/apt/apt.co
 inside() {
   chroot "$root" /usr/bin/env -i HOME=/root USER=root LANG=C.UTF-8 TERM=dumb \
     PATH=/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    bash -c "cd /root/folio/main && $1"
+    bash -c "cd /root/folio/main || exit 1; $1"
 }
 
 if [ "$mode" = quick ]; then
