@@ -5,6 +5,11 @@
 #                               .md, .html, .rtf and .eml, ten copies of the fixture corpus with its bad files,
 #                               and ten copies of tests/fixtures/budget.xls), against the embedder alone on
 #                               the same chunks
+#   scripts/bench.sh hostile    `folio bench index` on the mixed corpus plus the folder of hostile files
+#                               (`folio-fixtures hostile`: deep nesting, bombs, far cells, long lines, FIFOs,
+#                               ...): every file's status and reason, the main process's peak RSS, and the
+#                               same corpus without the hostile files as the baseline. BASELINE_BIN=DIR adds
+#                               the same two runs with another build's binaries (e.g. before a change)
 #   scripts/bench.sh search     `folio bench search` at 10k and 100k chunks (SIZES=... to change, e.g. add
 #                               1000000): whole-search latency and memory, exact vs IVF-PQ vs IVF-HNSW-SQ,
 #                               ANN recall@10 against exact search
@@ -44,7 +49,7 @@ fixtures() {
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("ask timings:", json.dumps(d["timings"]))' "$work/ask.json"
 }
 
-index() {
+mixed_corpus() {
   python3 - "$shared/eval/scifact-train/corpus.jsonl" "$work/mixed/scifact" <<'PY'
 import html, json, os, sys
 src, out = sys.argv[1], sys.argv[2]
@@ -85,8 +90,46 @@ PY
     "$bin/folio-fixtures" "$work/mixed/fixtures-$i" >/dev/null
     cp tests/fixtures/budget.xls "$work/mixed/fixtures-$i/budget.xls"
   done
+}
+
+index() {
+  mixed_corpus
   echo "corpus: $(find "$work/mixed" -type f | wc -l) files, $(du -sh "$work/mixed" | cut -f1)"
   "$bin/folio" bench index "$work/mixed"
+}
+
+hostile() {
+  mixed_corpus
+  "$bin/folio-fixtures" hostile "$work/mixed/hostile" >"$work/hostile.tsv"
+  mkdir -p "$work/plain"
+  cp -r "$work/mixed/scifact" "$work/mixed"/fixtures-* "$work/plain/"
+  echo "corpus: $(find "$work/mixed" -type f | wc -l) regular files, $(du -sh "$work/mixed" | cut -f1), of which" \
+    "$(wc -l <"$work/hostile.tsv") hostile; baseline: the same without them"
+  run_pair() { # binary dir, label
+    local b="$1" label="$2"
+    echo "== $label: with the hostile files"
+    rm -rf "$work/lib"
+    /usr/bin/time -f "wall %e s; largest process (main or a worker) peak RSS %M KiB" \
+      timeout 1800 "$b/folio" --library "$work/lib" bench index "$work/mixed" || echo "FAILED or timed out (exit $?)"
+    [ "$b" = "$bin" ] && cp -r "$work/lib" "$work/lib-this-build"
+    echo "== $label: baseline, without them"
+    timeout 1800 "$b/folio" bench index "$work/plain" || echo "FAILED (exit $?)"
+  }
+  run_pair "$bin" "this build"
+  if [ -n "${BASELINE_BIN:-}" ]; then
+    run_pair "$BASELINE_BIN" "baseline build $BASELINE_BIN"
+  fi
+  # What became of each hostile file, in the last library `bench index` left.
+  lib="$work/lib-this-build"
+  "$bin/folio" --library "$lib" status --json >"$work/status.json"
+  python3 - "$work/hostile.tsv" "$work/status.json" <<'PY'
+import json, sys
+status = {f["path"]: (f["status"], f["reason"]) for f in json.load(open(sys.argv[2]))["files"]}
+for line in open(sys.argv[1]):
+    cls, path, expect = line.rstrip("\n").split("\t")
+    s, why = status.get(path, ("not listed", ""))
+    print(f"  {cls:34} {s:9} {why[:90]}")
+PY
 }
 
 search() {
@@ -114,6 +157,7 @@ answer() {
 case "${1:-all}" in
   fixtures) fixtures ;;
   index) index ;;
+  hostile) hostile ;;
   search) search ;;
   eval) eval_sets ;;
   answer) answer ;;

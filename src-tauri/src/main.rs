@@ -12,8 +12,8 @@ use folio_app::dto::{
     self, AskEventDto, ChatDto, DownloadEventDto, ErrorDto, FolderDto, HitDto, IndexSummaryDto, JobDto, MessageDto,
     ProgressDto, SettingsDto,
 };
-use folio_app::settings::Settings;
 use folio_app::slot::LibrarySlot;
+use folio_engine::settings::Settings;
 use folio_engine::{AskOptions, ChatId, IndexOptions, Library, LibraryConfig, SearchOptions};
 use tauri::ipc::Channel;
 use tauri::{Emitter, Manager};
@@ -192,11 +192,17 @@ async fn open_file(state: tauri::State<'_, AppState>, path: String, page: Option
     // Finding the viewer runs xdg-mime: off the async threads.
     tokio::task::spawn_blocking(move || {
         let argv = folio_app::launch::open_command(&folio_app::launch::Xdg::from_env(), &file, page);
-        std::process::Command::new(&argv[0])
+        let child = std::process::Command::new(&argv[0])
             .args(&argv[1..])
             .spawn()
-            .map(drop)
-            .map_err(|e| ErrorDto { code: "io", message: format!("cannot open {}: {e}", file.display()) })
+            .map_err(|e| ErrorDto { code: "io", message: format!("cannot open {}: {e}", file.display()) })?;
+        // Reaped when the viewer exits (xdg-open returns at once; a viewer may run for hours), so that no
+        // "Open file" leaves a zombie behind.
+        std::thread::spawn(move || {
+            let mut child = child;
+            let _ = child.wait();
+        });
+        Ok(())
     })
     .await
     .map_err(|e| ErrorDto { code: "internal", message: e.to_string() })?
@@ -353,12 +359,24 @@ async fn set_library_dir(
             message: "FOLIO_LIBRARY chooses the library's folder; unset it to choose one here".into(),
         });
     }
+    // The destination is recorded (synced) before anything moves, and the move confirmed after: if
+    // the app stops in between, the next start looks where the library is (`Settings::library_dir`).
+    state.update_settings(|s| s.library_moving_to = Some(to.clone()))?;
     state.stop_using_library();
     let result = state.library.relocate(&to, std::time::Duration::from_secs(10)).await;
     // Whatever happened, watch the library that is open now (reopened at its old place on an error).
     state.start_background(&app);
-    let relocation = result?;
-    let saved = state.update_settings(|s| s.library_dir = Some(relocation.dir.clone()))?;
+    let relocation = match result {
+        Ok(r) => r,
+        Err(e) => {
+            state.update_settings(|s| s.library_moving_to = None)?;
+            return Err(e.into());
+        }
+    };
+    let saved = state.update_settings(|s| {
+        s.library_dir = Some(relocation.dir.clone());
+        s.library_moving_to = None;
+    })?;
     if let Some(old) = relocation.old_copy {
         // The new place is recorded: the old copy can go.
         if let Err(e) = folio_engine::remove_old_library(&old) {
@@ -374,7 +392,38 @@ fn stop(state: tauri::State<'_, AppState>) {
     state.stop_answer();
 }
 
+/// Asks the user whether to open `link` outside Folio (the full address shown), and opens it in the
+/// default browser or mail program only on "Open".
+fn offer_outside(app: &tauri::AppHandle, link: String) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+    app.dialog()
+        .message(folio_app::navigation::confirmation(&link))
+        .title("Open a link outside Folio?")
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::OkCancelCustom("Open in browser".into(), "Cancel".into()))
+        .show(move |open| {
+            if !open {
+                return;
+            }
+            match std::process::Command::new("xdg-open").arg(&link).spawn() {
+                // Reaped when it exits, so that no zombie is left.
+                Ok(mut child) => {
+                    std::thread::spawn(move || child.wait());
+                }
+                Err(e) => tracing::warn!("cannot open {link}: {e}"),
+            }
+        });
+}
+
 fn main() {
+    // Folio's extraction worker (a child of the app itself): parse files, nothing else.
+    if std::env::args_os().nth(1).is_some_and(|a| a == folio_engine::WORKER_ARG) {
+        if let Err(e) = folio_engine::serve_extract_worker() {
+            eprintln!("folio extraction worker: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
@@ -393,10 +442,24 @@ fn main() {
     };
     tauri::async_runtime::set(runtime.handle().clone());
     let settings_path = Settings::default_path();
-    let saved = Settings::load(&settings_path);
-    // `$FOLIO_LIBRARY`, else the folder chosen in Settings, else the default.
-    let dir = LibraryConfig::env_dir().or_else(|| saved.library_dir.clone()).unwrap_or_else(LibraryConfig::default_dir);
+    // An unreadable settings file is set aside (not overwritten) and reported; the defaults go on.
+    let mut saved = Settings::load(&settings_path).unwrap_or_else(|(defaults, e)| {
+        tracing::error!("{e}");
+        defaults
+    });
+    // A move cut short (the app stopped mid-way) is settled by where the library is now.
+    if saved.library_moving_to.is_some() {
+        saved.library_dir = saved.library_dir();
+        saved.library_moving_to = None;
+        if let Err(e) = saved.save(&settings_path) {
+            tracing::error!("cannot save settings to {}: {e}", settings_path.display());
+        }
+    }
+    // `$FOLIO_LIBRARY`, else the folder chosen in Settings (which must then hold the library), else the
+    // default.
+    let (dir, must_exist) = folio_engine::settings::library_location(None, &saved);
     let mut config = LibraryConfig::new(dir);
+    config.must_exist = must_exist;
     config.chat_model = saved.chat_model.clone().filter(|p| p.is_file());
     if let Some(threads) = saved.index_threads {
         config.threads = threads.max(1);
@@ -404,6 +467,22 @@ fn main() {
     let result = tauri::Builder::default()
         // The system's folder picker, for "Choose folders…" (capability `dialog:allow-open` only).
         .plugin(tauri_plugin_dialog::init())
+        // The window never leaves Folio's page (folio_app::navigation).
+        .plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("folio-navigation")
+                .on_navigation(|webview, url| match folio_app::navigation::decide(url.as_str()) {
+                    folio_app::navigation::Navigation::Stay => true,
+                    folio_app::navigation::Navigation::OfferOutside(link) => {
+                        offer_outside(webview.app_handle(), link);
+                        false
+                    }
+                    folio_app::navigation::Navigation::Refuse => {
+                        tracing::warn!("the page tried to navigate to {url}; refused");
+                        false
+                    }
+                })
+                .build(),
+        )
         .setup(|app| {
             // An installed package ships the embedding model, ONNX Runtime and SmolLM2 as resources.
             if let Ok(resources) = app.path().resource_dir() {

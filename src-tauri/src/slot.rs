@@ -118,6 +118,11 @@ mod tests {
         let mut config = LibraryConfig::new(tmp.join("a"));
         config.models = ModelPaths::new(ModelPaths::default_root());
         config.threads = 2;
+        // This test binary is no worker: the `folio` CLI built beside it is (the test command builds it).
+        let exe = std::env::current_exe().unwrap();
+        let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("folio");
+        config.extract_worker =
+            folio_engine::WorkerCommand { program: bin, args: vec![folio_engine::WORKER_ARG.into()] };
         let slot = LibrarySlot::new(config);
         let library = slot.get().await.unwrap();
         library.index(&[docs], IndexOptions::default(), &|_| {}).await.unwrap();

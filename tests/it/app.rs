@@ -38,6 +38,17 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     let bundled = crate::support::models().bundled_chat_model();
     let library = sandbox.path().join("library");
     std::fs::write(&settings, json!({ "chat_model": bundled, "library_dir": library }).to_string()).expect("settings");
+    // A folder the settings name must hold a library (a missing one is an error, not a new empty library):
+    // make an empty one there first, as the CLI does for a folder given with --library.
+    let made = Command::new(crate::cli::folio_bin())
+        .arg("--library")
+        .arg(&library)
+        .arg("--models")
+        .arg(&crate::support::models().root)
+        .arg("status")
+        .output()
+        .expect("folio status");
+    assert!(made.status.success(), "{made:?}");
 
     let port = free_port();
     let _driver = Process(
@@ -161,6 +172,25 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     assert_eq!(wd.text(&shown), moved_to.display().to_string());
     wd.script(r#"document.querySelector('[data-testid="move-library"]').scrollIntoView(); return true"#);
     wd.screenshot(&shots.join("7-library-moved.png"));
+
+    // 8. A link planted in an answer (as a document could make a model write one) does not take the
+    //    window away: the page stays Folio's, and the link waits for the user's confirmation (a native
+    //    dialog, left unanswered here). Last, because that dialog stays open.
+    let before = wd.script("return location.href");
+    wd.script(
+        r#"const a = document.createElement('a'); a.href = 'https://example.org/?q=SECRET';
+           a.textContent = 'planted'; a.dataset.testid = 'planted-link';
+           Object.assign(a.style, {position: 'fixed', top: '4px', left: '4px', zIndex: '2147483647'});
+           document.body.appendChild(a); return true"#,
+    );
+    wd.click(&wd.find(r#"[data-testid="planted-link"]"#).expect("planted link"));
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(wd.script("return location.href"), before, "the window stayed on Folio's page");
+    assert!(wd.find(r#"[data-testid="question"]"#).is_some(), "Folio's page is still there");
+    let blocked =
+        wd.script("window.__folioOpened = window.open('https://example.org/'); return window.__folioOpened === null");
+    assert_eq!(blocked, json!(true), "no new window is made");
+    wd.screenshot(&shots.join("8-link-stayed.png"));
 }
 
 /// Asks `question` and waits for the answer, checking that it streamed; returns its text.

@@ -103,13 +103,19 @@ async fn an_unusable_rewrite_falls_back_to_the_previous_query() {
     assert_eq!(query, "saffron bread recipe how much flour?");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stopped_answer_is_kept_as_cancelled() {
+/// A library whose model answers 200 words, one every 20 ms.
+async fn slow_answers() -> (Sandbox, Arc<Library>) {
     let sandbox = Sandbox::with_corpus();
     let words = "word ".repeat(200);
     let generator = Arc::new(ScriptedGenerator::new(&[&words]).with_delay(Duration::from_millis(20)));
     let library = sandbox.open_fake(Some(generator as Arc<dyn Generator>)).await;
     index(&library, sandbox.docs()).await;
+    (sandbox, library)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_answer_is_kept_as_cancelled() {
+    let (_sandbox, library) = slow_answers().await;
     let mut events = library.ask("parrot food", always_grounded(None));
     let mut chat = None;
     let mut tokens = 0;
@@ -139,7 +145,7 @@ async fn a_stopped_answer_is_kept_as_cancelled() {
     let last = last.expect("answer stored");
     assert_eq!(last.state, MessageState::Cancelled);
     assert!(last.text.starts_with("word word word"), "the partial answer is kept: {:?}", last.text);
-    assert!(last.text.len() < words.trim().len());
+    assert!(last.text.len() < "word ".repeat(200).trim().len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -315,4 +321,27 @@ async fn an_answer_that_repeats_itself_is_stopped_after_the_first_time() {
     );
     let stored = library.chat_messages(outcome.chat).expect("messages");
     assert_eq!((stored[1].text.as_str(), stored[1].state), (kept, MessageState::Complete));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_is_saved_as_it_streams() {
+    let (_sandbox, library) = slow_answers().await;
+    let mut events = library.ask("parrot food", always_grounded(None));
+    let mut chat = None;
+    let started = std::time::Instant::now();
+    while let Some(e) = events.recv().await {
+        match e {
+            AskEvent::Started { chat: c, .. } => chat = Some(c),
+            AskEvent::Token(_) if started.elapsed() > Duration::from_millis(1800) => break,
+            AskEvent::Finished(_) | AskEvent::Failed(_) => panic!("the answer ended too soon"),
+            _ => {}
+        }
+    }
+    // Mid-answer (a crash now would keep this), the catalog already holds part of the text.
+    let messages = library.chat_messages(chat.expect("started")).expect("messages");
+    let answer = messages.last().expect("the answer's message");
+    assert_eq!(answer.state, MessageState::Answering);
+    assert!(answer.text.starts_with("word word"), "saved so far: {:?}", answer.text);
+    assert_eq!(messages.len(), 2, "the question and its answer, written together");
+    drop(events);
 }

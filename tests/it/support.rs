@@ -16,6 +16,11 @@ pub fn models() -> ModelPaths {
     paths
 }
 
+/// The extraction worker the tests' libraries use: the `folio` CLI (this test binary is none).
+pub fn worker() -> folio_engine::WorkerCommand {
+    folio_engine::WorkerCommand { program: crate::cli::folio_bin(), args: vec![folio_engine::WORKER_ARG.into()] }
+}
+
 /// A temporary directory holding a fixture corpus (`docs/`) and a library (`library/`).
 pub struct Sandbox {
     /// Keeps the directory alive.
@@ -46,7 +51,15 @@ impl Sandbox {
             let models = models();
             // The bundled model, even on a machine that has downloaded Llama.
             let chat_model = Some(models.bundled_chat_model());
-            LibraryConfig { dir: self.library_dir(), models, chat_model, threads: 2 }
+            LibraryConfig {
+                dir: self.library_dir(),
+                models,
+                chat_model,
+                threads: 2,
+                extract_worker: worker(),
+                extract_limits: Default::default(),
+                must_exist: false,
+            }
         }
     }
 
@@ -58,6 +71,9 @@ impl Sandbox {
             models: ModelPaths::new("/nonexistent"),
             chat_model: None,
             threads: 1,
+            extract_worker: worker(),
+            extract_limits: Default::default(),
+            must_exist: false,
         };
         let embedder = Arc::new(folio_models::HashEmbedder::new(64));
         Arc::new(Library::open_with(config, embedder, generator).await.expect("open library"))

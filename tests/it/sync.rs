@@ -406,6 +406,9 @@ async fn indexing_held_at_embedding(
         models: folio_engine::ModelPaths::new("/nonexistent"),
         chat_model: None,
         threads: 1,
+        extract_worker: crate::support::worker(),
+        extract_limits: Default::default(),
+        must_exist: false,
     };
     let library = Arc::new(
         folio_engine::Library::open_with(config, embedder.clone() as Arc<dyn folio_models::Embedder>, None)

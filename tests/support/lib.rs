@@ -3,6 +3,9 @@
 
 use std::path::Path;
 
+pub mod fuzz;
+pub mod hostile;
+
 /// One fixture file: name, content, and a query whose best match is this file.
 pub struct Fixture {
     /// File name relative to the corpus root.

@@ -208,7 +208,8 @@ pub async fn search(opts: SearchBench) -> Result<()> {
     }
     for &size in &opts.sizes {
         let dir = opts.work.join(format!("library-{size}"));
-        let config = LibraryConfig { dir: dir.clone(), models: opts.models.clone(), chat_model: None, threads };
+        let config =
+            LibraryConfig { models: opts.models.clone(), chat_model: None, threads, ..LibraryConfig::new(&dir) };
         let mut library = Library::open_with(config.clone(), Arc::clone(&embedder) as Arc<dyn Embedder>, None).await?;
         let mut build_s = 0.0;
         if library.counts().await?.catalog_chunks < size as u64 {

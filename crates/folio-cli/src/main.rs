@@ -5,6 +5,7 @@
 mod bench;
 mod bench_answer;
 mod eval;
+mod terminal;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,7 +24,8 @@ use serde_json::json;
 #[derive(Parser)]
 #[command(name = "folio", version, about = "Answers questions about your own files, offline.")]
 struct Cli {
-    /// Library data directory [default: $FOLIO_LIBRARY or $XDG_DATA_HOME/folio/library]
+    /// Library data directory [default: $FOLIO_LIBRARY, else the app's choice in its settings
+    /// ($FOLIO_CONFIG or $XDG_CONFIG_HOME/folio/settings.json), else $XDG_DATA_HOME/folio/library]
     #[arg(long, global = true, env = "FOLIO_LIBRARY")]
     library: Option<PathBuf>,
     /// Models directory [default: $FOLIO_MODELS or $XDG_DATA_HOME/folio/models]
@@ -348,6 +350,10 @@ impl FilterArgs {
 const LOG_DEFAULT: &str = "warn,mistralrs_core=error,mistralrs_quant=error,mistralrs=error,lance=error";
 
 fn main() -> Result<()> {
+    // Folio's extraction worker (a child of `folio` itself): parse files, nothing else.
+    if std::env::args_os().nth(1).is_some_and(|a| a == folio_engine::WORKER_ARG) {
+        return folio_engine::serve_extract_worker().context("extraction worker");
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -371,12 +377,25 @@ fn main() -> Result<()> {
 }
 
 async fn open(cli: &Cli) -> Result<Arc<Library>> {
-    let mut config = LibraryConfig::new(cli.library.clone().unwrap_or_else(LibraryConfig::default_dir));
+    let (dir, must_exist) = library_location(cli);
+    let mut config = LibraryConfig::new(dir);
+    config.must_exist = must_exist;
     config.models = model_paths(cli);
     config.chat_model = cli.model.clone();
     let dir = config.dir.clone();
     let library = Library::open(config).await.with_context(|| format!("opening the library at {}", dir.display()))?;
     Ok(Arc::new(library))
+}
+
+/// The library's directory: `--library` (or `$FOLIO_LIBRARY`), else the one the app's settings name
+/// (which must then exist), else the default.
+fn library_location(cli: &Cli) -> (PathBuf, bool) {
+    let path = folio_engine::settings::Settings::default_path();
+    let settings = folio_engine::settings::Settings::load(&path).unwrap_or_else(|(defaults, e)| {
+        eprintln!("warning: {e}");
+        defaults
+    });
+    folio_engine::settings::library_location(cli.library.as_deref(), &settings)
 }
 
 /// The models directory: `--models`, else the default.
@@ -390,7 +409,7 @@ async fn run(mut cli: Cli) -> Result<()> {
         return download_model(&models, repo.clone(), file.clone(), revision.clone(), sha256.clone(), to.clone()).await;
     }
     // Job control works through the catalog alone, even while another process is indexing.
-    let dir = cli.library.clone().unwrap_or_else(LibraryConfig::default_dir);
+    let (dir, _) = library_location(&cli);
     match &cli.command {
         Command::Jobs { json } => return jobs(&dir, *json),
         Command::Pause { id } => return Ok(folio_engine::jobs::pause(&dir, *id)?),
@@ -402,8 +421,11 @@ async fn run(mut cli: Cli) -> Result<()> {
         _ => {}
     }
     if let Command::Bench { what: BenchWhat::Index { folders, json } } = &cli.command {
+        // A scratch library, unless one is named (to look at the statuses afterwards).
         let scratch = tempfile::tempdir().context("creating a scratch library")?;
-        cli.library = Some(scratch.path().to_path_buf());
+        if cli.library.is_none() {
+            cli.library = Some(scratch.path().to_path_buf());
+        }
         let library = open(&cli).await?;
         return bench_index(&library, folders, *json).await;
     }
@@ -559,7 +581,7 @@ async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> R
         secs
     );
     for (path, why) in report.skipped.iter().chain(&report.failed) {
-        eprintln!("  {path}: {why}");
+        eprintln!("  {}: {}", terminal::clean(path), terminal::clean(why));
     }
     if report.cancelled {
         eprintln!("job {} was cancelled; the files done so far stay indexed", report.job);
@@ -741,7 +763,7 @@ async fn watch(library: &Arc<Library>, folders: &[PathBuf]) -> Result<()> {
 
 async fn search(library: &Library, query: &str, options: SearchOptions, as_json: bool) -> Result<()> {
     let hits = library.search(query, &options).await?;
-    let mut out = std::io::stdout().lock();
+    let mut out = terminal::Clean::new(std::io::stdout().lock(), !as_json);
     if as_json {
         let results: Vec<_> = hits
             .iter()
@@ -771,7 +793,7 @@ async fn search(library: &Library, query: &str, options: SearchOptions, as_json:
 
 async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_json: bool) -> Result<()> {
     let mut events = library.ask(question, options);
-    let mut out = std::io::stdout().lock();
+    let mut out = terminal::Clean::new(std::io::stdout().lock(), !as_json);
     let spinner = ProgressBar::new_spinner();
     spinner.set_message("retrieving passages and loading the model…");
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -780,7 +802,7 @@ async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_jso
         match event {
             AskEvent::Started { chat, search_query: q } => {
                 if q != question.trim() {
-                    spinner.suspend(|| eprintln!("(searching for: {q})"));
+                    spinner.suspend(|| eprintln!("(searching for: {})", terminal::clean(&q)));
                 }
                 spinner.set_message(format!("chat {}: searching…", chat.0));
                 search_query = q;
@@ -870,7 +892,7 @@ async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_jso
 }
 
 fn chats(library: &Library, action: Option<ChatsAction>, as_json: bool) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = terminal::Clean::new(std::io::stdout().lock(), !as_json);
     match action {
         None => {
             let chats = library.chats()?;
@@ -930,7 +952,7 @@ fn status(library: &Library, as_json: bool) -> Result<()> {
             json!({"path": path, "files": docs.iter().filter(|d| d.folder_id == id).count(), "totals": totals})
         })
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = terminal::Clean::new(std::io::stdout().lock(), !as_json);
     if as_json {
         let files: Vec<_> =
             docs.iter().map(|d| json!({"path": d.path, "status": d.status.as_str(), "reason": d.reason})).collect();

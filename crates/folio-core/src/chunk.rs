@@ -8,7 +8,7 @@
 use crate::{Chunk, Location, TextSpan, TokenCounter};
 
 /// A part of a document that chunks must not cross, with the location shared by its chunks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// Byte offset of the section's first character in the document text.
     pub start: usize,
@@ -24,7 +24,7 @@ pub struct Section {
 
 /// What each `\n`-separated line of a section stands for, i.e. which [`Location`] field a chunk's
 /// first and last line numbers go into.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LineUnit {
     /// Lines of a text file (`Location::lines`).
     #[default]
@@ -108,7 +108,13 @@ fn units_of(text: &str, section: &Section, max_tokens: usize, counter: &dyn Toke
         }
         let start = line_start + lead;
         let end = start + content.len();
-        let tokens = counter.count(content);
+        // A line far longer than the budget is never tokenised whole (a 30 MB line would hold its
+        // tokens' offsets in memory at once): it is split word by word, and packing joins the pieces.
+        let tokens = if content.len() > max_tokens.saturating_mul(LONG_LINE_BYTES_PER_TOKEN) {
+            usize::MAX
+        } else {
+            counter.count(content)
+        };
         if tokens <= max_tokens {
             units.push(Unit { start, end, line, tokens });
         } else {
@@ -132,26 +138,31 @@ fn split_long(
     for (word_start, word) in words(&text[start..end]) {
         let ws = start + word_start;
         let we = ws + word.len();
-        let mut tokens = counter.count(word);
+        let mut tokens = if word.len() > max_tokens.saturating_mul(LONG_LINE_BYTES_PER_TOKEN) {
+            usize::MAX
+        } else {
+            counter.count(word)
+        };
         if tokens > max_tokens {
-            // A single "word" longer than the budget (a URL, a base64 blob): cut it by characters.
+            // A single "word" longer than the budget (a URL, a base64 blob, minified code): cut it into
+            // windows of at most `max_tokens` characters, halved until a window fits. Each window is
+            // tokenised a few times at most, so the cost is linear in the word's length.
+            if let Some(p) = piece.take() {
+                out.push(p);
+            }
             let mut s = ws;
             while s < we {
-                let mut e = s;
-                for (i, c) in text[s..we].char_indices() {
-                    if counter.count(&text[s..s + i + c.len_utf8()]) > max_tokens {
+                let mut window = max_tokens.max(1);
+                loop {
+                    let e = char_boundary_after(text, s, window, we);
+                    let n = counter.count(&text[s..e]);
+                    if n <= max_tokens || window == 1 {
+                        out.push(Unit { start: s, end: e, line, tokens: n.max(1) });
+                        s = e;
                         break;
                     }
-                    e = s + i + c.len_utf8();
+                    window /= 2;
                 }
-                if e == s {
-                    e = s + text[s..].chars().next().map_or(1, char::len_utf8);
-                }
-                if let Some(p) = piece.take() {
-                    out.push(p);
-                }
-                out.push(Unit { start: s, end: e, line, tokens: counter.count(&text[s..e]) });
-                s = e;
             }
             continue;
         }
@@ -172,6 +183,14 @@ fn split_long(
     if let Some(p) = piece {
         out.push(p);
     }
+}
+
+/// Past this many bytes per token of budget a line or word is split without being tokenised whole.
+const LONG_LINE_BYTES_PER_TOKEN: usize = 16;
+
+/// The byte offset `chars` characters after `start`, at most `limit`.
+fn char_boundary_after(text: &str, start: usize, chars: usize, limit: usize) -> usize {
+    text[start..limit].char_indices().nth(chars).map_or(limit, |(i, _)| start + i)
 }
 
 /// Whitespace-separated words with their byte offsets.

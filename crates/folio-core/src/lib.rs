@@ -8,6 +8,7 @@ pub mod chunk;
 pub mod citation;
 pub mod eval;
 pub mod fusion;
+pub mod lang;
 pub mod prompt;
 pub mod snippet;
 mod types;

@@ -86,6 +86,18 @@ pub fn defuse_control_tokens(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// What Folio says instead of an answer when no passage is relevant enough.
+/// What Folio says instead of an answer when no passage is relevant enough (in English).
 pub const NOT_FOUND: &str = "Your files do not seem to contain the answer to this question. \
 The closest passages are listed below; they may still help.";
+
+/// The same in French.
+pub const NOT_FOUND_FR: &str = "Vos fichiers ne semblent pas contenir la réponse à cette question. \
+Les passages les plus proches sont listés ci-dessous ; ils peuvent quand même aider.";
+
+/// What Folio says instead of an answer, in the language of the question.
+pub fn not_found(question: &str) -> &'static str {
+    match crate::lang::detect(question) {
+        crate::lang::Language::French => NOT_FOUND_FR,
+        crate::lang::Language::English => NOT_FOUND,
+    }
+}

@@ -75,6 +75,40 @@ fn long_line_splits_at_words() {
     );
 }
 
+/// One token per character, counting every character it is asked to tokenise.
+struct Chars(std::cell::Cell<usize>);
+
+impl TokenCounter for Chars {
+    fn count(&self, text: &str) -> usize {
+        let n = text.chars().count();
+        self.0.set(self.0.get() + n);
+        n
+    }
+}
+
+#[test]
+fn over_long_words_are_chunked_in_linear_time() {
+    // A 2 MB "word" with no break (minified code, base64) and a long line of ordinary words after it.
+    let blob: String = "aé0+".repeat(500_000);
+    let words = "word ".repeat(50_000);
+    let text = format!("{blob}\n{words}");
+    let counter = Chars(std::cell::Cell::new(0));
+    let params = ChunkParams { max_tokens: 200, overlap_tokens: 0 };
+    let chunks = chunk_document(&text, &whole_text(&text), params, &counter);
+    let chars = text.chars().count();
+    // Each character is tokenised a small, fixed number of times, not once per character before it.
+    assert!(counter.0.get() <= 4 * chars, "tokenised {} characters for a text of {chars}", counter.0.get());
+    let mut covered = 0;
+    let byte_of: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+    for c in &chunks {
+        assert!(c.tokens as usize <= params.max_tokens);
+        let (s, e) = (byte_of[c.span.start as usize], byte_of[c.span.end as usize]);
+        assert_eq!(&text[s..e], c.text);
+        covered += c.text.chars().filter(|c| !c.is_whitespace()).count();
+    }
+    assert_eq!(covered, text.chars().filter(|c| !c.is_whitespace()).count(), "no text is lost");
+}
+
 #[test]
 fn unicode_spans_are_in_characters() {
     let text = "héllo wörld\nnaïve café\nzebra";
@@ -540,4 +574,22 @@ fn history_keeps_whole_answered_exchanges() {
     assert!(turns(1).is_empty());
     let roles: Vec<Role> = history_turns(&messages, 10).into_iter().map(|(r, _)| r).collect();
     assert_eq!(roles, [Role::User, Role::Assistant, Role::User, Role::Assistant]);
+}
+
+#[test]
+fn the_not_found_message_follows_the_question_s_language() {
+    use crate::lang::{detect, Language};
+    use crate::prompt::{not_found, NOT_FOUND, NOT_FOUND_FR};
+    for (q, lang) in [
+        ("Quelle est la hauteur de la tour Eiffel ?", Language::French),
+        ("Où se trouve l'hôtel réservé pour le séminaire ?", Language::French),
+        ("Combien coûte l'abonnement ?", Language::French),
+        ("What is the height of the Eiffel Tower?", Language::English),
+        ("When does the Morvane ferry leave?", Language::English),
+        ("Zephyr launch date", Language::English),
+    ] {
+        assert_eq!(detect(q), lang, "{q}");
+    }
+    assert_eq!(not_found("Quelle est la hauteur de la tour Eiffel ?"), NOT_FOUND_FR);
+    assert_eq!(not_found("What is the height of the Eiffel Tower?"), NOT_FOUND);
 }

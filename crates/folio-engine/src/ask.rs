@@ -10,7 +10,7 @@ use folio_core::chat::{
     MessageState, Role, REWRITE_INSTRUCTIONS,
 };
 use folio_core::citation::CitationFilter;
-use folio_core::prompt::{assemble, header, pack, render_passage, NOT_FOUND};
+use folio_core::prompt::{assemble, header, not_found, pack, render_passage};
 use folio_core::{Answer, Citation, Passage};
 use folio_models::{ChatRequest, GenEvent, GenStats, Generator};
 use folio_store::NewMessage;
@@ -27,6 +27,9 @@ use crate::{EngineError, Library};
 /// (declining 100 %); the lower of the two, rounded down, is used. Declining an answerable question is
 /// the worse mistake, so the threshold favours answering.
 pub const DEFAULT_MIN_SIMILARITY: f32 = 0.38;
+
+/// How often the text of an answer being written is saved to the catalog.
+const SAVE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Options for a question.
 #[derive(Debug, Clone)]
@@ -196,8 +199,12 @@ impl Library {
             generator = Some(g);
             rewritten.unwrap_or_else(|| fallback_query(previous.as_deref(), question))
         };
-        self.store.with_catalog(|c| {
-            c.add_message(
+        // The question and its answer's message are recorded together, so that every way out leaves
+        // the question answered: by the answer, by "not found", as cancelled (perhaps before a word was
+        // written, or mid-answer by a crash: the text streamed so far is saved every second), or by the
+        // error.
+        let message = self.store.with_catalog(|c| {
+            c.add_exchange(
                 chat,
                 NewMessage {
                     role: Role::User,
@@ -206,20 +213,7 @@ impl Library {
                     search_query: Some(&search_query),
                     model: None,
                 },
-            )
-        })?;
-        // The answer is recorded at once, so that every way out leaves the question answered: by the
-        // answer, by "not found", as cancelled (perhaps before a word was written), or by the error.
-        let message = self.store.with_catalog(|c| {
-            c.add_message(
-                chat,
-                NewMessage {
-                    role: Role::Assistant,
-                    text: "",
-                    state: MessageState::Answering,
-                    search_query: None,
-                    model: None,
-                },
+                None,
             )
         })?;
         let turn = Turn { chat, message, question, search_query, history, generator, start, timings };
@@ -256,13 +250,15 @@ impl Library {
             timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
             let closest: Vec<Passage> = candidates.into_iter().take(3).collect();
             let _ = tx.send(AskEvent::Retrieved(closest.clone())).await;
-            self.store.with_catalog(|c| c.finish_message(message, NOT_FOUND, MessageState::NotFound, &[]))?;
-            let _ = tx.send(AskEvent::Token(NOT_FOUND.to_string())).await;
+            // Said in the question's language (English or French).
+            let said = not_found(&question);
+            self.store.with_catalog(|c| c.finish_message(message, said, MessageState::NotFound, &[]))?;
+            let _ = tx.send(AskEvent::Token(said.to_string())).await;
             timings.total_ms = start.elapsed().as_millis() as u64;
             let outcome = AskOutcome {
                 chat,
                 answer: Answer {
-                    text: NOT_FOUND.to_string(),
+                    text: said.to_string(),
                     citations: Vec::new(),
                     dropped_markers: 0,
                     attributed: Vec::new(),
@@ -336,6 +332,7 @@ impl Library {
         let mut repeated = false;
         let mut generated = 0_usize;
         let mut first_token = None;
+        let mut saved = Instant::now();
         let streamed: Result<(), EngineError> = async {
             let mut stream = generator.generate(prompt.clone()).await?;
             while let Some(event) = stream.recv().await {
@@ -359,6 +356,10 @@ impl Library {
                                 text.truncate(keep);
                                 repeated = true;
                                 return Ok(());
+                            }
+                            if saved.elapsed() >= SAVE_EVERY {
+                                self.store.with_catalog(|c| c.save_partial(message, &text))?;
+                                saved = Instant::now();
                             }
                         }
                     }

@@ -3,7 +3,6 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::UNIX_EPOCH;
 
 use folio_core::chunk::{chunk_document, ChunkParams};
 use folio_core::{Chunk, DocumentId};
@@ -11,7 +10,7 @@ use folio_extract::{ExtractError, Format};
 use folio_models::{Embedder, ModelError, MINILM_MAX_TOKENS};
 use folio_store::{DocumentRecord, DocumentText, FileFacts, JobRecord, JobState, Status, TextBatch};
 
-use crate::{absolute, jobs, EngineError, Library};
+use crate::{absolute, jobs, walk, EngineError, Library};
 
 /// Options for an indexing run.
 #[derive(Debug, Clone, Copy)]
@@ -22,18 +21,11 @@ pub struct IndexOptions {
     pub chunking: ChunkParams,
     /// Chunks embedded and written per batch.
     pub batch_chunks: usize,
-    /// Longest time one file's extraction may take before it is failed.
-    pub extract_timeout: std::time::Duration,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions {
-            max_file_bytes: 64 << 20,
-            chunking: ChunkParams::default(),
-            batch_chunks: 256,
-            extract_timeout: std::time::Duration::from_secs(120),
-        }
+        IndexOptions { max_file_bytes: 64 << 20, chunking: ChunkParams::default(), batch_chunks: 256 }
     }
 }
 
@@ -117,14 +109,16 @@ pub struct IndexReport {
 }
 
 /// A file found by the walk.
-struct Found {
-    folder_id: i64,
-    path: PathBuf,
+pub(crate) struct Found {
+    pub(crate) folder_id: i64,
+    pub(crate) path: PathBuf,
     /// The path as the catalog stores it (lossy UTF-8 for names that are not valid UTF-8); the one
     /// form used to look files up and to tell which ones disappeared.
-    key: String,
-    size: u64,
-    mtime_ns: i64,
+    pub(crate) key: String,
+    pub(crate) size: u64,
+    pub(crate) mtime_ns: i64,
+    /// Device and inode the walk saw: the file opened later must be this one.
+    pub(crate) identity: (u64, u64),
 }
 
 /// A file extracted and chunked, waiting to be written.
@@ -299,9 +293,13 @@ impl Library {
             if added {
                 self.folders_changed.send_modify(|v| *v += 1);
             }
-            let before = found.len();
-            let blocked = walk(root, folder_id, &mut found);
-            let seen: HashSet<String> = found[before..].iter().map(|f| f.key.clone()).collect();
+            let (root_owned, library_dir) = (root.clone(), self.config.dir.clone());
+            // The walk reads directories and ignore files: blocking work, off the async threads.
+            let (here, blocked) = tokio::task::spawn_blocking(move || walk::walk(&root_owned, folder_id, &library_dir))
+                .await
+                .map_err(|e| EngineError::Task(e.to_string()))?;
+            let seen: HashSet<String> = here.iter().map(|f| f.key.clone()).collect();
+            found.extend(here);
             walked.push((folder_id, seen, blocked.iter().map(|b| b.0.clone()).collect::<Vec<_>>()));
             unreadable.extend(blocked);
         }
@@ -394,7 +392,16 @@ impl Library {
             let why = format!("larger than the {} MB limit", options.max_file_bytes >> 20);
             return self.settle(&facts, Status::Skipped, &why).await;
         }
-        let bytes = match read_stable(&file.path, (file.size, file.mtime_ns), options.max_file_bytes).await {
+        match self.store.abandoned_attempt(path)? {
+            // Folio stopped (crashed, was killed) while reading this very version: not again.
+            Some(stamp) if stamp == (file.size, file.mtime_ns) => {
+                let why = STOPPED_WHILE_READING.to_string();
+                return self.unreadable(known.as_ref(), &facts, why, false).await;
+            }
+            Some(_) => self.store.end_attempt(path).await?,
+            None => {}
+        }
+        let bytes = match walk::read_stable(file, options.max_file_bytes).await {
             Ok((b, Some((size, mtime_ns)))) => {
                 // The bytes are those of the file as it is now, which may be newer than the walk saw.
                 (facts.size, facts.mtime_ns) = (size, mtime_ns);
@@ -411,7 +418,13 @@ impl Library {
             }
             Err(e) => return self.unreadable(known.as_ref(), &facts, format!("cannot read the file: {e}"), true).await,
         };
-        let hash = blake3::hash(&bytes).to_hex().to_string();
+        // Hashing up to 64 MB is CPU work: on the blocking pool, as the read was.
+        let (bytes, hash) = tokio::task::spawn_blocking(move || {
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            (bytes, hash)
+        })
+        .await
+        .map_err(|e| EngineError::Task(e.to_string()))?;
         if let Some(k) = &known {
             if k.status == Status::Indexed && k.hash.as_deref() == Some(hash.as_str()) {
                 self.store.with_catalog(|c| c.touch(k.id, file.size, file.mtime_ns))?;
@@ -429,23 +442,25 @@ impl Library {
             }
         }
         let embedder = Arc::clone(&self.embedder);
+        let workers = Arc::clone(&self.workers);
         let chunking = chunk_params(options);
+        // The file is parsed in a worker process under limits (folio_extract::worker), so a reader that
+        // crashes, loops or eats memory fails this file, not the run; chunking happens here, in linear time.
         let task = tokio::task::spawn_blocking(move || -> Result<Vec<Chunk>, ExtractError> {
-            let doc = folio_extract::extract(&bytes, format)?;
+            let doc = workers.extract(&bytes, format)?;
+            drop(bytes);
             Ok(chunk_document(&doc.text, &doc.sections, chunking, embedder.tokens()))
         });
-        // Each file is read in isolation: a reader that panics or hangs fails that file, not the run.
-        let extracted = match tokio::time::timeout(options.extract_timeout, task).await {
-            Err(_) => {
-                let why = format!("reading the file took longer than {} s", options.extract_timeout.as_secs());
-                return self.unreadable(known.as_ref(), &facts, why, false).await;
-            }
-            Ok(Err(join)) => {
+        self.store.begin_attempt(&facts).await?;
+        let extracted = match task.await {
+            Err(join) => {
                 let why = format!("the reader crashed on this file ({})", panic_message(join));
+                self.store.end_attempt(&facts.path).await?;
                 return self.unreadable(known.as_ref(), &facts, why, false).await;
             }
-            Ok(Ok(result)) => result,
+            Ok(result) => result,
         };
+        self.store.end_attempt(&facts.path).await?;
         match extracted {
             Ok(chunks) if chunks.is_empty() => self.settle(&facts, Status::Skipped, "no text to index").await,
             Ok(chunks) => {
@@ -456,11 +471,14 @@ impl Library {
                 e @ (ExtractError::Empty
                 | ExtractError::Binary
                 | ExtractError::Unsupported
+                | ExtractError::NotText(_)
                 | ExtractError::NeedsTool(_)),
             ) => self.settle(&facts, Status::Skipped, &e.to_string()).await,
             Err(e @ (ExtractError::Encrypted | ExtractError::Corrupt(_))) => {
                 self.settle(&facts, Status::Failed, &e.to_string()).await
             }
+            // A limit or a dead reader: the version indexed earlier, if any, is kept.
+            Err(ExtractError::Stopped(why)) => self.unreadable(known.as_ref(), &facts, why, false).await,
         }
     }
 
@@ -587,6 +605,9 @@ impl Library {
     }
 }
 
+/// Why a file is failed after Folio stopped while reading it.
+pub const STOPPED_WHILE_READING: &str = "Folio stopped while reading this file; it will be read again once it changes";
+
 /// Token allowance for the title line embedded with each chunk.
 const TITLE_TOKENS: usize = 24;
 
@@ -658,109 +679,6 @@ impl Drop for RunningJob<'_> {
 enum Prepared {
     Ready(Pending),
     Done(FileOutcome),
-}
-
-/// Name of the ignore file users can put in any folder, with `.gitignore` syntax.
-pub const IGNORE_FILE: &str = ".folioignore";
-
-/// Collects the files under `root`: no hidden files or folders, nothing a `.gitignore`, `.ignore` or
-/// `.folioignore` excludes (whether or not the folder is a git repository), no symlinks followed (so
-/// no loops).
-///
-/// Returns the places it could not read (a folder without permission, a disk error, a root that is
-/// gone), each with the reason: the files known there must not be taken for deleted.
-fn walk(root: &Path, folder_id: i64, out: &mut Vec<Found>) -> Vec<(PathBuf, String)> {
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .parents(true)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(false)
-        .require_git(false)
-        .add_custom_ignore_filename(IGNORE_FILE)
-        .follow_links(false)
-        .sort_by_file_name(std::cmp::Ord::cmp)
-        .build();
-    let mut blocked = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            // A broken line in an ignore file is not a place left unread.
-            Err(e) if e.is_partial() || e.io_error().is_none() => continue,
-            Err(e) => {
-                let place = error_path(&e).unwrap_or(root).to_path_buf();
-                let why = format!(
-                    "cannot read this folder or file: {}",
-                    e.io_error().map_or(e.to_string(), ToString::to_string)
-                );
-                blocked.push((place, why));
-                continue;
-            }
-        };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let path = entry.path().to_path_buf();
-        let meta = match entry.metadata() {
-            Ok(meta) => meta,
-            Err(e) => {
-                blocked.push((path, format!("cannot read this file's details: {e}")));
-                continue;
-            }
-        };
-        let (size, mtime_ns) = stamp(&meta);
-        let key = path.to_string_lossy().into_owned();
-        out.push(Found { folder_id, path, key, size, mtime_ns });
-    }
-    blocked
-}
-
-/// The path an error of the walk is about, if it names one.
-fn error_path(e: &ignore::Error) -> Option<&Path> {
-    match e {
-        ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
-        _ => None,
-    }
-}
-
-/// Size and modification time of `meta`, as the catalog records them.
-fn stamp(meta: &std::fs::Metadata) -> (u64, i64) {
-    let mtime_ns =
-        meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64);
-    (meta.len(), mtime_ns)
-}
-
-/// Reads a file that may be changing (a save in progress, a download, a log): the read counts only
-/// when the file's size and modification time are the same before and after it, so the bytes match
-/// the stamp recorded with them. Tries a few times; `None` as the stamp means the file never held
-/// still, and what was read last is returned for indexing now and again at the next scan.
-async fn read_stable(
-    path: &Path,
-    walked: (u64, i64),
-    max_bytes: u64,
-) -> std::io::Result<(Vec<u8>, Option<(u64, i64)>)> {
-    use std::io::Read;
-    let mut before = walked;
-    let mut attempt = 0;
-    loop {
-        // Never more than the limit: a file that grew past it since the walk (a log) is not read whole.
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)?.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > max_bytes {
-            return Err(std::io::ErrorKind::FileTooLarge.into());
-        }
-        let after = stamp(&std::fs::metadata(path)?);
-        if after == before && bytes.len() as u64 == after.0 {
-            return Ok((bytes, Some(after)));
-        }
-        attempt += 1;
-        if attempt == 3 {
-            return Ok((bytes, None));
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100 * attempt)).await;
-        before = after;
-    }
 }
 
 /// A document given as text rather than read from a file (evaluation corpora, pasted notes).

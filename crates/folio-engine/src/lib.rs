@@ -7,6 +7,8 @@ mod ask;
 mod index;
 mod repair;
 mod search;
+pub mod settings;
+mod walk;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +19,9 @@ use folio_store::{Moved, Store, StoreError};
 pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
 pub use folio_core::{parse_date, Answer, ChunkId, Citation, Location, Passage, SearchFilter, SearchHit};
+pub use folio_extract::worker::{
+    serve_stdio as serve_extract_worker, Limits as ExtractLimits, WorkerCommand, WORKER_ARG,
+};
 pub use folio_models::{
     download, ChatRequest, DownloadProgress, Embedder, FastEmbedder, GenEvent, Generator, HubFile, MistralGenerator,
     ModelError, ModelPaths,
@@ -24,8 +29,9 @@ pub use folio_models::{
 pub use folio_store::{
     AnnKind, AnnParams, Bm25Query, CheckReport, Counts, Destination, DocumentRecord, JobRecord, JobState, Status,
 };
-pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument};
+pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument, STOPPED_WHILE_READING};
 pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
+pub use walk::{key_path, path_key, IGNORE_FILE};
 pub use watch::{Watch, WatchEvent, DEBOUNCE};
 
 /// Everything that can go wrong in the engine.
@@ -82,6 +88,14 @@ pub struct LibraryConfig {
     pub chat_model: Option<PathBuf>,
     /// Threads for embedding.
     pub threads: usize,
+    /// The program that extracts text from files in a worker process (Folio's own binary with
+    /// [`WORKER_ARG`]): the library never parses a file's bytes in its own process.
+    pub extract_worker: WorkerCommand,
+    /// Limits on each file's extraction.
+    pub extract_limits: ExtractLimits,
+    /// The user named this place (in the settings): opening it when it holds no library is an error,
+    /// not a new, empty library that would hide the real one.
+    pub must_exist: bool,
 }
 
 impl LibraryConfig {
@@ -103,8 +117,17 @@ impl LibraryConfig {
             models: ModelPaths::new(ModelPaths::default_root()),
             chat_model: None,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            extract_worker: WorkerCommand::this_program()
+                .unwrap_or_else(|_| WorkerCommand { program: PathBuf::from("folio"), args: vec![WORKER_ARG.into()] }),
+            extract_limits: ExtractLimits::default(),
+            must_exist: false,
         }
     }
+}
+
+/// Whether `dir` holds a Folio library (and not a half-copied one).
+pub fn is_library(dir: &Path) -> bool {
+    matches!(folio_store::destination(dir), Ok(Destination::Library))
 }
 
 /// An open library: the stores, the embedder, and the chat model (loaded on first use).
@@ -126,6 +149,8 @@ pub struct Library {
     index_work: Arc<std::sync::Mutex<search::IndexWork>>,
     /// Bumped when a folder is added or removed, for watches that follow the folders.
     folders_changed: tokio::sync::watch::Sender<u64>,
+    /// The extraction workers (started when the first file is read).
+    workers: Arc<folio_extract::worker::Workers>,
 }
 
 impl Library {
@@ -145,6 +170,13 @@ impl Library {
         embedder: Arc<dyn Embedder>,
         generator: Option<Arc<dyn Generator>>,
     ) -> Result<Library, EngineError> {
+        if config.must_exist && !is_library(&config.dir) {
+            return Err(EngineError::Invalid(format!(
+                "the library folder {} that the settings name holds no Folio library (moved, deleted, or a \
+                 disk not mounted?); mount it, or choose another folder in Settings",
+                config.dir.display()
+            )));
+        }
         let store = Store::open(&config.dir, embedder.dim()).await?;
         let chat_model = config.chat_model.clone();
         let wanted = chat_model.clone().unwrap_or_else(|| config.models.default_chat_model());
@@ -159,7 +191,10 @@ impl Library {
         chat_model: Option<PathBuf>,
         config: LibraryConfig,
     ) -> Library {
+        let workers =
+            Arc::new(folio_extract::worker::Workers::new(config.extract_worker.clone(), config.extract_limits));
         Library {
+            workers,
             store,
             embedder,
             generator: tokio::sync::Mutex::new(generator),
@@ -255,6 +290,8 @@ impl Library {
     /// `path` resolved (symlinks and `..` included) if it lies inside one of the library's folders;
     /// anything else is refused, so commands that read or open files cannot be pointed elsewhere.
     pub fn library_file(&self, path: &Path) -> Result<PathBuf, EngineError> {
+        // A catalog key of a name that is not UTF-8 stands for its bytes.
+        let path = &path.to_str().map_or_else(|| path.to_path_buf(), key_path);
         let resolved = absolute(path)?;
         let folders = self.store.with_catalog(|c| c.folders())?;
         let inside = folders.iter().any(|(_, f)| {

@@ -55,15 +55,34 @@ impl Default for SearchOptions {
     }
 }
 
+/// Most passages one search returns or ranks (`-k 18446744073709551615` asks for no more than this).
+pub const MAX_RESULTS: usize = 10_000;
+
+/// Longest query searched, in bytes: a pasted page is cut here (at a character boundary).
+pub const MAX_QUERY_BYTES: usize = 16 << 10;
+
+fn clip_query(query: &str) -> &str {
+    if query.len() <= MAX_QUERY_BYTES {
+        return query;
+    }
+    let mut end = MAX_QUERY_BYTES;
+    while !query.is_char_boundary(end) {
+        end -= 1;
+    }
+    &query[..end]
+}
+
 impl Library {
     /// The best passages for `query`, best first.
     pub async fn search(&self, query: &str, options: &SearchOptions) -> Result<Vec<SearchHit>, EngineError> {
-        let query = query.trim();
+        let query = clip_query(query.trim());
         if query.is_empty() || options.limit == 0 {
             return Ok(Vec::new());
         }
         let within = self.store.with_catalog(|c| c.documents_matching(&options.filter))?;
         let within = within.as_deref();
+        let limit = options.limit.min(MAX_RESULTS);
+        let options = &SearchOptions { limit, candidates: options.candidates.min(MAX_RESULTS), ..options.clone() };
         let depth = options.candidates.max(options.limit);
         // The query's embedding uses every core; then BM25 runs on the blocking pool beside the vector search.
         let vector = if options.mode == SearchMode::Bm25 { None } else { Some(self.embed_query(query).await?) };

@@ -1,5 +1,13 @@
-//! The user's settings, kept in `$XDG_CONFIG_HOME/folio/settings.json` (or `$FOLIO_CONFIG`): the
-//! chosen chat model, the indexing threads and where the library lives. A missing or unreadable file means the defaults.
+//! The user's settings, kept in `$XDG_CONFIG_HOME/folio/settings.json` (or `$FOLIO_CONFIG`): the chosen
+//! chat model, the indexing threads and where the library lives. The app writes them; the CLI reads
+//! the library's place from them too, so both use the same library (`--library` and `$FOLIO_LIBRARY`
+//! still win).
+//!
+//! The file is written atomically and synced (a crash or power cut leaves the old file or the new one).
+//! A file that cannot be read as settings is not overwritten: it is set aside as
+//! `settings.json.corrupt` and reported, and the defaults are used. Moving the library records the
+//! destination first (`library_moving_to`), then moves, then records the new place: whenever Folio
+//! stops, the next start finds the library where it is.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +25,32 @@ pub struct Settings {
     /// The library's directory; `None` uses the default (`$FOLIO_LIBRARY` overrides both).
     #[serde(default)]
     pub library_dir: Option<PathBuf>,
+    /// Where a move of the library that has not been confirmed was going.
+    #[serde(default)]
+    pub library_moving_to: Option<PathBuf>,
+}
+
+/// Why the settings file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// It is not valid settings; it was set aside (at `kept`) and the defaults are used.
+    #[error("the settings file {path} could not be read ({why}); it was kept as {kept} and the defaults are used")]
+    Corrupt {
+        /// The settings file.
+        path: PathBuf,
+        /// The parser's complaint.
+        why: String,
+        /// Where the unreadable file now is.
+        kept: PathBuf,
+    },
+    /// It could not be read or written.
+    #[error("the settings file {path}: {source}")]
+    Io {
+        /// The settings file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
 }
 
 impl Settings {
@@ -28,39 +62,63 @@ impl Settings {
         dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join("folio").join("settings.json")
     }
 
-    /// Reads the settings at `path`; defaults when the file is missing or not valid.
-    pub fn load(path: &Path) -> Settings {
-        std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    /// Reads the settings at `path`: the defaults when there is no file; an error (with the defaults to
+    /// go on with) when it cannot be read, after setting an unreadable file aside so it is not lost.
+    pub fn load(path: &Path) -> Result<Settings, (Settings, SettingsError)> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+            Err(source) => return Err((Settings::default(), SettingsError::Io { path: path.into(), source })),
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(s) => Ok(s),
+            Err(e) => {
+                let kept = path.with_extension("json.corrupt");
+                if let Err(source) = std::fs::rename(path, &kept) {
+                    return Err((Settings::default(), SettingsError::Io { path: path.into(), source }));
+                }
+                Err((Settings::default(), SettingsError::Corrupt { path: path.into(), why: e.to_string(), kept }))
+            }
+        }
     }
 
-    /// Writes the settings to `path` atomically (a crash leaves the old or the new file, never half).
+    /// Writes the settings to `path` atomically and durably: a temporary file, synced, renamed over
+    /// the old one, and the folder synced.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
+        use std::io::Write;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
-        std::fs::rename(tmp, path)
+        {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, path)?;
+        std::fs::File::open(dir)?.sync_all()
+    }
+
+    /// The library's directory as these settings name it, a move cut short included: the destination
+    /// when it holds a library (the move got that far), else the place before the move.
+    pub fn library_dir(&self) -> Option<PathBuf> {
+        match &self.library_moving_to {
+            Some(to) if crate::is_library(to) => Some(to.clone()),
+            _ => self.library_dir.clone(),
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn settings_round_trip_and_default_when_missing_or_corrupt() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub/settings.json");
-        assert_eq!(Settings::load(&path), Settings::default());
-        let s = Settings {
-            chat_model: Some("/m/llama.gguf".into()),
-            index_threads: Some(3),
-            library_dir: Some("/data/folio".into()),
-        };
-        s.save(&path).unwrap();
-        assert_eq!(Settings::load(&path), s);
-        std::fs::write(&path, b"{not json").unwrap();
-        assert_eq!(Settings::load(&path), Settings::default());
+/// Where the library is, and whether the user named that place (so that it must exist): `--library`
+/// (given as `flag`), else `$FOLIO_LIBRARY`, else the settings' choice, else the default.
+pub fn library_location(flag: Option<&Path>, settings: &Settings) -> (PathBuf, bool) {
+    if let Some(dir) = flag {
+        return (dir.to_path_buf(), false);
+    }
+    if let Some(dir) = crate::LibraryConfig::env_dir() {
+        return (dir, false);
+    }
+    match settings.library_dir() {
+        Some(dir) => (dir, true),
+        None => (crate::LibraryConfig::default_dir(), false),
     }
 }

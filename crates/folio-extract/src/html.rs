@@ -77,7 +77,13 @@ impl Walker {
         }
     }
 
-    fn walk(&mut self, node: NodeRef<'_, Node>) {
+    fn walk(&mut self, node: NodeRef<'_, Node>, depth: usize) {
+        if depth > MAX_DEPTH {
+            // Deeper than any real page nests: keep the text, drop the structure (and the recursion).
+            self.line.push_str(&text_of(node));
+            self.line.push(' ');
+            return;
+        }
         match node.value() {
             Node::Text(t) => self.line.push_str(t),
             Node::Element(e) => {
@@ -112,7 +118,7 @@ impl Walker {
                     self.line.push_str("• ");
                 }
                 for child in node.children() {
-                    self.walk(child);
+                    self.walk(child, depth + 1);
                     if matches!(child.value(), Node::Element(c) if c.name() == "td" || c.name() == "th") {
                         self.line.push_str(" | ");
                     }
@@ -123,12 +129,15 @@ impl Walker {
             }
             _ => {
                 for child in node.children() {
-                    self.walk(child);
+                    self.walk(child, depth + 1);
                 }
             }
         }
     }
 }
+
+/// Deepest element nesting the walker follows; below it an element's text is kept as one run.
+const MAX_DEPTH: usize = 256;
 
 fn text_of(node: NodeRef<'_, Node>) -> String {
     node.descendants()
@@ -140,12 +149,22 @@ fn text_of(node: NodeRef<'_, Node>) -> String {
         .join(" ")
 }
 
+/// Nesting past which a page is read as text without its structure: the HTML parser's scope checks
+/// cost time in proportion to the depth at every element (50,000 levels took 16 s), and no real page
+/// nests this deep.
+const MAX_PARSE_DEPTH: usize = 2_000;
+
 /// The sections of an HTML document and its `<title>`.
 pub(crate) fn sections(markup: &str) -> (Vec<HtmlSection>, Option<String>) {
+    if html_depth(markup) > MAX_PARSE_DEPTH {
+        let lines: Vec<String> = strip_tags(markup).lines().map(squash).filter(|l| !l.is_empty()).collect();
+        let sections = if lines.is_empty() { Vec::new() } else { vec![HtmlSection { heading: None, lines }] };
+        return (sections, None);
+    }
     let doc = Html::parse_document(markup);
     let mut walker =
         Walker { sections: Vec::new(), path: Vec::new(), lines: Vec::new(), line: String::new(), title: None };
-    walker.walk(doc.tree.root());
+    walker.walk(doc.tree.root(), 0);
     walker.end_section();
     (walker.sections, walker.title)
 }
@@ -162,4 +181,68 @@ pub(crate) fn html(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         return Err(ExtractError::Empty);
     }
     Ok(builder.finish(Format::Html))
+}
+
+/// The text of `markup` with its tags (and script and style bodies) removed and the common entities
+/// decoded, in one pass: for pages too deep to parse.
+fn strip_tags(markup: &str) -> String {
+    let mut out = String::with_capacity(markup.len() / 2);
+    let mut rest = markup;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let tag = &rest[open..];
+        let lower: String = tag.chars().take(8).flat_map(char::to_lowercase).collect();
+        let skip_to = if lower.starts_with("<script") {
+            tag.to_ascii_lowercase().find("</script").unwrap_or(tag.len())
+        } else if lower.starts_with("<style") {
+            tag.to_ascii_lowercase().find("</style").unwrap_or(tag.len())
+        } else {
+            0
+        };
+        let after = &tag[skip_to..];
+        let end = after.find('>').map_or(after.len(), |e| e + 1);
+        out.push(' ');
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Elements that never nest (void) or whose end tag HTML lets authors leave out: not counted as depth,
+/// so a page of many `<br>` or unclosed `<li>` is not taken for a deep one.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "p",
+    "li", "dt", "dd", "tr", "td", "th", "option", "tbody", "thead", "tfoot", "colgroup", "!doctype",
+];
+
+/// An upper bound of how deep `markup`'s elements nest, by one pass over its tags.
+fn html_depth(markup: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = markup;
+    while let Some(open) = rest.find('<') {
+        let tag = &rest[open + 1..];
+        let end = tag.find('>').unwrap_or(tag.len());
+        let inner = &tag[..end];
+        rest = &tag[end.min(tag.len())..];
+        if let Some(name) = inner.strip_prefix('/') {
+            if !is_flat(name) {
+                depth = depth.saturating_sub(1);
+            }
+        } else if !inner.starts_with('!') && !inner.starts_with('?') && !inner.ends_with('/') && !is_flat(inner) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+fn is_flat(tag: &str) -> bool {
+    let name: String =
+        tag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '!').flat_map(|c| c.to_lowercase()).collect();
+    FLAT.contains(&name.as_str())
 }

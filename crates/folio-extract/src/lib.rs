@@ -15,6 +15,7 @@ mod pdf;
 mod rtf;
 mod sheet;
 mod text;
+pub mod worker;
 
 use folio_core::chunk::Section;
 
@@ -30,7 +31,7 @@ pub struct Extracted {
 }
 
 /// File formats Folio reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// Plain text in any common encoding.
     PlainText,
@@ -130,7 +131,7 @@ impl Format {
 }
 
 /// Why a file yielded no text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ExtractError {
     /// The file has no text.
     #[error("the file is empty")]
@@ -150,10 +151,68 @@ pub enum ExtractError {
     /// Reading it needs a program that is not installed.
     #[error("{0}")]
     NeedsTool(String),
+    /// The file decodes as text but is not prose to index (a minified bundle, a data blob).
+    #[error("{0}")]
+    NotText(String),
+    /// Reading it ran into one of Folio's limits (memory, time, size, depth) or killed the reader; the
+    /// message says which ("stopped after 120 s: ...").
+    #[error("{0}")]
+    Stopped(String),
 }
 
-/// Extracts text from `bytes` read from a file of `format`.
+/// Most text Folio keeps from one file (the largest file it reads is 64 MB; a format that expands
+/// beyond this, such as a zip bomb or repeated headers, is stopped rather than amplified).
+pub const MAX_TEXT_BYTES: usize = 64 << 20;
+
+/// Longest label (heading, sheet name, ...) kept in a section's location, in characters; a longer
+/// one is cut with an ellipsis, so a 4 MB "heading" is not copied into every chunk.
+pub const MAX_LABEL_CHARS: usize = 300;
+
+/// Most sections one file may have (pages, slides, headings, ...).
+pub const MAX_SECTIONS: usize = 1_000_000;
+
+/// Extracts text from `bytes` read from a file of `format`, within Folio's size limits. This parses
+/// untrusted bytes: Folio calls it only inside a worker process ([`worker`]).
 pub fn extract(bytes: &[u8], format: Format) -> Result<Extracted, ExtractError> {
+    let mut doc = extract_unbounded(bytes, format)?;
+    if doc.text.len() > MAX_TEXT_BYTES {
+        return Err(ExtractError::Stopped(format!(
+            "stopped: this file's text is over the {} MB limit",
+            MAX_TEXT_BYTES >> 20
+        )));
+    }
+    if doc.sections.len() > MAX_SECTIONS {
+        return Err(ExtractError::Stopped(format!("stopped: this file has over {MAX_SECTIONS} sections")));
+    }
+    for section in &mut doc.sections {
+        let l = &mut section.location;
+        for label in [&mut l.heading, &mut l.sheet, &mut l.part].into_iter().flatten() {
+            clip_label(label);
+        }
+    }
+    Ok(doc)
+}
+
+/// Longest stretch without white space that a text file may have: a megabyte of unbroken characters is
+/// a data blob or a minified bundle, not prose (base64 and minified lines run past it in one piece).
+pub const MAX_UNBROKEN_BYTES: usize = 1 << 20;
+
+/// The longest run of bytes in `text` without white space, if the text is longer than the limit at all.
+fn longest_unbroken_run(text: &str) -> Option<usize> {
+    if text.len() <= MAX_UNBROKEN_BYTES {
+        return None;
+    }
+    text.as_bytes().split(|b| b.is_ascii_whitespace()).map(<[u8]>::len).max()
+}
+
+fn clip_label(label: &mut String) {
+    if let Some((cut, _)) = label.char_indices().nth(MAX_LABEL_CHARS) {
+        label.truncate(cut);
+        label.push('…');
+    }
+}
+
+fn extract_unbounded(bytes: &[u8], format: Format) -> Result<Extracted, ExtractError> {
     if bytes.is_empty() {
         return Err(ExtractError::Empty);
     }
@@ -162,6 +221,12 @@ pub fn extract(bytes: &[u8], format: Format) -> Result<Extracted, ExtractError> 
             let text = text::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ExtractError::Empty);
+            }
+            if let Some(run) = longest_unbroken_run(&text).filter(|&n| n > MAX_UNBROKEN_BYTES) {
+                return Err(ExtractError::NotText(format!(
+                    "not text to index: {} MB without a space or line break (minified code or data?)",
+                    (run >> 20).max(1)
+                )));
             }
             let sections = if format == Format::Markdown {
                 markdown::sections(&text)

@@ -55,7 +55,18 @@ pub(crate) fn pdf(input: &Path, pages: u32) -> Result<Extracted, ExtractError> {
     for page in 1..=pages {
         let prefix = dir.path().join(format!("p{page}"));
         let status = Command::new("pdftoppm")
-            .args(["-r", "200", "-gray", "-png", "-singlefile", "-f", &page.to_string(), "-l", &page.to_string()])
+            // The long side scaled to 2,400 pixels (about 200 dpi for A4), whatever size the page claims.
+            .args([
+                "-scale-to",
+                "2400",
+                "-gray",
+                "-png",
+                "-singlefile",
+                "-f",
+                &page.to_string(),
+                "-l",
+                &page.to_string(),
+            ])
             .arg(input)
             .arg(&prefix)
             .status()

@@ -38,9 +38,20 @@ pub(crate) fn open_zip<'a>(bytes: &'a [u8], kind: &str) -> Result<zip::ZipArchiv
         }
         return Err(ExtractError::Corrupt(format!("this is an old binary Office file, not a {kind} (zip) document")));
     }
-    zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ExtractError::Corrupt(format!("not a valid {kind} archive: {e}")))
+    let zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ExtractError::Corrupt(format!("not a valid {kind} archive: {e}")))?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(ExtractError::Stopped(format!("stopped: the {kind} archive has over {MAX_ENTRIES} entries")));
+    }
+    Ok(zip)
 }
+
+/// Most entries an archive may have.
+const MAX_ENTRIES: usize = 20_000;
+/// Most bytes one archive part may expand to: a part that claims more (a zip bomb) is not read on.
+pub(crate) const MAX_PART_BYTES: u64 = 64 << 20;
+/// Deepest nesting of XML elements read.
+pub(crate) const MAX_XML_DEPTH: usize = 1_000;
 
 /// Reads one part of the archive as text, if present.
 pub(crate) fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, ExtractError> {
@@ -52,13 +63,71 @@ pub(crate) fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Resu
     if file.encrypted() {
         return Err(ExtractError::Encrypted);
     }
-    let mut s = String::new();
-    file.read_to_string(&mut s).map_err(|e| ExtractError::Corrupt(format!("{name}: {e}")))?;
+    let mut raw = Vec::new();
+    (&mut file)
+        .take(MAX_PART_BYTES + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| ExtractError::Corrupt(format!("{name}: {e}")))?;
+    if raw.len() as u64 > MAX_PART_BYTES {
+        return Err(ExtractError::Stopped(format!(
+            "stopped: {name} expands to more than {} MB (a compression bomb?)",
+            MAX_PART_BYTES >> 20
+        )));
+    }
+    let s = String::from_utf8(raw).map_err(|_| ExtractError::Corrupt(format!("{name} is not UTF-8 text")))?;
     Ok(Some(s))
 }
 
-fn parse<'a>(xml: &'a str, name: &str) -> Result<Document<'a>, ExtractError> {
+/// Parses one XML part, refusing nesting deeper than [`MAX_XML_DEPTH`] before the parser sees it.
+pub(crate) fn parse<'a>(xml: &'a str, name: &str) -> Result<Document<'a>, ExtractError> {
+    if xml_depth(xml.as_bytes()) > MAX_XML_DEPTH {
+        return Err(ExtractError::Stopped(format!("stopped: {name} nests elements more than {MAX_XML_DEPTH} deep")));
+    }
     Document::parse(xml).map_err(|e| ExtractError::Corrupt(format!("{name} is not well-formed XML: {e}")))
+}
+
+/// The deepest element nesting in `xml`, by a linear scan of its tags (comments, CDATA, declarations
+/// and processing instructions skipped; quoted attribute values may hold `>`). An upper bound for
+/// well-formed XML, which is all a limit needs.
+pub(crate) fn xml_depth(xml: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    let find =
+        |from: usize, pat: &[u8]| xml[from..].windows(pat.len()).position(|w| w == pat).map(|p| from + p + pat.len());
+    while let Some(p) = xml[i..].iter().position(|&b| b == b'<') {
+        let at = i + p;
+        let rest = &xml[at..];
+        if rest.starts_with(b"<!--") {
+            i = find(at, b"-->").unwrap_or(xml.len());
+        } else if rest.starts_with(b"<![CDATA[") {
+            i = find(at, b"]]>").unwrap_or(xml.len());
+        } else if rest.starts_with(b"<?") {
+            i = find(at, b"?>").unwrap_or(xml.len());
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"</") {
+            if rest.starts_with(b"</") {
+                depth = depth.saturating_sub(1);
+            }
+            i = find(at, b">").unwrap_or(xml.len());
+        } else {
+            // A start tag: find its end outside quotes, and whether it closes itself.
+            let mut j = at + 1;
+            let mut quote = None;
+            while j < xml.len() {
+                match (quote, xml[j]) {
+                    (None, b'"' | b'\'') => quote = Some(xml[j]),
+                    (Some(q), c) if c == q => quote = None,
+                    (None, b'>') => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j > 0 && j < xml.len() && xml[j - 1] != b'/' {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            i = (j + 1).min(xml.len());
+        }
+    }
+    deepest
 }
 
 /// Groups paragraphs into sections under headings; paragraphs are numbered through the whole document.
@@ -302,7 +371,11 @@ fn slide_order(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<Vec<String>, 
             .and_then(|d| d.descendants().find(|n| n.attribute("Id") == Some(id)))
             .and_then(|n| n.attribute("Target"));
         if let Some(t) = target {
-            order.push(resolve("ppt", t));
+            let name = resolve("ppt", t);
+            // A slide listed twice is read once.
+            if !order.contains(&name) {
+                order.push(name);
+            }
         }
     }
     if order.is_empty() {

@@ -27,7 +27,9 @@ fn render(rows: &[Vec<String>], first_row_number: u32) -> Vec<(Vec<String>, u32)
         }
         blocks.push((title, first_row_number + start as u32));
     }
-    let header: Vec<String> = rows[header_at].iter().map(|h| h.trim().to_string()).collect();
+    // Header names repeat on every row: a long one is cut to MAX_HEADER_CHARS there, so that a
+    // 200,000-row sheet's text is not multiplied by the length of its headers.
+    let header: Vec<String> = rows[header_at].iter().map(|h| clip_header(h.trim())).collect();
     let mut lines = Vec::new();
     for row in &rows[header_at + 1..] {
         let cells: Vec<String> = row
@@ -49,6 +51,16 @@ fn render(rows: &[Vec<String>], first_row_number: u32) -> Vec<(Vec<String>, u32)
         blocks.push((lines, first_row_number + header_at as u32 + 1));
     }
     blocks
+}
+
+/// Longest header name repeated on each row, in characters.
+const MAX_HEADER_CHARS: usize = 40;
+
+fn clip_header(h: &str) -> String {
+    match h.char_indices().nth(MAX_HEADER_CHARS) {
+        Some((cut, _)) => format!("{}…", &h[..cut]),
+        None => h.to_string(),
+    }
 }
 
 /// XLSX and ODS workbooks: one section per sheet.
@@ -173,27 +185,46 @@ pub(crate) fn excel_date(serial: f64, is_1904: bool) -> Option<String> {
 type Rows = Vec<Vec<String>>;
 
 fn xml<'a>(text: &'a str, name: &str) -> Result<roxmltree::Document<'a>, ExtractError> {
-    roxmltree::Document::parse(text).map_err(|e| ExtractError::Corrupt(format!("{name} is not well-formed XML: {e}")))
+    crate::office::parse(text, name)
 }
+
+/// Excel's largest sheet: a cell beyond it is refused, not allocated.
+const MAX_ROWS: usize = 1_048_576;
+const MAX_COLUMNS: usize = 16_384;
+/// Most cells (filled or padding) one workbook may spread over its rows.
+const MAX_CELLS: usize = 20_000_000;
 
 /// Column index of a cell reference such as "AB12" (A = 0).
 fn column_of(reference: &str) -> usize {
     reference
         .bytes()
         .take_while(u8::is_ascii_alphabetic)
-        .fold(0usize, |acc, b| acc * 26 + usize::from(b.to_ascii_uppercase() - b'A') + 1)
+        .fold(0usize, |acc, b| acc.saturating_mul(26).saturating_add(usize::from(b.to_ascii_uppercase() - b'A') + 1))
         .saturating_sub(1)
 }
 
-fn set(rows: &mut Rows, row: usize, col: usize, value: String) {
+/// Puts `value` at (`row`, `col`), both 0-based, within Excel's bounds and the cell budget.
+fn set(rows: &mut Rows, row: usize, col: usize, value: String, cells_used: &mut usize) -> Result<(), ExtractError> {
+    if row >= MAX_ROWS || col >= MAX_COLUMNS {
+        return Err(ExtractError::Corrupt(format!(
+            "a cell lies outside the largest sheet a spreadsheet may have (row {}, column {})",
+            row.saturating_add(1),
+            col.saturating_add(1)
+        )));
+    }
     if rows.len() <= row {
         rows.resize(row + 1, Vec::new());
     }
     let cells = &mut rows[row];
     if cells.len() <= col {
+        *cells_used += col + 1 - cells.len();
+        if *cells_used > MAX_CELLS {
+            return Err(ExtractError::Stopped(format!("stopped: the sheets spread over more than {MAX_CELLS} cells")));
+        }
         cells.resize(col + 1, String::new());
     }
     cells[col] = value;
+    Ok(())
 }
 
 /// XLSX: workbook.xml names the sheets, its relationships locate them, sharedStrings.xml holds text.
@@ -212,6 +243,7 @@ fn xlsx_sheets(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Result<Vec<
     let rels_doc = if rels.is_empty() { None } else { Some(xml(&rels, "workbook.xml.rels")?) };
     let wb = xml(&workbook, "xl/workbook.xml")?;
     let mut out = Vec::new();
+    let mut cells_used = 0;
     for sheet in wb.descendants().filter(|n| n.tag_name().name() == "sheet") {
         let name = sheet.attribute("name").unwrap_or("Sheet").to_string();
         let rid = sheet.attributes().find(|a| a.name() == "id").map(|a| a.value());
@@ -240,7 +272,7 @@ fn xlsx_sheets(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Result<Vec<
                     _ => v.to_string(),
                 };
                 if !value.is_empty() {
-                    set(&mut rows, r, col, value);
+                    set(&mut rows, r, col, value, &mut cells_used)?;
                 }
             }
         }
@@ -258,14 +290,15 @@ fn ods_sheets(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Result<Vec<(
         n.attribute((TABLE, attr)).and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).clamp(1, 100_000)
     };
     let mut out = Vec::new();
+    let mut cells_used = 0;
     for table in doc.descendants().filter(|n| n.has_tag_name((TABLE, "table"))) {
         let name = table.attribute((TABLE, "name")).unwrap_or("Sheet").to_string();
         let mut rows = Rows::new();
-        let mut r = 0;
+        let mut r: usize = 0;
         for row in table.descendants().filter(|n| n.has_tag_name((TABLE, "table-row"))) {
             let times = repeat(row, "number-rows-repeated");
             let mut cells: Vec<(usize, String)> = Vec::new();
-            let mut c = 0;
+            let mut c: usize = 0;
             for cell in row
                 .children()
                 .filter(|n| n.has_tag_name((TABLE, "table-cell")) || n.has_tag_name((TABLE, "covered-table-cell")))
@@ -279,16 +312,16 @@ fn ods_sheets(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Result<Vec<(
                         cells.push((c + k, text.clone()));
                     }
                 }
-                c += span;
+                c = c.saturating_add(span);
             }
             if !cells.is_empty() {
                 for k in 0..times.min(1000) {
                     for (col, v) in &cells {
-                        set(&mut rows, r + k, *col, v.clone());
+                        set(&mut rows, r.saturating_add(k), *col, v.clone(), &mut cells_used)?;
                     }
                 }
             }
-            r += times;
+            r = r.saturating_add(times);
         }
         out.push((name, rows));
     }

@@ -379,3 +379,123 @@ fn password_protected_pdf_is_reported_as_such() {
     let bytes = std::fs::read(&locked).expect("read");
     assert_eq!(extract(&bytes, Format::Pdf), Err(ExtractError::Encrypted));
 }
+
+// Hostile input (#16): each limit inside the readers gives a clear error instead of a crash or a
+// runaway allocation. (The worker process that runs them is tested in the integration tests.)
+
+#[test]
+fn xml_depth_counts_elements_not_comments_or_quoted_brackets() {
+    assert_eq!(crate::office::xml_depth(b"<a><b/><c x='>'><d></d></c></a>"), 3);
+    assert_eq!(crate::office::xml_depth(b"<?xml version='1.0'?><!-- <x><y><z> --><a><![CDATA[<q><r>]]></a>"), 1);
+    let deep = format!("{}{}", "<e>".repeat(5000), "</e>".repeat(5000));
+    assert_eq!(crate::office::xml_depth(deep.as_bytes()), 5000);
+}
+
+#[test]
+fn deeply_nested_office_xml_is_refused_before_parsing() {
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let body = format!(
+        "<w:document {w}><w:body>{}<w:p><w:r><w:t>x</w:t></w:r></w:p>{}</w:body></w:document>",
+        "<w:sdt><w:sdtContent>".repeat(3000),
+        "</w:sdtContent></w:sdt>".repeat(3000)
+    );
+    let bytes = zip_of(&[("[Content_Types].xml", "<Types/>"), ("word/document.xml", &body)]);
+    match extract(&bytes, Format::Docx) {
+        Err(ExtractError::Stopped(why)) => assert!(why.contains("more than 1000 deep"), "{why}"),
+        other => panic!("expected a depth error, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_archive_part_that_expands_past_the_limit_is_refused() {
+    let big =
+        format!("<w:document><w:body><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:body></w:document>", "a".repeat(65 << 20));
+    let bytes = zip_of(&[("[Content_Types].xml", "<Types/>"), ("word/document.xml", &big)]);
+    assert!(bytes.len() < 1 << 20, "the bomb is small on disk");
+    match extract(&bytes, Format::Docx) {
+        Err(ExtractError::Stopped(why)) => assert!(why.contains("expands to more than 64 MB"), "{why}"),
+        other => panic!("expected a size error, got {other:?}"),
+    }
+}
+
+#[test]
+fn cells_beyond_the_largest_sheet_are_refused_not_allocated() {
+    let workbook = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    for cell in [
+        r#"<row r="10000000000"><c r="A10000000000"><v>1</v></c></row>"#,
+        r#"<row r="1"><c r="ZZZZZZZZZZZZZZZZZZZZ1"><v>1</v></c></row>"#,
+    ] {
+        let sheet = format!(r#"<worksheet><sheetData>{cell}</sheetData></worksheet>"#);
+        let bytes = zip_of(&[
+            ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", rels),
+            ("xl/worksheets/sheet1.xml", &sheet),
+        ]);
+        match extract(&bytes, Format::Xlsx) {
+            Err(ExtractError::Corrupt(why)) => assert!(why.contains("outside the largest sheet"), "{why}"),
+            other => panic!("expected a bounds error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_html_keeps_its_text() {
+    let html = format!("<html><body>{}Quillon{}</body></html>", "<div>".repeat(20_000), "</div>".repeat(20_000));
+    let e = extract(html.as_bytes(), Format::Html).expect("html");
+    assert!(e.text.contains("Quillon"));
+}
+
+#[test]
+fn epub_font_obfuscation_is_not_encryption_and_repeated_chapters_are_read_once() {
+    let container = r#"<container><rootfiles><rootfile full-path="content.opf"/></rootfiles></container>"#;
+    let opf = format!(
+        r#"<package><manifest><item id="c1" href="one.xhtml"/></manifest><spine>{}</spine></package>"#,
+        r#"<itemref idref="c1"/>"#.repeat(1000)
+    );
+    let fonts = r#"<encryption><EncryptedData><EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/></EncryptedData></encryption>"#;
+    let bytes = zip_of(&[
+        ("META-INF/container.xml", container),
+        ("META-INF/encryption.xml", fonts),
+        ("content.opf", &opf),
+        ("one.xhtml", "<html><body><h1>Log</h1><p>The Sterna left at dawn.</p></body></html>"),
+    ]);
+    let e = extract(&bytes, Format::Epub).expect("font obfuscation is readable");
+    assert_eq!(e.sections.len(), 1, "one chapter, however often the spine names it");
+    let locked = r#"<encryption><EncryptedData><EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/></EncryptedData></encryption>"#;
+    let bytes = zip_of(&[
+        ("META-INF/container.xml", container),
+        ("META-INF/encryption.xml", locked),
+        ("content.opf", &opf),
+        ("one.xhtml", "<html><body><p>secret</p></body></html>"),
+    ]);
+    assert_eq!(extract(&bytes, Format::Epub), Err(ExtractError::Encrypted));
+}
+
+#[test]
+fn a_megabyte_without_a_space_is_not_text_and_long_labels_are_cut() {
+    let blob = "QUJD".repeat(400_000);
+    match extract(blob.as_bytes(), Format::Code) {
+        Err(ExtractError::NotText(why)) => assert!(why.contains("without a space"), "{why}"),
+        other => panic!("expected NotText, got {other:?}"),
+    }
+    let md = format!("# {}\n\nbody text\n", "H".repeat(100_000));
+    let e = extract(md.as_bytes(), Format::Markdown).expect("markdown");
+    let heading = e.sections[0].location.heading.clone().expect("heading");
+    assert_eq!(heading.chars().count(), crate::MAX_LABEL_CHARS + 1);
+    assert!(heading.ends_with('…'));
+}
+
+#[test]
+fn html_too_deep_to_parse_is_read_as_text_and_ordinary_pages_are_not() {
+    let deep =
+        format!("<html><body>{}Quillon &amp; co{}</body></html>", "<div>".repeat(60_000), "</div>".repeat(60_000));
+    let started = std::time::Instant::now();
+    let e = extract(deep.as_bytes(), Format::Html).expect("html");
+    assert!(e.text.contains("Quillon & co"), "{:?}", &e.text[..e.text.len().min(80)]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "linear, not quadratic: {:?}", started.elapsed());
+    // Thousands of line breaks and unclosed list items are no depth: the page keeps its headings.
+    let flat = format!("<html><body><h1>Log</h1><ul>{}</ul></body></html>", "<li>entry<br>".repeat(5000));
+    let e = extract(flat.as_bytes(), Format::Html).expect("html");
+    assert_eq!(e.sections[0].location.heading.as_deref(), Some("Log"));
+}

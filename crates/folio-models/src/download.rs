@@ -78,6 +78,7 @@ pub async fn download(
     let part = dest.with_extension(format!("{}.part", dest.extension().and_then(|e| e.to_str()).unwrap_or("")));
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(15))
+        .read_timeout(read_timeout())
         .build()
         .map_err(|e| ModelError::Download(e.to_string()))?;
     let unreachable = |e: reqwest::Error| {
@@ -107,58 +108,23 @@ pub async fn download(
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
     let expected = file.sha256.clone().map(|s| s.to_ascii_lowercase()).or(hub_sha);
 
-    let mut have = std::fs::metadata(&part).map_or(0, |m| m.len());
-    let mut request = client.get(&url);
-    if have > 0 {
-        request = request.header(reqwest::header::RANGE, format!("bytes={have}-"));
-    }
-    let response = request.send().await.map_err(unreachable)?;
-    let status = response.status();
-    if status == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
-        // The part file is already whole (or longer than the file): verify it as it is.
-    } else if !status.is_success() {
-        return Err(ModelError::Download(format!("{url}: the server answered {status}")));
-    }
-    if status == reqwest::StatusCode::OK && have > 0 {
-        have = 0; // the server ignored the range: start over
-    }
-    let total = match status {
-        reqwest::StatusCode::PARTIAL_CONTENT => response.content_length().map(|n| n + have),
-        reqwest::StatusCode::OK => response.content_length(),
-        _ => Some(have),
-    };
-    let mut out = std::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(false)
-        .open(&part)
-        .map_err(|e| ModelError::Download(format!("{}: {e}", part.display())))?;
-    out.set_len(have)
-        .and_then(|()| out.seek(std::io::SeekFrom::Start(have)).map(|_| ()))
-        .map_err(|e| ModelError::Download(format!("{}: {e}", part.display())))?;
-    let resumed_from = have;
-    progress(DownloadProgress { done: have, total, resumed_from });
-    if status.is_success() {
-        let mut stream = response.bytes_stream();
-        let mut done = have;
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| {
-                ModelError::Download(format!(
-                    "the download stopped after {done} bytes ({e}); run it again to resume from there"
-                ))
-            })?;
-            out.write_all(&chunk).map_err(|e| ModelError::Download(format!("{}: {e}", part.display())))?;
-            done += chunk.len() as u64;
-            progress(DownloadProgress { done, total, resumed_from });
-        }
-        out.flush().map_err(|e| ModelError::Download(e.to_string()))?;
-        if let Some(t) = total.filter(|&t| t != done) {
-            return Err(ModelError::Download(format!(
-                "the download stopped after {done} of {t} bytes; run it again to resume from there"
-            )));
+    // Each attempt asks for what the part file lacks; a dropped or stalled connection (no byte for
+    // READ_TIMEOUT) is retried from where it stopped, a few times, before giving up.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match fetch_rest(&client, &url, &part, progress).await {
+            Ok(()) => break,
+            Err(Fetch::Fatal(e)) => return Err(e),
+            Err(Fetch::Retry(why)) if attempt < ATTEMPTS => {
+                tracing::warn!("download interrupted ({why}); resuming (attempt {} of {ATTEMPTS})", attempt + 1);
+                tokio::time::sleep(Duration::from_millis(500 * attempt as u64)).await;
+            }
+            Err(Fetch::Retry(why)) => {
+                return Err(ModelError::Download(format!("{why}; run it again to resume from there")));
+            }
         }
     }
-    drop(out);
 
     let part_for_hash = part.clone();
     let actual = tokio::task::spawn_blocking(move || sha256_file(&part_for_hash))
@@ -174,10 +140,82 @@ pub async fn download(
             )));
         }
     } else {
-        tracing::warn!(file = %file.file, "no checksum was published for this file; it was not verified");
+        // Folio keeps no file it cannot verify.
+        let _ = std::fs::remove_file(&part);
+        return Err(ModelError::Download(format!(
+            "{}: the server published no SHA-256 for this file, so it cannot be verified; give the \
+             expected one with --sha256",
+            file.file
+        )));
     }
     std::fs::rename(&part, dest).map_err(|e| ModelError::Download(format!("{}: {e}", dest.display())))?;
     Ok(dest.to_path_buf())
+}
+
+/// Attempts at a download before it gives up (each resumes where the last stopped).
+const ATTEMPTS: u32 = 5;
+
+/// Longest wait for the next bytes before a connection counts as stalled: `FOLIO_DOWNLOAD_READ_TIMEOUT_SECS`,
+/// else 30 s.
+fn read_timeout() -> Duration {
+    let secs = std::env::var("FOLIO_DOWNLOAD_READ_TIMEOUT_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
+    Duration::from_secs(secs)
+}
+
+/// How one attempt failed.
+enum Fetch {
+    /// Worth another attempt (a dropped or stalled connection).
+    Retry(String),
+    /// Not (the server refused, the disk failed).
+    Fatal(ModelError),
+}
+
+/// Appends to `part` what it lacks of the file at `url` (a range request when it has some).
+async fn fetch_rest(
+    client: &reqwest::Client,
+    url: &str,
+    part: &Path,
+    progress: &(dyn Fn(DownloadProgress) + Send + Sync),
+) -> Result<(), Fetch> {
+    let disk = |e: std::io::Error| Fetch::Fatal(ModelError::Download(format!("{}: {e}", part.display())));
+    let mut have = std::fs::metadata(part).map_or(0, |m| m.len());
+    let mut request = client.get(url);
+    if have > 0 {
+        request = request.header(reqwest::header::RANGE, format!("bytes={have}-"));
+    }
+    let response = request.send().await.map_err(|e| Fetch::Retry(format!("cannot reach {url} ({e})")))?;
+    let status = response.status();
+    if status == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
+        // The part file is already whole (or longer than the file): verify it as it is.
+        return Ok(());
+    }
+    if !status.is_success() {
+        return Err(Fetch::Fatal(ModelError::Download(format!("{url}: the server answered {status}"))));
+    }
+    if status == reqwest::StatusCode::OK && have > 0 {
+        have = 0; // the server ignored the range: start over
+    }
+    let total = match status {
+        reqwest::StatusCode::PARTIAL_CONTENT => response.content_length().map(|n| n + have),
+        _ => response.content_length(),
+    };
+    let mut out = std::fs::OpenOptions::new().create(true).write(true).truncate(false).open(part).map_err(disk)?;
+    out.set_len(have).and_then(|()| out.seek(std::io::SeekFrom::Start(have)).map(|_| ())).map_err(disk)?;
+    let resumed_from = have;
+    progress(DownloadProgress { done: have, total, resumed_from });
+    let mut stream = response.bytes_stream();
+    let mut done = have;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Fetch::Retry(format!("the download stopped after {done} bytes ({e})")))?;
+        out.write_all(&chunk).map_err(disk)?;
+        done += chunk.len() as u64;
+        progress(DownloadProgress { done, total, resumed_from });
+    }
+    out.sync_all().map_err(disk)?;
+    match total {
+        Some(t) if t != done => Err(Fetch::Retry(format!("the download stopped after {done} of {t} bytes"))),
+        _ => Ok(()),
+    }
 }
 
 /// SHA-256 of a file, hex.

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_chats", include_str!("../../../migrations/0002_chats.sql")),
     ("0003_jobs", include_str!("../../../migrations/0003_jobs.sql")),
     ("0004_text_first", include_str!("../../../migrations/0004_text_first.sql")),
+    ("0005_read_attempts", include_str!("../../../migrations/0005_read_attempts.sql")),
 ];
 
 /// Names of the embedded migrations, for the test that checks they match `migrations/`.
@@ -213,6 +214,38 @@ impl Catalog {
         tx.execute("DELETE FROM chunks WHERE document_id = ?1", [id.0])?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Records that the file at `path`, with this stamp, is about to be read.
+    pub fn begin_attempt(&self, path: &str, size: u64, mtime_ns: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO read_attempts (path, size, mtime_ns, abandoned) VALUES (?1, ?2, ?3, 0)
+             ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, abandoned = 0",
+            params![path, size as i64, mtime_ns],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets the read attempt of `path` (its outcome is recorded, or the file changed since).
+    pub fn end_attempt(&self, path: &str) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM read_attempts WHERE path = ?1", [path])?;
+        Ok(())
+    }
+
+    /// Marks every read attempt still recorded as abandoned (at open: their process is gone); returns
+    /// how many there were.
+    pub fn abandon_attempts(&self) -> Result<usize, StoreError> {
+        Ok(self.conn.execute("UPDATE read_attempts SET abandoned = 1 WHERE abandoned = 0", [])?)
+    }
+
+    /// The stamp (size, modification time) of the file at `path` when Folio stopped while reading it.
+    pub fn abandoned_attempt(&self, path: &str) -> Result<Option<(u64, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT size, mtime_ns FROM read_attempts WHERE path = ?1 AND abandoned = 1", [path], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)?))
+            })
+            .optional()?)
     }
 
     /// Updates size and mtime of a document whose content is unchanged.
@@ -471,6 +504,15 @@ impl Catalog {
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| Ok(DocumentId(r.get(0)?)))?;
         Ok(Some(rows.collect::<Result<_, _>>()?))
+    }
+
+    /// Number of chunks of indexed documents.
+    pub fn indexed_chunk_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
     }
 
     /// Number of chunks in the catalog.

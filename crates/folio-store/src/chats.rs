@@ -70,6 +70,44 @@ impl Catalog {
         Ok(id)
     }
 
+    /// Records a question and the answer to come (empty, `answering`) in one transaction, so that no
+    /// crash can leave a question without its answer's message; returns the answer's id.
+    pub fn add_exchange(&self, chat: ChatId, question: NewMessage<'_>, model: Option<&str>) -> Result<i64, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let t = now();
+        let insert = "INSERT INTO messages(chat_id, role, content, state, search_query, model, created_at)
+                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+        tx.execute(
+            insert,
+            params![
+                chat.0,
+                question.role.as_str(),
+                question.text,
+                question.state.as_str(),
+                question.search_query,
+                question.model,
+                t
+            ],
+        )?;
+        tx.execute(
+            insert,
+            params![chat.0, Role::Assistant.as_str(), "", MessageState::Answering.as_str(), None::<&str>, model, t],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute("UPDATE chats SET updated_at = ?2 WHERE id = ?1", params![chat.0, t])?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Saves the text written so far of an answer still being written (a crash then keeps it, as
+    /// cancelled); an answer already finished is left as it is.
+    pub fn save_partial(&self, id: i64, text: &str) -> Result<bool, StoreError> {
+        let changed = self
+            .conn
+            .execute("UPDATE messages SET content = ?2 WHERE id = ?1 AND state = 'answering'", params![id, text])?;
+        Ok(changed == 1)
+    }
+
     /// Sets the final text, state and citations of an answer still being written; an answer already
     /// finished is left as it is. Returns whether the answer was still being written.
     pub fn finish_message(

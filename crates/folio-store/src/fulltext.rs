@@ -23,6 +23,9 @@ const ANALYZER: &str = "folio_en";
 /// Memory the index writer may buffer before flushing a segment.
 const WRITER_BUDGET: usize = 64 << 20;
 
+/// Most distinct terms a query is searched with (a pasted page would otherwise make thousands of clauses).
+const MAX_QUERY_TERMS: usize = 256;
+
 /// What the user is told when another process has the library open.
 const BUSY: &str = "another Folio process has this library open for indexing; wait for it, or pause or cancel \
                     its job with `folio pause` / `folio cancel`";
@@ -186,15 +189,16 @@ impl FullText {
         Ok(())
     }
 
-    /// The analyzer's terms for `query`, deduplicated, in order; stopwords dropped when asked and
-    /// when something else remains.
+    /// The analyzer's terms for `query` (the first `MAX_QUERY_TERMS` distinct ones), in order;
+    /// stopwords dropped when asked and when something else remains.
     fn terms(&self, query: &str, drop_stopwords: bool) -> Vec<String> {
         let mut analyzer = analyzer();
         let mut stream = analyzer.token_stream(query);
         let mut terms: Vec<String> = Vec::new();
-        while stream.advance() {
+        let mut seen = std::collections::HashSet::new();
+        while stream.advance() && terms.len() < MAX_QUERY_TERMS {
             let t = stream.token().text.clone();
-            if !terms.contains(&t) {
+            if seen.insert(t.clone()) {
                 terms.push(t);
             }
         }

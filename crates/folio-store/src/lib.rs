@@ -159,6 +159,7 @@ impl Store {
         let vectors = Vectors::open(&dir.join(place::VECTORS_DIR), dim).await?;
         let store = Store { catalog: std::sync::Mutex::new(catalog), text, vectors };
         store.recover().await?;
+        store.verify_vectors().await?;
         Ok(store)
     }
 
@@ -191,7 +192,43 @@ impl Store {
         if answers > 0 {
             tracing::info!(count = answers, "answers interrupted mid-stream kept as cancelled");
         }
+        let abandoned = self.catalog().abandon_attempts()?;
+        if abandoned > 0 {
+            tracing::warn!(
+                count = abandoned,
+                "Folio stopped while reading these files; they are failed until they change"
+            );
+        }
         self.requeue_interrupted().await
+    }
+
+    /// The cheap check at open that the vectors of `indexed` documents are there (a power cut can lose
+    /// a LanceDB write the catalog already relied on, on a system that lied about a sync): the vector
+    /// table must hold at least as many rows as the catalog has chunks of indexed documents. When it
+    /// holds fewer, the full comparison finds the documents whose vectors are missing, and they are
+    /// purged and queued again like interrupted ones. Returns the documents queued.
+    pub async fn verify_vectors(&self) -> Result<Vec<DocumentId>, StoreError> {
+        let expected = self.catalog().indexed_chunk_count()?;
+        if self.vectors.count().await? >= expected {
+            return Ok(Vec::new());
+        }
+        let report = self.check().await?;
+        let missing: Vec<DocumentId> = {
+            let c = self.catalog();
+            let mut docs: Vec<DocumentId> =
+                c.indexed_chunks(&report.missing_vectors)?.into_iter().map(|(_, doc, _, _)| doc).collect();
+            docs.sort();
+            docs.dedup();
+            docs
+        };
+        if missing.is_empty() {
+            return Ok(missing);
+        }
+        tracing::warn!(count = missing.len(), "documents marked indexed had no vectors; indexing them again");
+        self.durably(|c| c.mark_indexing(&missing))?;
+        self.purge_derived(&missing).await?;
+        self.catalog().requeue(&missing)?;
+        Ok(missing)
     }
 
     /// Purges documents left `indexing` (a crash, or a batch that could not be finished) from the
@@ -290,6 +327,23 @@ impl Store {
         self.text.commit()?;
         self.catalog().mark_indexed(&[id])?;
         Ok(())
+    }
+
+    /// Records, durably, that a file is about to be handed to an extraction worker (see
+    /// `migrations/0005_read_attempts.sql`): if Folio stops before [`Store::end_attempt`], the next
+    /// open marks the attempt abandoned.
+    pub async fn begin_attempt(&self, facts: &FileFacts) -> Result<(), StoreError> {
+        self.durably(|c| c.begin_attempt(&facts.path, facts.size, facts.mtime_ns))
+    }
+
+    /// Ends a read attempt: the file's outcome is known (or it changed since Folio stopped on it).
+    pub async fn end_attempt(&self, path: &str) -> Result<(), StoreError> {
+        self.catalog().end_attempt(path)
+    }
+
+    /// The stamp of the file at `path` when Folio stopped while reading it, if it did.
+    pub fn abandoned_attempt(&self, path: &str) -> Result<Option<(u64, i64)>, StoreError> {
+        self.catalog().abandoned_attempt(path)
     }
 
     /// Records a file that yields no chunks (skipped or failed), purging anything indexed for it before.

@@ -1,5 +1,6 @@
 //! The vector store: one LanceDB table of chunk embeddings keyed by chunk id.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -71,6 +72,71 @@ pub struct Vectors {
     table: Table,
     dim: usize,
     params: Arc<std::sync::RwLock<AnnParams>>,
+    /// The table's directory, and the files in it known to be on disk (fsynced here, or there at open).
+    durable: Arc<Durable>,
+}
+
+/// What [`Vectors::sync`] needs: Lance writes through its local object store without fsync, so every
+/// write of this table is followed by an fsync of the files it added and of their directories, before
+/// the catalog may rely on it (the consistency protocol assumes durable derived writes).
+struct Durable {
+    dir: std::path::PathBuf,
+    synced: std::sync::Mutex<HashSet<std::path::PathBuf>>,
+    /// `FOLIO_BENCH_NO_VECTOR_SYNC=1`: skip the fsyncs, only to measure what they cost (`folio bench index`).
+    skip: bool,
+}
+
+impl Durable {
+    /// Fsyncs every file under the directory not synced before, then every directory.
+    fn sync_new_files(&self) -> std::io::Result<()> {
+        if self.skip {
+            return Ok(());
+        }
+        let mut synced = self.synced.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut dirs = vec![self.dir.clone()];
+        let mut i = 0;
+        while i < dirs.len() {
+            for entry in std::fs::read_dir(&dirs[i])? {
+                let entry = entry?;
+                let kind = entry.file_type()?;
+                if kind.is_dir() {
+                    dirs.push(entry.path());
+                } else if kind.is_file() && !synced.contains(&entry.path()) {
+                    // A file Lance removed in the meantime (compaction) needs no sync.
+                    match std::fs::File::open(entry.path()) {
+                        Ok(f) => f.sync_all()?,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(e),
+                    }
+                    synced.insert(entry.path());
+                }
+            }
+            i += 1;
+        }
+        // New directory entries (file names) are durable only once their directory is synced.
+        for d in dirs.iter().rev() {
+            std::fs::File::open(d)?.sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// The files under `dir` now, taken as durable (found at open).
+    fn existing(dir: &Path) -> HashSet<std::path::PathBuf> {
+        let mut found = HashSet::new();
+        let mut dirs = vec![dir.to_path_buf()];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                match entry.file_type() {
+                    Ok(t) if t.is_dir() => dirs.push(entry.path()),
+                    Ok(t) if t.is_file() => {
+                        found.insert(entry.path());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        found
+    }
 }
 
 fn schema(dim: usize) -> SchemaRef {
@@ -108,7 +174,21 @@ impl Vectors {
                  re-create the library to switch embedding models"
             )));
         }
-        Ok(Vectors { table, dim, params: Arc::new(std::sync::RwLock::new(AnnParams::default())) })
+        let durable = Arc::new(Durable {
+            synced: std::sync::Mutex::new(Durable::existing(&dir)),
+            dir,
+            skip: std::env::var_os("FOLIO_BENCH_NO_VECTOR_SYNC").is_some_and(|v| v == "1"),
+        });
+        Ok(Vectors { table, dim, params: Arc::new(std::sync::RwLock::new(AnnParams::default())), durable })
+    }
+
+    /// Makes the table's writes so far durable (see [`Durable`]); every writing method ends with it.
+    pub async fn sync(&self) -> Result<(), StoreError> {
+        let durable = Arc::clone(&self.durable);
+        tokio::task::spawn_blocking(move || durable.sync_new_files())
+            .await
+            .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))??;
+        Ok(())
     }
 
     /// Appends vectors in one LanceDB write (one new table version).
@@ -132,7 +212,7 @@ impl Vectors {
         );
         let batch = RecordBatch::try_new(schema(self.dim), vec![Arc::new(ids), Arc::new(docs), Arc::new(vectors)])?;
         self.table.add(batch).execute().await?;
-        Ok(())
+        self.sync().await
     }
 
     /// Deletes every vector of the given documents.
@@ -141,7 +221,7 @@ impl Vectors {
             let list = group.iter().map(|d| d.0.to_string()).collect::<Vec<_>>().join(", ");
             self.table.delete(format!("document_id IN ({list})").as_str()).await?;
         }
-        Ok(())
+        self.sync().await
     }
 
     /// Deletes vectors by chunk id.
@@ -150,7 +230,7 @@ impl Vectors {
             let list = group.iter().map(|d| d.0.to_string()).collect::<Vec<_>>().join(", ");
             self.table.delete(format!("chunk_id IN ({list})").as_str()).await?;
         }
-        Ok(())
+        self.sync().await
     }
 
     /// The `k` nearest chunks to `query` by cosine distance, nearest first, among the chunks of `within`
@@ -278,13 +358,13 @@ impl Vectors {
             ),
         };
         self.table.create_index(&["vector"], index).replace(true).execute().await?;
-        Ok(())
+        self.sync().await
     }
 
     /// Adds rows written since the ANN index was built to the index.
     pub async fn refresh_ann(&self) -> Result<(), StoreError> {
         self.table.optimize(OptimizeAction::Index(lancedb::table::OptimizeOptions::default())).await?;
-        Ok(())
+        self.sync().await
     }
 
     /// Sets how the ANN index is searched.
@@ -295,6 +375,6 @@ impl Vectors {
     /// Compacts small fragments left by many small writes and prunes old versions.
     pub async fn compact(&self) -> Result<(), StoreError> {
         self.table.optimize(OptimizeAction::All).await?;
-        Ok(())
+        self.sync().await
     }
 }
