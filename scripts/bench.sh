@@ -4,7 +4,8 @@
 #   scripts/bench.sh index      `folio bench index` on a mixed corpus (600 SciFact abstracts written as .txt,
 #                               .md, .html, .rtf and .eml, ten copies of the fixture corpus with its bad files,
 #                               and ten copies of tests/fixtures/budget.xls), against the embedder alone on
-#                               the same chunks
+#                               the same chunks; again without the LanceDB fsyncs, to show their cost; and with
+#                               BASELINE_BIN=DIR, with another build's `folio` (e.g. before a change)
 #   scripts/bench.sh hostile    `folio bench index` on the mixed corpus plus the folder of hostile files
 #                               (`folio-fixtures hostile`: deep nesting, bombs, far cells, long lines, FIFOs,
 #                               ...): every file's status and reason, the main process's peak RSS, and the
@@ -95,7 +96,14 @@ PY
 index() {
   mixed_corpus
   echo "corpus: $(find "$work/mixed" -type f | wc -l) files, $(du -sh "$work/mixed" | cut -f1)"
+  echo "== this build"
   "$bin/folio" bench index "$work/mixed"
+  echo "== this build, LanceDB writes not fsynced (FOLIO_BENCH_NO_VECTOR_SYNC=1: what the syncs cost)"
+  FOLIO_BENCH_NO_VECTOR_SYNC=1 "$bin/folio" bench index "$work/mixed"
+  if [ -n "${BASELINE_BIN:-}" ]; then
+    echo "== baseline build $BASELINE_BIN"
+    "$BASELINE_BIN/folio" bench index "$work/mixed"
+  fi
 }
 
 hostile() {
@@ -123,8 +131,10 @@ hostile() {
   lib="$work/lib-this-build"
   "$bin/folio" --library "$lib" status --json >"$work/status.json"
   python3 - "$work/hostile.tsv" "$work/status.json" <<'PY'
-import json, sys
-status = {f["path"]: (f["status"], f["reason"]) for f in json.load(open(sys.argv[2]))["files"]}
+import json, re, sys
+# Keys of names that are not UTF-8 hold their odd bytes as \xNN; the list shows them as U+FFFD.
+lossy = lambda p: re.sub(r"\\x[0-9A-F]{2}", "\ufffd", p)
+status = {lossy(f["path"]): (f["status"], f["reason"] or "") for f in json.load(open(sys.argv[2]))["files"]}
 for line in open(sys.argv[1]):
     cls, path, expect = line.rstrip("\n").split("\t")
     s, why = status.get(path, ("not listed", ""))

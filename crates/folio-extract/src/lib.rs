@@ -224,8 +224,8 @@ fn extract_unbounded(bytes: &[u8], format: Format) -> Result<Extracted, ExtractE
             }
             if let Some(run) = longest_unbroken_run(&text).filter(|&n| n > MAX_UNBROKEN_BYTES) {
                 return Err(ExtractError::NotText(format!(
-                    "not text to index: {} MB without a space or line break (minified code or data?)",
-                    (run >> 20).max(1)
+                    "not text to index: {:.1} MB without a space or line break (minified code or data?)",
+                    run as f64 / 1e6
                 )));
             }
             let sections = if format == Format::Markdown {

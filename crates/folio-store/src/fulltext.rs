@@ -128,6 +128,10 @@ impl FullText {
             Err(tantivy::TantivyError::LockFailure(..)) => return Err(StoreError::Busy(BUSY.into())),
             other => other?,
         };
+        // A process killed in the middle of a commit leaves files the index does not reference (a delete
+        // file named by the commit's opstamp); the next commit reaches the same opstamp and would fail on
+        // the name ("FileAlreadyExists") when recovery purges the interrupted documents. Collected here.
+        writer.garbage_collect_files().wait()?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(FullText {
             index,
