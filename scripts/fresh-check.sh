@@ -44,9 +44,22 @@ fi
 root="$dir/root"
 log="$dir/$mode.log"
 mkdir -p "$dir/debs"
-[ -e "$root" ] && { say "removing the previous root"; rm -rf --one-file-system "$root"; }
-cleanup() { [ "$keep" = 1 ] || rm -rf --one-file-system "$root"; }
+# Unmounts everything mounted under the root (the lent toolchain, the .deb cache, /dev, ...) before
+# anything is removed, so that no removal can reach through a mount into this machine's files.
+mounts_under_root() { awk -v r="$root/" 'index($5, r) == 1 { print $5 }' /proc/self/mountinfo | sort -r; }
+unmount_all() {
+  mounts_under_root | while read -r m; do umount -l "$m" || true; done
+}
+cleanup() {
+  status=$?
+  unmount_all
+  if [ "$keep" != 1 ] && [ -z "$(mounts_under_root)" ]; then
+    rm -rf --one-file-system "$root" || true
+  fi
+  exit "$status"
+}
 trap cleanup EXIT
+[ -e "$root" ] && { say "removing the previous root"; unmount_all; rm -rf --one-file-system "$root"; }
 t0=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - t0 ))s"; }
 
