@@ -213,7 +213,6 @@ impl Library {
                     search_query: Some(&search_query),
                     model: None,
                 },
-                None,
             )
         })?;
         let turn = Turn { chat, message, question, search_query, history, generator, start, timings };

@@ -37,7 +37,8 @@ const MAX_IGNORE_FILE_BYTES: u64 = 1 << 20;
 pub(crate) fn walk(root: &Path, folder_id: i64, library_dir: &Path) -> (Vec<Found>, Vec<(PathBuf, String)>) {
     let rules = Arc::new(IgnoreRules::default());
     let filter_rules = Arc::clone(&rules);
-    let library = std::fs::canonicalize(library_dir).unwrap_or_else(|_| library_dir.to_path_buf());
+    // The library is known by its device and inode, whatever path leads to it (a symlinked parent).
+    let library = std::fs::metadata(library_dir).ok().map(|m| (m.dev(), m.ino()));
     let walker = ignore::WalkBuilder::new(root)
         .standard_filters(false)
         .hidden(true)
@@ -46,7 +47,7 @@ pub(crate) fn walk(root: &Path, folder_id: i64, library_dir: &Path) -> (Vec<Foun
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             // The library itself, also under another name (a symlinked parent): never indexed.
-            if is_dir && (entry.path() == library || std::fs::canonicalize(entry.path()).is_ok_and(|r| r == library)) {
+            if is_dir && library.is_some() && entry.metadata().ok().map(|m| (m.dev(), m.ino())) == library {
                 return false;
             }
             !filter_rules.ignored(entry.path(), is_dir)

@@ -57,43 +57,35 @@ impl Catalog {
 
     /// Appends a message and returns its id.
     pub fn add_message(&self, chat: ChatId, m: NewMessage<'_>) -> Result<i64, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
-        let t = now();
-        tx.execute(
-            "INSERT INTO messages(chat_id, role, content, state, search_query, model, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![chat.0, m.role.as_str(), m.text, m.state.as_str(), m.search_query, m.model, t],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.execute("UPDATE chats SET updated_at = ?2 WHERE id = ?1", params![chat.0, t])?;
-        tx.commit()?;
-        Ok(id)
+        self.add_messages(chat, &[m])
     }
 
     /// Records a question and the answer to come (empty, `answering`) in one transaction, so that no
     /// crash can leave a question without its answer's message; returns the answer's id.
-    pub fn add_exchange(&self, chat: ChatId, question: NewMessage<'_>, model: Option<&str>) -> Result<i64, StoreError> {
+    pub fn add_exchange(&self, chat: ChatId, question: NewMessage<'_>) -> Result<i64, StoreError> {
+        let answer = NewMessage {
+            role: Role::Assistant,
+            text: "",
+            state: MessageState::Answering,
+            search_query: None,
+            model: None,
+        };
+        self.add_messages(chat, &[question, answer])
+    }
+
+    /// Appends messages in one transaction; returns the last one's id.
+    fn add_messages(&self, chat: ChatId, messages: &[NewMessage<'_>]) -> Result<i64, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         let t = now();
-        let insert = "INSERT INTO messages(chat_id, role, content, state, search_query, model, created_at)
-                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-        tx.execute(
-            insert,
-            params![
-                chat.0,
-                question.role.as_str(),
-                question.text,
-                question.state.as_str(),
-                question.search_query,
-                question.model,
-                t
-            ],
-        )?;
-        tx.execute(
-            insert,
-            params![chat.0, Role::Assistant.as_str(), "", MessageState::Answering.as_str(), None::<&str>, model, t],
-        )?;
-        let id = tx.last_insert_rowid();
+        let mut id = 0;
+        for m in messages {
+            tx.execute(
+                "INSERT INTO messages(chat_id, role, content, state, search_query, model, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![chat.0, m.role.as_str(), m.text, m.state.as_str(), m.search_query, m.model, t],
+            )?;
+            id = tx.last_insert_rowid();
+        }
         tx.execute("UPDATE chats SET updated_at = ?2 WHERE id = ?1", params![chat.0, t])?;
         tx.commit()?;
         Ok(id)

@@ -93,25 +93,18 @@ impl Durable {
             return Ok(());
         }
         let mut synced = self.synced.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut dirs = vec![self.dir.clone()];
-        let mut i = 0;
-        while i < dirs.len() {
-            for entry in std::fs::read_dir(&dirs[i])? {
-                let entry = entry?;
-                let kind = entry.file_type()?;
-                if kind.is_dir() {
-                    dirs.push(entry.path());
-                } else if kind.is_file() && !synced.contains(&entry.path()) {
-                    // A file Lance removed in the meantime (compaction) needs no sync.
-                    match std::fs::File::open(entry.path()) {
-                        Ok(f) => f.sync_all()?,
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                        Err(e) => return Err(e),
-                    }
-                    synced.insert(entry.path());
-                }
+        let (files, dirs) = tree(&self.dir)?;
+        for file in files {
+            if synced.contains(&file) {
+                continue;
             }
-            i += 1;
+            // A file Lance removed in the meantime (compaction) needs no sync.
+            match std::fs::File::open(&file) {
+                Ok(f) => f.sync_all()?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            }
+            synced.insert(file);
         }
         // New directory entries (file names) are durable only once their directory is synced.
         for d in dirs.iter().rev() {
@@ -119,24 +112,25 @@ impl Durable {
         }
         Ok(())
     }
+}
 
-    /// The files under `dir` now, taken as durable (found at open).
-    fn existing(dir: &Path) -> HashSet<std::path::PathBuf> {
-        let mut found = HashSet::new();
-        let mut dirs = vec![dir.to_path_buf()];
-        while let Some(d) = dirs.pop() {
-            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                match entry.file_type() {
-                    Ok(t) if t.is_dir() => dirs.push(entry.path()),
-                    Ok(t) if t.is_file() => {
-                        found.insert(entry.path());
-                    }
-                    _ => {}
-                }
+/// The regular files and the directories (`dir` first) under `dir`.
+fn tree(dir: &Path) -> std::io::Result<(Vec<std::path::PathBuf>, Vec<std::path::PathBuf>)> {
+    let (mut files, mut dirs) = (Vec::new(), vec![dir.to_path_buf()]);
+    let mut i = 0;
+    while i < dirs.len() {
+        for entry in std::fs::read_dir(&dirs[i])? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                dirs.push(entry.path());
+            } else if kind.is_file() {
+                files.push(entry.path());
             }
         }
-        found
+        i += 1;
     }
+    Ok((files, dirs))
 }
 
 fn schema(dim: usize) -> SchemaRef {
@@ -175,7 +169,8 @@ impl Vectors {
             )));
         }
         let durable = Arc::new(Durable {
-            synced: std::sync::Mutex::new(Durable::existing(&dir)),
+            // Files there at open are durable: the process that wrote them synced them before relying on them.
+            synced: std::sync::Mutex::new(tree(&dir).map(|(files, _)| files.into_iter().collect()).unwrap_or_default()),
             dir,
             skip: std::env::var_os("FOLIO_BENCH_NO_VECTOR_SYNC").is_some_and(|v| v == "1"),
         });
