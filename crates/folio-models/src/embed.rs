@@ -24,8 +24,11 @@ pub trait Embedder: Send + Sync {
 /// The longest input all-MiniLM-L6-v2 reads, in word pieces including [CLS] and [SEP].
 pub const MINILM_MAX_TOKENS: usize = 256;
 
-/// Texts per ONNX Runtime call.
-const EMBED_BATCH: usize = 32;
+/// Texts per ONNX Runtime call. ONNX Runtime's arena keeps the largest working set it has needed, and
+/// attention grows with the batch (texts x 12 heads x 256 x 256 floats): at 32 the main process peaked
+/// at 1.4 GB while indexing, at 8 at 0.63 GB, and batches of 8 embedded faster on this 2-core machine
+/// (`scripts/bench.sh index`, see issue #16's note).
+const EMBED_BATCH: usize = 8;
 
 /// all-MiniLM-L6-v2 (int8 ONNX) through fastembed.
 pub struct FastEmbedder {
