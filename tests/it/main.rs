@@ -3,6 +3,7 @@
 
 mod ann;
 mod app;
+mod catalog;
 mod chat;
 mod cli;
 mod crash;

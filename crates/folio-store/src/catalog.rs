@@ -14,6 +14,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_jobs", include_str!("../../../migrations/0003_jobs.sql")),
     ("0004_text_first", include_str!("../../../migrations/0004_text_first.sql")),
     ("0005_read_attempts", include_str!("../../../migrations/0005_read_attempts.sql")),
+    ("0006_ids_never_reused", include_str!("../../../migrations/0006_ids_never_reused.sql")),
 ];
 
 /// Names of the embedded migrations, for the test that checks they match `migrations/`.
@@ -130,7 +131,6 @@ impl Catalog {
         // NORMAL: a commit survives the process crashing, not the machine. The steps that Tantivy and
         // LanceDB changes rely on are committed with FULL (`Catalog::set_durable`).
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current as usize > MIGRATIONS.len() {
@@ -139,12 +139,22 @@ impl Catalog {
                 MIGRATIONS.len()
             )));
         }
-        for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        // Foreign keys are off while migrations run (a migration may rebuild a table, and dropping the
+        // old one must not cascade), and checked before each migration commits.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
+            let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            if broken > 0 {
+                return Err(StoreError::Incompatible(format!(
+                    "migration {name} would leave {broken} rows pointing at nothing; the catalog was not changed"
+                )));
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(Catalog { conn })
     }
 
