@@ -8,7 +8,7 @@ use ts_rs::TS;
 /// An error the UI can act on: a stable machine-readable `code` and a human message.
 #[derive(Debug, Serialize, TS)]
 pub struct ErrorDto {
-    /// One of `busy`, `store`, `model`, `io`, `invalid`, `internal`.
+    /// One of `busy`, `store`, `model`, `io`, `invalid`, `not_granted` (the user did not confirm a path), `internal`.
     pub code: &'static str,
     /// What went wrong, for people.
     pub message: String,
@@ -86,6 +86,8 @@ impl From<&folio_engine::JobRecord> for JobDto {
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FolderDto {
+    /// What "remove" sends back (`remove_folder` takes an id, never a path).
+    id: i64,
     path: String,
     files: Vec<FileDto>,
 }
@@ -107,7 +109,7 @@ impl FolderDto {
             .filter(|d| d.folder_id == id)
             .map(|d| FileDto { path: d.path.clone(), status: d.status.as_str(), reason: d.reason.clone() })
             .collect();
-        FolderDto { path, files }
+        FolderDto { id, path, files }
     }
 }
 
@@ -185,6 +187,8 @@ impl From<&IndexReport> for IndexSummaryDto {
 #[serde(rename_all = "camelCase")]
 pub struct PassageDto {
     chunk_id: i64,
+    /// What "open the file" sends back (`open_file` takes a document id, never a path).
+    document_id: i64,
     path: String,
     location: Location,
     place: String,
@@ -195,6 +199,7 @@ impl From<&folio_engine::Passage> for PassageDto {
     fn from(p: &folio_engine::Passage) -> Self {
         PassageDto {
             chunk_id: p.chunk_id.0,
+            document_id: p.document_id.0,
             path: p.path.clone(),
             location: p.location.clone(),
             place: p.location.describe(),

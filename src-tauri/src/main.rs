@@ -12,6 +12,7 @@ use folio_app::dto::{
     self, AskEventDto, ChatDto, DownloadEventDto, ErrorDto, FolderDto, HitDto, IndexSummaryDto, JobDto, MessageDto,
     ProgressDto, SettingsDto,
 };
+use folio_app::grants::{Grants, Verdict};
 use folio_app::slot::LibrarySlot;
 use folio_engine::settings::Settings;
 use folio_engine::{AskOptions, ChatId, IndexOptions, Library, LibraryConfig, SearchOptions};
@@ -27,6 +28,8 @@ struct AppState {
     stop: std::sync::Mutex<Option<Arc<tokio::sync::Notify>>>,
     settings: std::sync::Mutex<Settings>,
     settings_path: PathBuf,
+    /// Paths the user chose (picker, drop, command line, confirmation): see `folio_app::grants`.
+    grants: Grants,
 }
 
 impl AppState {
@@ -54,6 +57,23 @@ impl AppState {
     fn stop_answer(&self) {
         if let Some(stop) = self.stop.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
             stop.notify_one();
+        }
+    }
+
+    /// Whether the page's `path` may be used for `what`: chosen by the user, or confirmed now in a
+    /// native dialog that shows it (then granted). `also_granted` adds paths the user chose before.
+    async fn may_use(&self, app: &tauri::AppHandle, path: &std::path::Path, also_granted: bool, what: &str) -> bool {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let granted = also_granted || self.grants.granted(path);
+        match folio_app::grants::verdict(path, granted, home.as_deref(), what) {
+            Verdict::Granted => true,
+            Verdict::Confirm(question) => {
+                let yes = confirm(app, question).await;
+                if yes {
+                    self.grants.grant([path.to_path_buf()]);
+                }
+                yes
+            }
         }
     }
 
@@ -94,11 +114,31 @@ impl AppState {
     }
 }
 
+/// Tells the window about a problem of the background work (shown to the user) and logs it.
+fn background_problem(app: &tauri::AppHandle, message: String) {
+    tracing::warn!("{message}");
+    let _ = app.emit("background-problem", message);
+}
+
 /// At start: open the library, load the chat model, finish jobs a crash interrupted, and watch every
-/// folder for changes, all in the background so the window is usable at once.
+/// folder for changes, all in the background so the window is usable at once. A library that cannot be
+/// opened yet (the CLI holds it) is tried again, waiting longer each time (`folio_app::retry`).
 async fn start_background(app: tauri::AppHandle) {
     let state = app.state::<AppState>();
-    let Ok(library) = state.library().await else { return };
+    let mut waits = folio_app::retry::Backoff::default();
+    let library = loop {
+        match state.library().await {
+            Ok(library) => break library,
+            Err(e) => {
+                let wait = waits.next().unwrap_or(folio_app::retry::LONGEST);
+                background_problem(
+                    &app,
+                    format!("The library cannot be opened yet ({}); trying again in {} s.", e.message, wait.as_secs()),
+                );
+                tokio::time::sleep(wait).await;
+            }
+        }
+    };
     // Load the chat model now, off the UI, so the first question does not wait for it (a question
     // asked meanwhile waits in its "looking" state until the model is ready).
     let preload = Arc::clone(&library);
@@ -113,24 +153,54 @@ async fn start_background(app: tauri::AppHandle) {
             let _ = app.emit("index-progress", ProgressDto::from(p));
         }
     };
-    match library.run_unfinished_jobs(IndexOptions::default(), &emit).await {
-        Ok(reports) => {
-            for r in &reports {
-                let _ = app.emit("library-changed", IndexSummaryDto::from(r));
+    let mut waits = folio_app::retry::Backoff::default();
+    loop {
+        match library.run_unfinished_jobs(IndexOptions::default(), &emit).await {
+            Ok(reports) => {
+                for r in &reports {
+                    let _ = app.emit("library-changed", IndexSummaryDto::from(r));
+                }
+                break;
+            }
+            Err(e) => {
+                let wait = waits.next().unwrap_or(folio_app::retry::LONGEST);
+                background_problem(
+                    &app,
+                    format!("Interrupted indexing could not be finished ({e}); trying again in {} s.", wait.as_secs()),
+                );
+                tokio::time::sleep(wait).await;
             }
         }
-        Err(e) => tracing::warn!("could not finish interrupted jobs: {e}"),
     }
     // The watch follows the library's folders: one added later is watched at once, one removed is not.
-    match library.watch_library(IndexOptions::default()) {
-        Ok(mut watch) => {
-            while let Some(event) = watch.events.recv().await {
-                if let folio_engine::WatchEvent::Synced(r) = event {
-                    let _ = app.emit("library-changed", IndexSummaryDto::from(&r));
-                }
+    // A folder that cannot be watched is reported and the others are watched.
+    let mut waits = folio_app::retry::Backoff::default();
+    let mut watch = loop {
+        match library.watch_library(IndexOptions::default()) {
+            Ok(watch) => break watch,
+            Err(e) => {
+                let wait = waits.next().unwrap_or(folio_app::retry::LONGEST);
+                background_problem(
+                    &app,
+                    format!("Folio cannot watch for changes ({e}); trying again in {} s.", wait.as_secs()),
+                );
+                tokio::time::sleep(wait).await;
             }
         }
-        Err(e) => tracing::warn!("cannot watch the library's folders: {e}"),
+    };
+    while let Some(event) = watch.events.recv().await {
+        match event {
+            folio_engine::WatchEvent::Synced(r) => {
+                let _ = app.emit("library-changed", IndexSummaryDto::from(&r));
+            }
+            folio_engine::WatchEvent::Failed(e) => {
+                background_problem(&app, format!("Changes could not be indexed: {e}"))
+            }
+            folio_engine::WatchEvent::Unwatched { folder, reason } => background_problem(
+                &app,
+                format!("Changes in {} are not followed ({reason}); the other folders are.", folder.display()),
+            ),
+        }
     }
 }
 
@@ -142,10 +212,10 @@ async fn library_overview(state: tauri::State<'_, AppState>) -> Result<Vec<Folde
     Ok(library.folders()?.into_iter().map(|(id, path)| FolderDto::new(id, path, &docs)).collect())
 }
 
-/// Removes a folder and purges its data (the files stay on disk).
+/// Removes folder `id` and purges its data (the files stay on disk).
 #[tauri::command]
-async fn remove_folder(state: tauri::State<'_, AppState>, path: String) -> Result<u64, ErrorDto> {
-    Ok(state.library().await?.remove_folder(std::path::Path::new(&path)).await?)
+async fn remove_folder(state: tauri::State<'_, AppState>, id: i64) -> Result<u64, ErrorDto> {
+    Ok(state.library().await?.remove_folder_id(id).await?)
 }
 
 /// Indexing jobs, newest first.
@@ -184,11 +254,12 @@ async fn preview(state: tauri::State<'_, AppState>, chunk_id: i64) -> Result<Vec
     Ok(passages.iter().map(dto::PassageDto::from).collect())
 }
 
-/// Opens a file of the library in the system's default application, at `page` where that application
-/// takes one (see `folio_app::launch`); any path outside the library is refused.
+/// Opens indexed document `document_id` in the system's default application, at `page` where that
+/// application takes one (see `folio_app::launch`). The page names a document, never a path: only a
+/// file Folio indexed, still a regular file inside its folder, is opened.
 #[tauri::command]
-async fn open_file(state: tauri::State<'_, AppState>, path: String, page: Option<u32>) -> Result<(), ErrorDto> {
-    let file = state.library().await?.library_file(std::path::Path::new(&path))?;
+async fn open_file(state: tauri::State<'_, AppState>, document_id: i64, page: Option<u32>) -> Result<(), ErrorDto> {
+    let file = state.library().await?.document_file(folio_engine::DocumentId(document_id))?;
     // Finding the viewer runs xdg-mime: off the async threads.
     tokio::task::spawn_blocking(move || {
         let argv = folio_app::launch::open_command(&folio_app::launch::Xdg::from_env(), &file, page);
@@ -232,7 +303,34 @@ async fn delete_chat(state: tauri::State<'_, AppState>, id: i64) -> Result<(), E
     Ok(state.library().await?.delete_chat(ChatId(id))?)
 }
 
+/// The system's folder picker (opened here, not by the page): the folders chosen, now granted, or
+/// none when it was cancelled. `several`: more than one may be chosen.
+#[tauri::command]
+async fn pick_folders(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, AppState>,
+    title: String,
+    several: bool,
+) -> Result<Vec<String>, ErrorDto> {
+    use tauri_plugin_dialog::DialogExt;
+    let picker = app.dialog().file().set_title(title);
+    let picked = tokio::task::spawn_blocking(move || {
+        if several {
+            picker.blocking_pick_folders()
+        } else {
+            picker.blocking_pick_folder().map(|f| vec![f])
+        }
+    })
+    .await
+    .map_err(|e| ErrorDto { code: "internal", message: e.to_string() })?;
+    let paths: Vec<PathBuf> = picked.unwrap_or_default().into_iter().filter_map(|f| f.into_path().ok()).collect();
+    state.grants.grant(paths.iter().cloned());
+    Ok(paths.iter().map(|p| p.display().to_string()).collect())
+}
+
 /// Adds folders or files to the library and indexes them; progress arrives as `index-progress` events.
+/// Each path must be one the user chose (picker, drop, command line, a folder already in the library)
+/// or confirms now; the whole computer, the home folder and system folders are always confirmed.
 #[tauri::command]
 async fn add_paths(
     app: tauri::AppHandle,
@@ -240,7 +338,22 @@ async fn add_paths(
     paths: Vec<String>,
 ) -> Result<IndexSummaryDto, ErrorDto> {
     let library = state.library().await?;
-    let folders: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    let known: Vec<PathBuf> =
+        library.folders()?.into_iter().map(|(_, p)| folio_app::grants::normal(p.as_ref())).collect();
+    let mut folders = Vec::new();
+    for path in paths.into_iter().map(PathBuf::from) {
+        if !path.is_absolute() {
+            return Err(ErrorDto { code: "invalid", message: format!("{} is not an absolute path", path.display()) });
+        }
+        let in_library = known.contains(&folio_app::grants::normal(&path));
+        let what = format!("Add “{}” to Folio's library, so that Folio reads and indexes it", path.display());
+        if state.may_use(&app, &path, in_library, &what).await {
+            folders.push(path);
+        }
+    }
+    if folders.is_empty() {
+        return Err(ErrorDto { code: "not_granted", message: "Nothing was added: no folder was confirmed.".into() });
+    }
     let emit = move |p: &folio_engine::Progress| {
         let _ = app.emit("index-progress", ProgressDto::from(p));
     };
@@ -295,12 +408,38 @@ fn settings(state: tauri::State<'_, AppState>) -> SettingsDto {
     state.settings_dto(&state.settings())
 }
 
-/// Chooses the chat model file (`null`: Llama 3.1 when downloaded, else the bundled model); the next
-/// question loads it.
+/// Chooses the chat model: `default` (Llama 3.1 when downloaded, else the bundled model), `bundled` or
+/// `llama`. Any other file is chosen with [`pick_chat_model`]. The next question loads it.
 #[tauri::command]
-async fn set_chat_model(state: tauri::State<'_, AppState>, path: Option<String>) -> Result<SettingsDto, ErrorDto> {
-    let path = path.filter(|p| !p.trim().is_empty()).map(PathBuf::from);
-    // The library checks the file; it is open already (start-up opens it in the background).
+async fn set_chat_model(state: tauri::State<'_, AppState>, choice: String) -> Result<SettingsDto, ErrorDto> {
+    let models = state.library.config().models.clone();
+    let path = match choice.as_str() {
+        "default" => None,
+        "bundled" => Some(models.bundled_chat_model()),
+        "llama" => Some(models.llama_chat_model()),
+        other => return Err(ErrorDto { code: "invalid", message: format!("unknown model choice {other:?}") }),
+    };
+    use_chat_model(&state, path).await
+}
+
+/// The system's file picker for a GGUF model file (opened here, not by the page); the file must be a
+/// GGUF model (`folio_models::check_gguf`). `null` when the picker was cancelled.
+#[tauri::command]
+async fn pick_chat_model(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, AppState>,
+) -> Result<Option<SettingsDto>, ErrorDto> {
+    use tauri_plugin_dialog::DialogExt;
+    let picker = app.dialog().file().set_title("Choose a GGUF model file").add_filter("GGUF model", &["gguf"]);
+    let picked = tokio::task::spawn_blocking(move || picker.blocking_pick_file())
+        .await
+        .map_err(|e| ErrorDto { code: "internal", message: e.to_string() })?;
+    let Some(path) = picked.and_then(|f| f.into_path().ok()) else { return Ok(None) };
+    use_chat_model(&state, Some(path)).await.map(Some)
+}
+
+async fn use_chat_model(state: &AppState, path: Option<PathBuf>) -> Result<SettingsDto, ErrorDto> {
+    // The library checks the file (a GGUF model); it is open already (start-up opens it in the background).
     state.library().await?.set_chat_model(path.clone())?;
     state.update_settings(|s| s.chat_model = path)
 }
@@ -359,6 +498,13 @@ async fn set_library_dir(
             message: "FOLIO_LIBRARY chooses the library's folder; unset it to choose one here".into(),
         });
     }
+    let what = format!("Move Folio's library (its index and chats) to “{}”", to.display());
+    if !state.may_use(&app, &to, false, &what).await {
+        return Err(ErrorDto {
+            code: "not_granted",
+            message: "The library was not moved: the folder was not confirmed.".into(),
+        });
+    }
     // The destination is recorded (synced) before anything moves, and the move confirmed after: if
     // the app stops in between, the next start looks where the library is (`Settings::library_dir`).
     state.update_settings(|s| s.library_moving_to = Some(to.clone()))?;
@@ -390,6 +536,18 @@ async fn set_library_dir(
 #[tauri::command]
 fn stop(state: tauri::State<'_, AppState>) {
     state.stop_answer();
+}
+
+/// Asks `question` in a native dialog (which the page cannot answer); true on "Yes".
+async fn confirm(app: &tauri::AppHandle, question: String) -> bool {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+    let dialog = app
+        .dialog()
+        .message(question)
+        .title("Folio: please confirm")
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::OkCancelCustom("Yes".into(), "Cancel".into()));
+    tokio::task::spawn_blocking(move || dialog.blocking_show()).await.unwrap_or(false)
 }
 
 /// Asks the user whether to open `link` outside Folio (the full address shown), and opens it in the
@@ -464,8 +622,10 @@ fn main() {
     if let Some(threads) = saved.index_threads {
         config.threads = threads.max(1);
     }
+    // Paths named on the command line ("Open with Folio", a launcher) are the user's choice.
+    let named: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).filter(|p| p.is_absolute()).collect();
     let result = tauri::Builder::default()
-        // The system's folder picker, for "Choose folders…" (capability `dialog:allow-open` only).
+        // Native dialogs, opened by Folio's commands only (the page has no dialog permission).
         .plugin(tauri_plugin_dialog::init())
         // The window never leaves Folio's page (folio_app::navigation).
         .plugin(
@@ -499,13 +659,24 @@ fn main() {
                 stop: std::sync::Mutex::new(None),
                 settings: std::sync::Mutex::new(saved),
                 settings_path,
+                grants: Grants::new(named),
             };
             app.manage(state);
             app.state::<AppState>().start_background(app.handle());
             Ok(())
         })
+        // Paths dropped on the window are the user's choice; the page then asks to add them.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.grants.grant(paths.iter().cloned());
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             add_paths,
+            pick_folders,
+            pick_chat_model,
             search,
             ask,
             stop,

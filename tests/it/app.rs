@@ -66,7 +66,11 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
             .spawn()
             .expect("xvfb-run (Debian package xvfb) must be installed; scripts/setup.sh does it"),
     );
-    let wd = WebDriver::connect(port, &app);
+    // The app is started with the fixture folder and the library's later place on its command line:
+    // paths the user named when starting Folio are granted (folio_app::grants), as a folder picker or a
+    // drop would grant them; the system's dialogs cannot be driven here.
+    let moved_to = sandbox.path().join("elsewhere/folio");
+    let wd = WebDriver::connect(port, &app, &[docs.as_path(), moved_to.as_path()]);
 
     // 1. An empty library.
     wd.wait("the window", Duration::from_secs(60), |wd| wd.find(r#"[data-testid="add-path-input"]"#));
@@ -141,7 +145,6 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     // 7. The library moves to another folder (the Settings button's command; the system's folder picker
     //    cannot be driven here), keeps its index and chats, and is remembered.
     assert!(library.join("catalog.sqlite3").is_file(), "the library starts where the settings say");
-    let moved_to = sandbox.path().join("elsewhere/folio");
     wd.script(&format!(
         "window.__folioMoved = null; window.__TAURI_INTERNALS__.invoke('set_library_dir', {{path: {}}})\
          .then(r => window.__folioMoved = {{ok: r}}, e => window.__folioMoved = {{err: e}}); return true",
@@ -173,7 +176,25 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     wd.script(r#"document.querySelector('[data-testid="move-library"]').scrollIntoView(); return true"#);
     wd.screenshot(&shots.join("7-library-moved.png"));
 
-    // 8. A link planted in an answer (as a document could make a model write one) does not take the
+    // 8. The page names documents and folders by id and models by name; paths it makes up are refused
+    //    (a path it was not given by the user would need the user's confirmation in a native dialog).
+    let refused = wd.script(
+        r#"const call = (c, a) => window.__TAURI_INTERNALS__.invoke(c, a).then(() => 'done', e => e.code || String(e));
+           window.__folioRefused = null;
+           Promise.all([call('open_file', {documentId: 987654, page: null}),
+                        call('open_file', {path: '/etc/passwd', page: null}),
+                        call('set_chat_model', {choice: '/etc/passwd'}),
+                        call('remove_folder', {id: 987654})]).then(r => window.__folioRefused = r);
+           return true"#,
+    );
+    assert_eq!(refused, json!(true));
+    let refused = wd.wait("the refusals", Duration::from_secs(30), |wd| {
+        Some(wd.script("return window.__folioRefused")).filter(|v| !v.is_null())
+    });
+    let refused: Vec<String> = serde_json::from_value(refused).expect("codes");
+    assert!(refused.iter().all(|r| r != "done"), "every made-up request is refused: {refused:?}");
+
+    // 9. A link planted in an answer (as a document could make a model write one) does not take the
     //    window away: the page stays Folio's, and the link waits for the user's confirmation (a native
     //    dialog, left unanswered here). Last, because that dialog stays open.
     let before = wd.script("return location.href");
@@ -190,7 +211,7 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     let blocked =
         wd.script("window.__folioOpened = window.open('https://example.org/'); return window.__folioOpened === null");
     assert_eq!(blocked, json!(true), "no new window is made");
-    wd.screenshot(&shots.join("8-link-stayed.png"));
+    wd.screenshot(&shots.join("9-link-stayed.png"));
 }
 
 /// Asks `question` and waits for the answer, checking that it streamed; returns its text.
@@ -264,7 +285,7 @@ struct WebDriver {
 
 impl WebDriver {
     /// Waits for the driver on `port` and opens a session that starts `app`.
-    fn connect(port: u16, app: &Path) -> WebDriver {
+    fn connect(port: u16, app: &Path, args: &[&Path]) -> WebDriver {
         let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(120)).build().expect("client");
         let root = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
@@ -272,7 +293,7 @@ impl WebDriver {
             assert!(started.elapsed() < Duration::from_secs(30), "tauri-driver did not start on port {port}");
             std::thread::sleep(Duration::from_millis(200));
         }
-        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app, "args": args}}}});
         let reply: Value =
             http.post(format!("{root}/session")).json(&caps).send().expect("new session").json().unwrap();
         let id = reply["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {reply}"));

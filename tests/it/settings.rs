@@ -80,3 +80,48 @@ fn the_cli_uses_the_library_the_app_settings_name_and_refuses_a_missing_one() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(v["files"].as_array().expect("files").len() >= folio_tests::FIXTURES.len());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_gguf_model_is_taken_as_the_chat_model() {
+    use folio_models::{check_gguf, MIN_MODEL_BYTES};
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    let dir = sandbox.dir.path();
+    let file = |name: &str, bytes: &[u8], len: u64| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).expect("write");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .expect("open")
+            .set_len(len.max(bytes.len() as u64))
+            .expect("len");
+        p
+    };
+    let header = |version: u32, tensors: u64| {
+        let mut h = b"GGUF".to_vec();
+        h.extend(version.to_le_bytes());
+        h.extend(tensors.to_le_bytes());
+        h.extend(0u64.to_le_bytes());
+        h
+    };
+    // The real bundled model passes, and so do well-formed headers of either version.
+    assert!(check_gguf(&models().bundled_chat_model()).is_ok());
+    for good in [file("v3.gguf", &header(3, 291), MIN_MODEL_BYTES), file("v2.gguf", &header(2, 1), MIN_MODEL_BYTES)] {
+        library.set_chat_model(Some(good.clone())).expect("a GGUF model is taken");
+        assert_eq!(library.chat_model_path(), good);
+    }
+    let refused = [
+        (file("launcher.gguf", b"#!/bin/sh\nrm -rf ~\n", MIN_MODEL_BYTES), "GGUF"),
+        (file("tiny.gguf", &header(3, 291), 1000), "too small"),
+        (file("future.gguf", &header(7, 291), MIN_MODEL_BYTES), "version 7"),
+        (file("empty.gguf", &header(3, 0), MIN_MODEL_BYTES), "no tensors"),
+        (dir.to_path_buf(), "regular file"),
+        (dir.join("missing.gguf"), "missing.gguf"),
+    ];
+    for (path, why) in &refused {
+        let e = library.set_chat_model(Some(path.clone())).expect_err("refused").to_string();
+        assert!(e.contains(why), "{}: {e}", path.display());
+    }
+    assert_eq!(library.chat_model_path(), dir.join("v2.gguf"), "a refused file changes nothing");
+}

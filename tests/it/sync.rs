@@ -90,6 +90,9 @@ async fn next_sync(watch: &mut folio_engine::Watch) -> folio_engine::IndexReport
     match tokio::time::timeout(std::time::Duration::from_secs(60), watch.events.recv()).await {
         Ok(Some(folio_engine::WatchEvent::Synced(r))) => r,
         Ok(Some(folio_engine::WatchEvent::Failed(e))) => panic!("sync failed: {e}"),
+        Ok(Some(folio_engine::WatchEvent::Unwatched { folder, reason })) => {
+            panic!("{} is not watched: {reason}", folder.display())
+        }
         Ok(None) => panic!("the watch stopped"),
         Err(_) => panic!("no sync within a minute of the change"),
     }
@@ -121,6 +124,32 @@ async fn watched_folders_index_changes_as_they_happen() {
     }
     assert!(library.search("quokka", &bm25).await.expect("search").is_empty());
     assert!(library.check().await.expect("check").is_consistent());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_that_cannot_be_watched_is_reported_and_the_others_are_still_watched() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    index(&library, sandbox.docs()).await;
+    let gone = sandbox.dir.path().join("unplugged-disk");
+    let mut watch =
+        library.watch(&[gone.clone(), sandbox.docs()], folio_engine::IndexOptions::default()).expect("watch");
+    match tokio::time::timeout(std::time::Duration::from_secs(10), watch.events.recv()).await {
+        Ok(Some(folio_engine::WatchEvent::Unwatched { folder, reason })) => {
+            assert_eq!(folder, gone);
+            assert!(!reason.is_empty());
+        }
+        other => panic!("the folder that cannot be watched is reported first: {other:?}"),
+    }
+    let note = sandbox.docs().join("inbox/quokka.md");
+    std::fs::create_dir_all(note.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&note, "# Quokka\n\nThe quokka census is on Friday.\n").expect("write");
+    let mut indexed = 0;
+    while indexed == 0 {
+        indexed = next_sync(&mut watch).await.indexed;
+    }
+    let bm25 = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    assert!(library.search("quokka census", &bm25).await.expect("search")[0].passage.path.ends_with("quokka.md"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -276,6 +305,22 @@ async fn only_library_files_can_be_opened_and_passages_preview_in_context() {
     ] {
         assert!(library.library_file(&outside).is_err(), "{} must be refused", outside.display());
     }
+
+    // By document id (what the app's "open file" sends): only an indexed document's own file.
+    let docs = library.documents().expect("docs");
+    let comet = docs.iter().find(|d| d.path.ends_with("astronomy/comet-halvard.md")).expect("comet");
+    assert_eq!(library.document_file(comet.id).expect("indexed"), inside.canonicalize().expect("canonical"));
+    let not_indexed =
+        docs.iter().find(|d| d.status != folio_engine::Status::Indexed).expect("a skipped or failed file");
+    assert!(library.document_file(not_indexed.id).is_err(), "{} is not indexed", not_indexed.path);
+    assert!(library.document_file(folio_engine::DocumentId(987_654)).is_err(), "an id that names nothing");
+    // The file swapped for a link to elsewhere after indexing is refused too.
+    let saved = std::fs::read(&inside).expect("read");
+    std::fs::remove_file(&inside).expect("rm");
+    std::os::unix::fs::symlink("/etc/passwd", &inside).expect("symlink");
+    assert!(library.document_file(comet.id).is_err(), "a link out of the folder is not opened");
+    std::fs::remove_file(&inside).expect("rm");
+    std::fs::write(&inside, saved).expect("restore");
 
     // A long document gives neighbours on both sides, in order.
     let long = d.join("long.txt");
@@ -521,4 +566,55 @@ async fn a_crash_while_vectors_are_pending_leaves_the_stores_consistent() {
     assert!(library.check().await.expect("check").is_consistent());
     let counts = library.counts().await.expect("counts");
     assert_eq!((counts.text_chunks, counts.vector_chunks), (counts.catalog_chunks, counts.catalog_chunks));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_added_on_its_own_is_opened_watched_and_filtered_like_a_folder() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    // One file of another folder, added on its own; the rest of that folder stays out.
+    let elsewhere = sandbox.dir.path().join("desktop");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    let single = elsewhere.join("wombat.md");
+    std::fs::write(&single, "# Wombats\n\nThe wombat survey counted nine burrows.\n").expect("write");
+    std::fs::write(elsewhere.join("other.md"), "# Other\n\nThe wombat quibblewort is not in the library.\n")
+        .expect("write");
+    index(&library, single.clone()).await;
+    index(&library, sandbox.docs()).await;
+    let id = library.documents().expect("docs").into_iter().find(|d| d.path.ends_with("wombat.md")).expect("doc").id;
+
+    // Opened: the file is its own folder.
+    assert_eq!(library.library_file(&single).expect("openable"), single.canonicalize().expect("canonical"));
+    assert_eq!(library.document_file(id).expect("by id"), single.canonicalize().expect("canonical"));
+    assert!(library.library_file(&elsewhere.join("other.md")).is_err(), "its neighbours were not added");
+
+    // Filtered: a filter naming the file finds it, and only it.
+    let mut only = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    only.filter.folders = vec![single.display().to_string()];
+    let hits = library.search("wombat", &only).await.expect("search");
+    assert!(!hits.is_empty() && hits.iter().all(|h| h.passage.path.ends_with("wombat.md")), "{hits:?}");
+
+    // Watched: an editor saving it (a new file renamed over the old one) is indexed.
+    let mut watch = library.watch_library(folio_engine::IndexOptions::default()).expect("watch");
+    let mut found = false;
+    for attempt in 0..20 {
+        let tmp = elsewhere.join(".wombat.md.swp");
+        std::fs::write(&tmp, format!("# Wombats\n\nThe wombat survey counted {attempt} numbats too.\n"))
+            .expect("write");
+        std::fs::rename(&tmp, &single).expect("save");
+        if let Ok(Some(folio_engine::WatchEvent::Synced(r))) =
+            tokio::time::timeout(std::time::Duration::from_secs(3), watch.events.recv()).await
+        {
+            if r.indexed > 0 {
+                found = true;
+                break;
+            }
+        }
+    }
+    assert!(found, "a change to the file added on its own was indexed");
+    let bm25 = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    let hits = library.search("numbats", &bm25).await.expect("search");
+    assert!(hits[0].passage.path.ends_with("wombat.md"));
+    assert!(library.search("quibblewort", &bm25).await.expect("search").is_empty(), "the neighbour stays out");
+    assert!(library.check().await.expect("check").is_consistent());
 }

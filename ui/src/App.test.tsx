@@ -67,7 +67,7 @@ describe("asking", () => {
     expect(preview.querySelector("b")).toBeNull();
 
     await userEvent.click(screen.getByTestId("open-file"));
-    expect(mockedApi.openFile).toHaveBeenCalledWith(cited.path, undefined);
+    expect(mockedApi.openFile).toHaveBeenCalledWith(cited.documentId, undefined);
     await userEvent.keyboard("{Escape}");
     expect(screen.queryByTestId("preview")).toBeNull();
   });
@@ -213,7 +213,7 @@ describe("settings", () => {
     expect(screen.getByTestId("settings").textContent).toContain("2.0 GB of 4.0 GB");
     send({ kind: "finished", path: settingsFixture.llamaPath });
     await end();
-    await waitFor(() => expect(mockedApi.setChatModel).toHaveBeenCalledWith(null));
+    await waitFor(() => expect(mockedApi.setChatModel).toHaveBeenCalledWith("default"));
     expect(await within(screen.getByTestId("settings")).findByText("llama")).toBeTruthy();
   });
 });

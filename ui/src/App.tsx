@@ -36,10 +36,11 @@ export function App() {
     api.settings().then(setSettings, (e) => report("Could not read the settings", e));
   }, [report]);
   useListener(api.onDragHover, setDragging);
+  useListener(api.onBackgroundProblem, (message: string) => report("Background work", message));
 
   // Once Llama is on disk the default model is Llama, unless the user picked another file.
   const [download, startDownload] = useLlamaDownload(() =>
-    api.setChatModel(null).then(setSettings, (e) => report("Could not choose the model", e)),
+    api.setChatModel("default").then(setSettings, (e) => report("Could not choose the model", e)),
   );
 
   const openChat = (id: number | null) => setChat((c) => ({ id, key: c.key + 1 }));

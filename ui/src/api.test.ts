@@ -16,11 +16,9 @@ vi.mock("@tauri-apps/api/core", () => ({
 }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
 vi.mock("@tauri-apps/api/webview", () => ({ getCurrentWebview: vi.fn() }));
-vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn() }));
 
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open } from "@tauri-apps/plugin-dialog";
 import * as api from "./api";
 
 beforeEach(() => {
@@ -34,7 +32,7 @@ describe("api", () => {
     ["search", () => api.search("comet"), "search", { query: "comet" }],
     ["stop", () => api.stop(), "stop", undefined],
     ["libraryOverview", () => api.libraryOverview(), "library_overview", undefined],
-    ["removeFolder", () => api.removeFolder("/a"), "remove_folder", { path: "/a" }],
+    ["removeFolder", () => api.removeFolder(3), "remove_folder", { id: 3 }],
     ["jobs", () => api.jobs(), "jobs", undefined],
     ["controlJob", () => api.controlJob(3, "pause"), "control_job", { id: 3, action: "pause" }],
     ["chats", () => api.chats(), "chats", undefined],
@@ -42,10 +40,11 @@ describe("api", () => {
     ["renameChat", () => api.renameChat(2, "Comets"), "rename_chat", { id: 2, title: "Comets" }],
     ["deleteChat", () => api.deleteChat(2), "delete_chat", { id: 2 }],
     ["preview", () => api.preview(42), "preview", { chunkId: 42 }],
-    ["openFile", () => api.openFile("/a/b.md"), "open_file", { path: "/a/b.md", page: null }],
-    ["openFile at a page", () => api.openFile("/a/b.pdf", 4), "open_file", { path: "/a/b.pdf", page: 4 }],
+    ["openFile", () => api.openFile(5), "open_file", { documentId: 5, page: null }],
+    ["openFile at a page", () => api.openFile(5, 4), "open_file", { documentId: 5, page: 4 }],
     ["settings", () => api.settings(), "settings", undefined],
-    ["setChatModel", () => api.setChatModel(null), "set_chat_model", { path: null }],
+    ["setChatModel", () => api.setChatModel("default"), "set_chat_model", { choice: "default" }],
+    ["pickChatModel", () => api.pickChatModel(), "pick_chat_model", undefined],
     ["setIndexThreads", () => api.setIndexThreads(6), "set_index_threads", { threads: 6 }],
     ["setLibraryDir", () => api.setLibraryDir("/mnt/big/folio"), "set_library_dir", { path: "/mnt/big/folio" }],
   ])("%s invokes its command with camelCase arguments", async (_name, call, command, args) => {
@@ -82,23 +81,19 @@ describe("api", () => {
     expect(handler).toHaveBeenCalledWith({ filesDone: 1 });
   });
 
-  it("chooseFolders asks the picker for several folders and gives a list, empty when cancelled", async () => {
-    const picker = vi.mocked(open);
-    picker.mockResolvedValueOnce(["/a", "/b"] as never);
+  it("chooseFolders has Folio open the picker for several folders (the page opens no dialog itself)", async () => {
+    core.invoke.mockResolvedValueOnce(["/a", "/b"]);
     expect(await api.chooseFolders()).toEqual(["/a", "/b"]);
-    expect(picker).toHaveBeenCalledWith(expect.objectContaining({ directory: true, multiple: true }));
-    picker.mockResolvedValueOnce("/c" as never);
-    expect(await api.chooseFolders()).toEqual(["/c"]);
-    picker.mockResolvedValueOnce(null);
+    expect(core.invoke).toHaveBeenCalledWith("pick_folders", { title: "Add folders to Folio", several: true });
+    core.invoke.mockResolvedValueOnce([]);
     expect(await api.chooseFolders()).toEqual([]);
   });
 
-  it("chooseLibraryFolder asks the picker for one folder, null when cancelled", async () => {
-    const picker = vi.mocked(open);
-    picker.mockResolvedValueOnce("/mnt/big" as never);
+  it("chooseLibraryFolder has Folio open the picker for one folder, null when cancelled", async () => {
+    core.invoke.mockResolvedValueOnce(["/mnt/big"]);
     expect(await api.chooseLibraryFolder()).toBe("/mnt/big");
-    expect(picker).toHaveBeenCalledWith(expect.objectContaining({ directory: true, multiple: false }));
-    picker.mockResolvedValueOnce(null);
+    expect(core.invoke).toHaveBeenCalledWith("pick_folders", expect.objectContaining({ several: false }));
+    core.invoke.mockResolvedValueOnce([]);
     expect(await api.chooseLibraryFolder()).toBeNull();
   });
 

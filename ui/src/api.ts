@@ -3,7 +3,6 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open } from "@tauri-apps/plugin-dialog";
 import type { AskEventDto } from "./bindings/AskEventDto";
 import type { ChatDto } from "./bindings/ChatDto";
 import type { DownloadEventDto } from "./bindings/DownloadEventDto";
@@ -27,17 +26,15 @@ export function addPaths(paths: string[]): Promise<IndexSummaryDto> {
   return invoke("add_paths", { paths });
 }
 
-/** The system's folder picker: the folders chosen, or none when it was cancelled. */
-export async function chooseFolders(): Promise<string[]> {
-  const picked = await open({ directory: true, multiple: true, title: "Add folders to Folio" });
-  if (picked === null) return [];
-  return Array.isArray(picked) ? picked : [picked];
+/** The system's folder picker (opened by Folio, not the page): the folders chosen, or none when cancelled. */
+export function chooseFolders(): Promise<string[]> {
+  return invoke("pick_folders", { title: "Add folders to Folio", several: true });
 }
 
 /** The system's folder picker for one folder: where the library should live; null when cancelled. */
 export async function chooseLibraryFolder(): Promise<string | null> {
-  const picked = await open({ directory: true, multiple: false, title: "Choose where Folio keeps its library" });
-  return Array.isArray(picked) ? (picked[0] ?? null) : picked;
+  const picked: string[] = await invoke("pick_folders", { title: "Choose where Folio keeps its library", several: false });
+  return picked[0] ?? null;
 }
 
 /** Searches the library. */
@@ -62,9 +59,9 @@ export function libraryOverview(): Promise<FolderDto[]> {
   return invoke("library_overview");
 }
 
-/** Removes a folder from the library (its files stay on disk); resolves to the number of files removed. */
-export function removeFolder(path: string): Promise<number> {
-  return invoke("remove_folder", { path });
+/** Removes folder `id` from the library (its files stay on disk); resolves to the number of files removed. */
+export function removeFolder(id: number): Promise<number> {
+  return invoke("remove_folder", { id });
 }
 
 /** Indexing jobs, newest first. */
@@ -102,10 +99,9 @@ export function preview(chunkId: number): Promise<PassageDto[]> {
   return invoke("preview", { chunkId });
 }
 
-/** Opens a file of the library in the system's default application (other paths are refused). */
-/** Opens a library file in its default application, at `page` where that application takes one. */
-export function openFile(path: string, page?: number): Promise<void> {
-  return invoke("open_file", { path, page: page ?? null });
+/** Opens indexed document `documentId` in its default application, at `page` where that application takes one. */
+export function openFile(documentId: number, page?: number): Promise<void> {
+  return invoke("open_file", { documentId, page: page ?? null });
 }
 
 /** What the settings panel shows. */
@@ -113,9 +109,17 @@ export function settings(): Promise<SettingsDto> {
   return invoke("settings");
 }
 
-/** Chooses the chat model file; null means Llama 3.1 when downloaded, else the bundled model. */
-export function setChatModel(path: string | null): Promise<SettingsDto> {
-  return invoke("set_chat_model", { path });
+/** Which chat model answers: "default" is Llama 3.1 when downloaded, else the bundled model. */
+export type ModelChoice = "default" | "bundled" | "llama";
+
+/** Chooses the chat model. */
+export function setChatModel(choice: ModelChoice): Promise<SettingsDto> {
+  return invoke("set_chat_model", { choice });
+}
+
+/** The system's file picker for a GGUF model (opened by Folio); the new settings, or null when cancelled. */
+export function pickChatModel(): Promise<SettingsDto | null> {
+  return invoke("pick_chat_model");
 }
 
 /** Sets the threads used for indexing (applies at the next start). */
@@ -143,6 +147,11 @@ export function onIndexProgress(handler: (progress: ProgressDto) => void): Promi
 /** Calls `handler` when watched folders changed and the changes are indexed. */
 export function onLibraryChanged(handler: (summary: IndexSummaryDto) => void): Promise<Unlisten> {
   return listen<IndexSummaryDto>("library-changed", (e) => handler(e.payload));
+}
+
+/** Calls `handler` with problems of the background work (the library busy, a folder not watched). */
+export function onBackgroundProblem(handler: (message: string) => void): Promise<Unlisten> {
+  return listen<string>("background-problem", (e) => handler(e.payload));
 }
 
 /** Calls `handler` with the paths dropped on the window. */

@@ -10,6 +10,7 @@ export const mockedApi = vi.mocked(api);
 export function passage(overrides: Partial<PassageDto> = {}): PassageDto {
   return {
     chunkId: 7,
+    documentId: 3,
     path: "/home/me/notes/comet.md",
     location: { lines: [3, 5] },
     place: "lines 3-5",
@@ -45,6 +46,7 @@ export function stubApi(): void {
   mockedApi.onLibraryChanged.mockResolvedValue(unlisten);
   mockedApi.onDrop.mockResolvedValue(unlisten);
   mockedApi.onDragHover.mockResolvedValue(unlisten);
+  mockedApi.onBackgroundProblem.mockResolvedValue(unlisten);
   mockedApi.chooseFolders.mockResolvedValue([]);
   mockedApi.chooseLibraryFolder.mockResolvedValue(null);
 }

@@ -756,6 +756,12 @@ async fn watch(library: &Arc<Library>, folders: &[PathBuf]) -> Result<()> {
                 }
             }
             folio_engine::WatchEvent::Failed(e) => eprintln!("could not index the changes: {e}"),
+            folio_engine::WatchEvent::Unwatched { folder, reason } => {
+                eprintln!(
+                    "cannot watch {}: {reason}; the other folders are watched",
+                    terminal::clean(&folder.display().to_string())
+                )
+            }
         }
     }
     Ok(())

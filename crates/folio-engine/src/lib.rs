@@ -18,7 +18,7 @@ use folio_store::{Moved, Store, StoreError};
 
 pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
-pub use folio_core::{parse_date, Answer, ChunkId, Citation, Location, Passage, SearchFilter, SearchHit};
+pub use folio_core::{parse_date, Answer, ChunkId, Citation, DocumentId, Location, Passage, SearchFilter, SearchHit};
 pub use folio_extract::worker::{
     serve_stdio as serve_extract_worker, Limits as ExtractLimits, WorkerCommand, WORKER_ARG,
 };
@@ -224,9 +224,8 @@ impl Library {
     /// being written finish with the model they started with.
     pub fn set_chat_model(&self, path: Option<PathBuf>) -> Result<(), EngineError> {
         if let Some(p) = &path {
-            if !p.is_file() {
-                return Err(EngineError::Invalid(format!("{} is not a model file", p.display())));
-            }
+            // Only a GGUF model is saved as the choice, whoever asks (the page, a typed path).
+            folio_models::check_gguf(p).map_err(|e| EngineError::Invalid(e.to_string()))?;
         }
         *self.chat_model.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = path;
         Ok(())
@@ -271,7 +270,6 @@ impl Library {
     /// Removes a folder from the library: its documents leave all three stores, then the folder.
     /// Files on disk are not touched.
     pub async fn remove_folder(&self, path: &Path) -> Result<u64, EngineError> {
-        let _one_at_a_time = self.indexing.lock().await;
         let wanted =
             absolute(path).map_or_else(|_| path.to_string_lossy().into_owned(), |p| p.to_string_lossy().into_owned());
         let folders = self.store.with_catalog(|c| c.folders())?;
@@ -279,6 +277,15 @@ impl Library {
             .into_iter()
             .find(|(_, p)| *p == wanted)
             .ok_or_else(|| EngineError::Invalid(format!("{wanted} is not a folder of the library")))?;
+        self.remove_folder_id(id).await
+    }
+
+    /// [`Library::remove_folder`] by the folder's id (as [`Library::folders`] gives it).
+    pub async fn remove_folder_id(&self, id: i64) -> Result<u64, EngineError> {
+        let _one_at_a_time = self.indexing.lock().await;
+        if !self.store.with_catalog(|c| c.folders())?.iter().any(|(f, _)| *f == id) {
+            return Err(EngineError::Invalid(format!("there is no folder {id} in the library")));
+        }
         let docs: Vec<folio_core::DocumentId> =
             self.store.with_catalog(|c| c.documents_in_folder(id))?.into_iter().map(|d| d.id).collect();
         self.store.remove(&docs).await?;
@@ -296,12 +303,25 @@ impl Library {
         let folders = self.store.with_catalog(|c| c.folders())?;
         let inside = folders.iter().any(|(_, f)| {
             let folder = std::fs::canonicalize(f).unwrap_or_else(|_| PathBuf::from(f));
-            resolved.starts_with(&folder) && resolved != folder
+            // A file added on its own is its own "folder".
+            resolved.starts_with(&folder) && (resolved != folder || folder.is_file())
         });
         if !inside || !resolved.is_file() {
             return Err(EngineError::Invalid(format!("{} is not a file of the library", path.display())));
         }
         Ok(resolved)
+    }
+
+    /// The file of indexed document `id`, resolved as [`Library::library_file`] does: what "open the
+    /// file" may open. A document that is not indexed (skipped, failed, queued) or no longer a regular
+    /// file inside its folder is refused, so no id leads to a file Folio did not read itself.
+    pub fn document_file(&self, id: folio_core::DocumentId) -> Result<PathBuf, EngineError> {
+        let doc = self.store.with_catalog(|c| c.document(id))?;
+        match doc {
+            Some(d) if d.status == Status::Indexed => self.library_file(Path::new(&d.path)),
+            Some(d) => Err(EngineError::Invalid(format!("{} is {}, not indexed", d.path, d.status.as_str()))),
+            None => Err(EngineError::Invalid(format!("there is no document {} in the library", id.0))),
+        }
     }
 
     /// A passage with up to `radius` neighbouring passages of the same document on each side, in

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +17,12 @@ use crate::{absolute, EngineError, Library};
 /// How long the file system must be quiet before a batch of changes is indexed.
 pub const DEBOUNCE: Duration = Duration::from_millis(750);
 
+/// Batches of changed paths waiting to be indexed, at most; and changed paths in one batch, at most.
+/// Past either, the paths are dropped and every watched folder is rescanned instead (a rescan finds
+/// every change), so a storm of events costs bounded memory and loses nothing.
+const RAW_BATCHES: usize = 64;
+const RAW_PATHS: usize = 10_000;
+
 /// What a watch reports.
 #[derive(Debug, Clone)]
 pub enum WatchEvent {
@@ -23,6 +30,14 @@ pub enum WatchEvent {
     Synced(IndexReport),
     /// Indexing the changes failed; the watch goes on.
     Failed(String),
+    /// A folder cannot be watched (gone, unreadable, the system's limit of watches reached); the
+    /// other folders are still watched. The folder is tried again when the library's folders change.
+    Unwatched {
+        /// The folder.
+        folder: PathBuf,
+        /// Why, as the system said it.
+        reason: String,
+    },
 }
 
 /// A running watch. Dropping it stops watching.
@@ -43,7 +58,8 @@ impl Library {
     /// rescan (new and changed files indexed, deleted ones purged, renames kept). A folder removed
     /// from the library meanwhile is no longer indexed.
     pub fn watch(self: &Arc<Self>, folders: &[PathBuf], options: IndexOptions) -> Result<Watch, EngineError> {
-        let roots: Vec<PathBuf> = folders.iter().map(|f| absolute(f)).collect::<Result<_, _>>()?;
+        // A folder that is not there now is still named (and reported as not watched).
+        let roots: Vec<PathBuf> = folders.iter().map(|f| absolute(f).unwrap_or_else(|_| f.clone())).collect();
         self.start_watch(roots, false, options)
     }
 
@@ -54,9 +70,9 @@ impl Library {
         self.start_watch(roots, true, options)
     }
 
-    /// The library's folders that exist as folders now.
+    /// The library's folders (and files added on their own) that exist now.
     fn folders_on_disk(&self) -> Result<Vec<PathBuf>, EngineError> {
-        Ok(self.folders()?.into_iter().map(|(_, p)| PathBuf::from(p)).filter(|p| p.is_dir()).collect())
+        Ok(self.folders()?.into_iter().map(|(_, p)| PathBuf::from(p)).filter(|p| p.exists()).collect())
     }
 
     fn start_watch(
@@ -66,7 +82,9 @@ impl Library {
         options: IndexOptions,
     ) -> Result<Watch, EngineError> {
         let own = absolute(&self.config.dir).unwrap_or_else(|_| self.config.dir.clone());
-        let (raw_tx, mut raw_rx) = mpsc::unbounded_channel::<Vec<PathBuf>>();
+        let (raw_tx, mut raw_rx) = mpsc::channel::<Vec<PathBuf>>(RAW_BATCHES);
+        let overflowed = Arc::new(AtomicBool::new(false));
+        let overflow = Arc::clone(&overflowed);
         let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
             if let Ok(events) = result {
                 let paths: Vec<PathBuf> = events
@@ -76,18 +94,36 @@ impl Library {
                     // The library's own files change while indexing; they must not trigger more indexing.
                     .filter(|p| !p.starts_with(&own))
                     .collect();
-                if !paths.is_empty() {
-                    let _ = raw_tx.send(paths);
+                if paths.len() > RAW_PATHS {
+                    overflow.store(true, Ordering::SeqCst);
+                    let _ = raw_tx.try_send(Vec::new());
+                } else if !paths.is_empty() {
+                    if let Err(mpsc::error::TrySendError::Full(_)) = raw_tx.try_send(paths) {
+                        overflow.store(true, Ordering::SeqCst);
+                    }
                 }
             }
         })
         .map_err(|e| EngineError::Invalid(format!("cannot watch for changes: {e}")))?;
-        for root in &roots {
-            debouncer
-                .watch(root, RecursiveMode::Recursive)
-                .map_err(|e| EngineError::Invalid(format!("cannot watch {}: {e}", root.display())))?;
-        }
         let (tx, rx) = mpsc::channel(16);
+        // A folder that cannot be watched is reported; the others are watched all the same.
+        let mut unwatched = Vec::new();
+        let all = roots.clone();
+        let roots: Vec<PathBuf> = roots
+            .into_iter()
+            .filter(|root| match watch_root(&mut debouncer, root, &all) {
+                Ok(()) => true,
+                Err(e) => {
+                    unwatched.push(WatchEvent::Unwatched { folder: root.clone(), reason: e.to_string() });
+                    false
+                }
+            })
+            .collect();
+        for event in unwatched {
+            // The receiver is not read yet: the channel holds these (extra ones are told by the
+            // next attempt, when the folders change).
+            let _ = tx.try_send(event);
+        }
         let library = Arc::clone(self);
         let mut folders_changed = self.folders_changed.subscribe();
         let at_start: HashSet<String> = self.folders()?.into_iter().map(|(_, p)| p).collect();
@@ -107,6 +143,10 @@ impl Library {
                 let mut changed = first;
                 while let Ok(more) = raw_rx.try_recv() {
                     changed.extend(more);
+                }
+                if overflowed.swap(false, Ordering::SeqCst) {
+                    // Paths were dropped: rescan every watched folder.
+                    changed = roots.clone();
                 }
                 // A folder removed from the library must not come back with its next change; one not
                 // added yet is added by indexing it.
@@ -137,6 +177,43 @@ impl Library {
     }
 }
 
+/// Watches `root`: a folder with everything in it; a file added on its own through its parent folder
+/// (editors replace a file by renaming another over it, which a watch of the file itself would miss),
+/// unless a folder in `watched` holds it already.
+fn watch_root(
+    debouncer: &mut Debouncer<RecommendedWatcher, RecommendedCache>,
+    root: &std::path::Path,
+    watched: &[PathBuf],
+) -> Result<(), notify_debouncer_full::notify::Error> {
+    match file_parent(root) {
+        Some(_) if watched.iter().any(|w| w != root && root.starts_with(w) && w.is_dir()) => Ok(()),
+        Some(parent) => debouncer.watch(parent, RecursiveMode::NonRecursive),
+        None => debouncer.watch(root, RecursiveMode::Recursive),
+    }
+}
+
+/// Stops watching `root`, leaving the parent of a file watched while `wanted` still needs it.
+fn unwatch_root(
+    debouncer: &mut Debouncer<RecommendedWatcher, RecommendedCache>,
+    root: &std::path::Path,
+    wanted: &[PathBuf],
+) {
+    let watched_as = file_parent(root).unwrap_or(root);
+    if !wanted.iter().any(|w| w.as_path() == watched_as || file_parent(w) == Some(watched_as)) {
+        let _ = debouncer.unwatch(watched_as);
+    }
+}
+
+/// The parent of `root` when `root` is a file added on its own (a root that is not there is watched
+/// as a folder, which fails and is reported).
+fn file_parent(root: &std::path::Path) -> Option<&std::path::Path> {
+    if root.is_file() {
+        root.parent()
+    } else {
+        None
+    }
+}
+
 /// Brings a following watch up to date with the library's folders; returns the folders now watched.
 async fn follow_folders(
     library: &Library,
@@ -152,14 +229,14 @@ async fn follow_folders(
         }
     };
     for gone in watched.iter().filter(|w| !wanted.contains(w)) {
-        let _ = debouncer.unwatch(gone);
+        unwatch_root(debouncer, gone, &wanted);
     }
     let mut now = Vec::new();
     for root in wanted {
         if watched.contains(&root) {
             now.push(root);
-        } else if let Err(e) = debouncer.watch(&root, RecursiveMode::Recursive) {
-            let _ = tx.send(WatchEvent::Failed(format!("cannot watch {}: {e}", root.display()))).await;
+        } else if let Err(e) = watch_root(debouncer, &root, &now) {
+            let _ = tx.send(WatchEvent::Unwatched { folder: root, reason: e.to_string() }).await;
         } else {
             now.push(root);
         }

@@ -7,11 +7,13 @@
 mod download;
 mod embed;
 mod generate;
+mod gguf;
 mod paths;
 
 pub use download::{download, sha256_file, DownloadProgress, HubFile};
 pub use embed::{Embedder, FastEmbedder, HashEmbedder, WordCounter, WordPieceCounter, MINILM_MAX_TOKENS};
 pub use generate::{ChatRequest, GenEvent, GenStats, Generator, MistralGenerator, ScriptedGenerator};
+pub use gguf::{check_gguf, MIN_MODEL_BYTES};
 pub use paths::{ModelPaths, BUNDLED_CHAT_MODEL};
 
 /// Everything that can go wrong with models.

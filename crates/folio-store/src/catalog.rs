@@ -189,6 +189,11 @@ impl Catalog {
         Ok(self.conn.query_row(&format!("{DOC_SELECT} WHERE path = ?1"), [path], doc_from_row).optional()?)
     }
 
+    /// The record with id `id`, if any.
+    pub fn document(&self, id: DocumentId) -> Result<Option<DocumentRecord>, StoreError> {
+        Ok(self.conn.query_row(&format!("{DOC_SELECT} WHERE id = ?1"), [id.0], doc_from_row).optional()?)
+    }
+
     /// Every document of a folder.
     pub fn documents_in_folder(&self, folder_id: i64) -> Result<Vec<DocumentRecord>, StoreError> {
         let mut stmt = self.conn.prepare(&format!("{DOC_SELECT} WHERE folder_id = ?1 ORDER BY path"))?;
@@ -487,10 +492,14 @@ impl Catalog {
         if !filter.folders.is_empty() {
             let mut any = Vec::new();
             for folder in &filter.folders {
-                let prefix = format!("{}/", folder.trim_end_matches('/'));
+                // A folder matches the files under it; a file added on its own matches itself.
+                let folder = folder.trim_end_matches('/');
+                let prefix = format!("{folder}/");
+                args.push(rusqlite::types::Value::Text(folder.to_string()));
                 args.push(rusqlite::types::Value::Integer(prefix.len() as i64));
                 args.push(rusqlite::types::Value::Text(prefix));
-                any.push(format!("substr(path, 1, ?{}) = ?{}", args.len() - 1, args.len()));
+                let n = args.len();
+                any.push(format!("path = ?{} OR substr(path, 1, ?{}) = ?{n}", n - 2, n - 1));
             }
             sql.push_str(&format!(" AND ({})", any.join(" OR ")));
         }

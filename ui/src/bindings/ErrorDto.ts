@@ -5,7 +5,7 @@
  */
 export type ErrorDto = { 
 /**
- * One of `busy`, `store`, `model`, `io`, `invalid`, `internal`.
+ * One of `busy`, `store`, `model`, `io`, `invalid`, `not_granted` (the user did not confirm a path), `internal`.
  */
 code: string, 
 /**

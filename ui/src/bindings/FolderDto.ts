@@ -4,4 +4,8 @@ import type { FileDto } from "./FileDto";
 /**
  * A folder of the library with its files' statuses.
  */
-export type FolderDto = { path: string, files: Array<FileDto>, };
+export type FolderDto = { 
+/**
+ * What "remove" sends back (`remove_folder` takes an id, never a path).
+ */
+id: number, path: string, files: Array<FileDto>, };

@@ -4,4 +4,8 @@ import type { Location } from "./Location";
 /**
  * A passage as the UI shows it.
  */
-export type PassageDto = { chunkId: number, path: string, location: Location, place: string, text: string, };
+export type PassageDto = { chunkId: number, 
+/**
+ * What "open the file" sends back (`open_file` takes a document id, never a path).
+ */
+documentId: number, path: string, location: Location, place: string, text: string, };

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { FolderList } from "./FolderList";
 
 const folder = {
+  id: 4,
   path: "/home/me/notes",
   files: [
     { path: "/home/me/notes/a.md", status: "indexed", reason: null },
@@ -27,6 +28,6 @@ describe("FolderList", () => {
     await userEvent.click(screen.getByRole("button", { name: "Rescan" }));
     await userEvent.click(screen.getByRole("button", { name: "Remove" }));
     expect(onRescan).toHaveBeenCalledWith("/home/me/notes");
-    expect(onRemove).toHaveBeenCalledWith("/home/me/notes");
+    expect(onRemove).toHaveBeenCalledWith(4);
   });
 });

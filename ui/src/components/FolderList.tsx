@@ -16,7 +16,7 @@ function statusCounts(files: FileDto[]): string {
     .join(", ");
 }
 
-type Props = { folders: FolderDto[]; onRescan: (path: string) => void; onRemove: (path: string) => void };
+type Props = { folders: FolderDto[]; onRescan: (path: string) => void; onRemove: (id: number) => void };
 
 /** The library's folders: what became of their files, and why some were skipped or failed. */
 export function FolderList({ folders, onRescan, onRemove }: Props) {
@@ -44,7 +44,7 @@ export function FolderList({ folders, onRescan, onRemove }: Props) {
             <button type="button" className="small" onClick={() => onRescan(folder.path)}>
               Rescan
             </button>
-            <button type="button" className="small" onClick={() => onRemove(folder.path)}>
+            <button type="button" className="small" onClick={() => onRemove(folder.id)}>
               Remove
             </button>
           </div>

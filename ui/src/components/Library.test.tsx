@@ -46,7 +46,7 @@ describe("Library", () => {
     expect(screen.getByTestId("index-status").textContent).toContain("3 of 3 files");
     expect(screen.getByTestId("index-status").dataset.state).toBe("indexing");
 
-    mockedApi.libraryOverview.mockResolvedValue([{ path: "/home/me/notes", files: [] }]);
+    mockedApi.libraryOverview.mockResolvedValue([{ id: 1, path: "/home/me/notes", files: [] }]);
     await act(async () => finish(summary));
     expect(screen.getByTestId("index-status").dataset.state).toBe("done");
     expect(screen.getByTestId("index-status").textContent).toContain("Indexed 3 files (9 passages)");
@@ -88,7 +88,7 @@ describe("Library", () => {
     });
     render(<Library />);
     await waitFor(() => expect(mockedApi.libraryOverview).toHaveBeenCalledTimes(1));
-    mockedApi.libraryOverview.mockResolvedValue([{ path: "/x", files: [] }]);
+    mockedApi.libraryOverview.mockResolvedValue([{ id: 2, path: "/x", files: [] }]);
     changed();
     expect(await screen.findByTestId("folder")).toBeTruthy();
   });

@@ -51,9 +51,9 @@ export function Library() {
   const control = (job: number, action: api.JobAction) =>
     api.controlJob(job, action).catch((e) => report(`Could not ${action} indexing`, e));
 
-  const remove = async (path: string) => {
+  const remove = async (id: number) => {
     try {
-      await api.removeFolder(path);
+      await api.removeFolder(id);
     } catch (e) {
       report("Could not remove the folder", e);
     }

@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import type { ModelChoice } from "../api";
 import type { SettingsDto } from "../bindings/SettingsDto";
 import { formatBytes } from "../format";
 import type { Download } from "../useLlamaDownload";
@@ -7,14 +7,14 @@ type Props = {
   settings: SettingsDto;
   download: Download | null;
   onDownload: () => void;
-  /** Chooses the model file; null for the default (Llama when downloaded, else the bundled model). */
-  onChoose: (path: string | null) => void;
+  /** Chooses a model Folio knows. */
+  onChoose: (choice: ModelChoice) => void;
+  /** Opens the system's file picker for a GGUF file. */
+  onPick: () => void;
 };
 
 /** Which model answers: the bundled SmolLM2, Llama 3.1 8B Instruct (downloaded on request), or a GGUF file. */
-export function ModelSettings({ settings, download, onDownload, onChoose }: Props) {
-  const [custom, setCustom] = useState("");
-  const customId = useId();
+export function ModelSettings({ settings, download, onDownload, onChoose, onPick }: Props) {
   const inUse = (path: string) => settings.chatModelPath === path;
 
   return (
@@ -26,14 +26,14 @@ export function ModelSettings({ settings, download, onDownload, onChoose }: Prop
       <ul className="models">
         <li>
           <span>SmolLM2 (bundled: small and fast, less accurate)</span>
-          <button type="button" disabled={inUse(settings.bundledModelPath)} onClick={() => onChoose(settings.bundledModelPath)}>
+          <button type="button" disabled={inUse(settings.bundledModelPath)} onClick={() => onChoose("bundled")}>
             {inUse(settings.bundledModelPath) ? "In use" : "Use"}
           </button>
         </li>
         <li>
           <span>Llama 3.1 8B Instruct (better answers; a download of several GB)</span>
           {settings.llamaDownloaded ? (
-            <button type="button" disabled={inUse(settings.llamaPath)} onClick={() => onChoose(settings.llamaPath)}>
+            <button type="button" disabled={inUse(settings.llamaPath)} onClick={() => onChoose("llama")}>
               {inUse(settings.llamaPath) ? "In use" : "Use"}
             </button>
           ) : download ? (
@@ -55,24 +55,12 @@ export function ModelSettings({ settings, download, onDownload, onChoose }: Prop
           )}
         </li>
       </ul>
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (custom.trim()) onChoose(custom.trim());
-        }}
-      >
-        <label htmlFor={customId}>Or a GGUF file</label>
-        <input
-          id={customId}
-          type="text"
-          placeholder="/path/to/model.gguf"
-          spellCheck={false}
-          value={custom}
-          onChange={(e) => setCustom(e.target.value)}
-        />
-        <button type="submit">Use this file</button>
-      </form>
+      <p className="row">
+        <span>Or a GGUF model file of your own</span>
+        <button type="button" data-testid="pick-model" onClick={onPick}>
+          Choose a file…
+        </button>
+      </p>
       <p className="muted">The next question loads the chosen model.</p>
     </section>
   );

@@ -18,7 +18,7 @@ describe("Preview", () => {
     const open = screen.getByTestId("open-file");
     expect(open.textContent).toBe("Open file at page 4");
     await userEvent.click(open);
-    expect(mockedApi.openFile).toHaveBeenCalledWith("/home/me/papers/orbit.pdf", 4);
+    expect(mockedApi.openFile).toHaveBeenCalledWith(onPage.documentId, 4);
   });
 
   it("opens other files without a page", async () => {
@@ -26,6 +26,6 @@ describe("Preview", () => {
     const open = screen.getByTestId("open-file");
     expect(open.textContent).toBe("Open file");
     await userEvent.click(open);
-    expect(mockedApi.openFile).toHaveBeenCalledWith("/home/me/notes/comet.md", undefined);
+    expect(mockedApi.openFile).toHaveBeenCalledWith(passage().documentId, undefined);
   });
 });

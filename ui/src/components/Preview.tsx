@@ -30,7 +30,7 @@ export function Preview({ passage, onClose }: Props) {
   }, [context]);
 
   const page = passage.location.page;
-  const open = () => api.openFile(passage.path, page).catch((e) => report("Could not open the file", e));
+  const open = () => api.openFile(passage.documentId, page).catch((e) => report("Could not open the file", e));
 
   return (
     <Dialog title={baseName(passage.path)} testId="preview" className="preview" onClose={onClose}>

@@ -30,8 +30,10 @@ export function Settings({ settings, onChange, download, onDownload, onLibraryMo
   const themeId = useId();
   const threadsId = useId();
 
-  const chooseModel = (path: string | null) =>
-    api.setChatModel(path).then(onChange, (e) => report("Could not choose the model", e));
+  const chooseModel = (choice: api.ModelChoice) =>
+    api.setChatModel(choice).then(onChange, (e) => report("Could not choose the model", e));
+  const pickModel = () =>
+    api.pickChatModel().then((s) => s && onChange(s), (e) => report("Could not use that model file", e));
 
   const [moving, setMoving] = useState(false);
   const moveLibrary = async () => {
@@ -75,7 +77,7 @@ export function Settings({ settings, onChange, download, onDownload, onLibraryMo
         </select>
       </section>
 
-      <ModelSettings settings={settings} download={download} onDownload={onDownload} onChoose={chooseModel} />
+      <ModelSettings settings={settings} download={download} onDownload={onDownload} onChoose={chooseModel} onPick={pickModel} />
 
       <section aria-labelledby="indexing-title">
         <h3 id="indexing-title">Indexing</h3>
