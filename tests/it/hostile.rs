@@ -199,6 +199,29 @@ async fn the_real_worker_stops_at_its_memory_limit() {
     assert!(report.indexed >= folio_tests::FIXTURES.len() as u64, "the other files are indexed: {report:?}");
 }
 
+#[test]
+fn a_reused_worker_gets_its_processor_time_budget_afresh_for_every_file() {
+    // The budget is per file: a worker that has read many files (more processor time in all than one
+    // file may take) goes on reading. It once could not, where the worker runs in a user namespace:
+    // the hard limit, lowered for the first file, cannot be raised again there, so every file after
+    // the first budget's worth of work was stopped as "needed more than 1 s of processor time".
+    use folio_extract::worker::{Limits, Workers};
+    let worker = WorkerCommand { program: folio_bin(), args: vec![folio_engine::WORKER_ARG.into()] };
+    let workers = Workers::new(worker, Limits { cpu_secs: 1, ..Limits::default() });
+    let html: String = std::iter::once("<html><body>".to_string())
+        .chain((0..4000).map(|i| format!("<p>Paragraph {i} about the harbour pilot and the <b>tide</b>.</p>")))
+        .collect();
+    let started = Instant::now();
+    let mut files = 0;
+    // One worker, reused: files one after another until it has worked well past 1 s + the 2 s grace.
+    while started.elapsed() < Duration::from_secs(6) && files < 2000 {
+        let read = workers.extract(html.as_bytes(), folio_extract::Format::Html);
+        assert!(read.is_ok(), "file {files} after {:?}: {:?}", started.elapsed(), read.err());
+        files += 1;
+    }
+    assert!(started.elapsed() >= Duration::from_secs(6), "the worker read {files} files");
+}
+
 /// The address space of an idle extraction worker (its binary and libraries mapped), in bytes.
 fn worker_address_space() -> u64 {
     let mut child = Command::new(folio_bin())

@@ -35,17 +35,24 @@ pub(super) fn apply_at_start() {
     }
 }
 
-/// Allows `secs` more seconds of processor time from now: SIGXCPU at the budget, SIGKILL two seconds
-/// later. The worker is reused across files, so the budget is set again before each one.
+/// Allows `secs` more seconds of processor time from now: SIGXCPU (whose default action ends the
+/// worker) at the budget. The worker is reused across files, so the budget is set again before each
+/// one, and only the soft limit moves: a process may lower its hard limit but, without privileges
+/// (as in the worker's user namespace), never raise it again, so a hard limit set for one file would
+/// stop every later file once the worker's total reached it. The parent's wall-clock deadline, which
+/// kills the worker's process group, is the backstop.
 pub(super) fn cpu_budget(secs: u64) {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes one `rusage` into the local buffer, which is zero-initialised.
+    let mut current = libc::rlimit { rlim_cur: libc::RLIM_INFINITY, rlim_max: libc::RLIM_INFINITY };
+    // SAFETY: getrusage writes one `rusage` into the local, zero-initialised buffer; getrlimit writes
+    // one `rlimit` into the local `current`.
     let used = unsafe {
         libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        libc::getrlimit(libc::RLIMIT_CPU, &mut current);
         let u = usage.assume_init();
         (u.ru_utime.tv_sec + u.ru_stime.tv_sec) as u64 + 1
     };
-    set(libc::RLIMIT_CPU, used + secs, used + secs + 2);
+    set(libc::RLIMIT_CPU, (used + secs).min(current.rlim_max), current.rlim_max);
 }
 
 /// Sends SIGKILL to the process group led by `pid` (a worker and the tools it started).
