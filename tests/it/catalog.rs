@@ -95,3 +95,37 @@ fn a_catalog_from_before_the_guard_keeps_its_rows_and_never_reuses_their_ids() {
     let ids = catalog.insert_documents(&[(facts(1, "/docs/b.txt"), &chunks(1))]).expect("insert");
     assert!(ids[0].0 .0 > 7 && ids[0].1[0].0 > 41, "ids reused after migration: {ids:?}");
 }
+
+#[test]
+fn a_store_write_waiting_on_the_disk_holds_up_no_other_task() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    // One runtime worker thread: a store write that blocked it would stop every other task (searches,
+    // the app's commands) until the write ended.
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = Arc::new(runtime.block_on(folio_store::Store::open(dir.path(), 8)).expect("open"));
+    // The catalog is held elsewhere, as a long FULL-synced commit would hold it.
+    let held = store.catalog.lock().expect("lock");
+    let writer = {
+        let store = Arc::clone(&store);
+        runtime.spawn(async move { store.begin_attempt(&facts(1, "/docs/a.txt")).await })
+    };
+    // Let the write start and wait on the catalog (if it has not yet, the check below proves less,
+    // never more).
+    std::thread::sleep(Duration::from_millis(300));
+    let other_ran = Arc::new(AtomicBool::new(false));
+    {
+        let other_ran = Arc::clone(&other_ran);
+        runtime.spawn(async move { other_ran.store(true, Ordering::SeqCst) });
+    }
+    let waited = Instant::now();
+    while !other_ran.load(Ordering::SeqCst) && waited.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let ran_while_held = other_ran.load(Ordering::SeqCst);
+    drop(held);
+    runtime.block_on(writer).expect("join").expect("the write ends once the catalog is free");
+    assert!(ran_while_held, "another task ran while the store's write waited on the catalog");
+}

@@ -50,6 +50,37 @@ fn dependencies(manifest: &str) -> Vec<String> {
 }
 
 #[test]
+fn async_tests_run_on_a_multi_threaded_runtime() {
+    // The store hands its blocking work over with `block_in_place`, which a current-thread runtime
+    // (the default of tokio's test attribute) does not allow.
+    let mut files = Vec::new();
+    rust_files(&root().join("tests"), &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        assert!(!text.contains(&format!("#[tokio::{}]", "test")), "{}: use flavor = \"multi_thread\"", file.display());
+    }
+}
+
+#[test]
+fn the_crate_graph_keeps_its_nevers() {
+    // Each crate's Folio dependencies, exactly: extract and core never reach the stores or the models,
+    // store and models never each other, and the front ends see only the engine (and core's records).
+    for (manifest, allowed) in [
+        ("crates/folio-core/Cargo.toml", &[][..]),
+        ("crates/folio-extract/Cargo.toml", &["folio-core"][..]),
+        ("crates/folio-store/Cargo.toml", &["folio-core"][..]),
+        ("crates/folio-models/Cargo.toml", &["folio-core"][..]),
+        ("crates/folio-engine/Cargo.toml", &["folio-core", "folio-extract", "folio-models", "folio-store"][..]),
+        ("crates/folio-cli/Cargo.toml", &["folio-core", "folio-engine"][..]),
+        ("src-tauri/Cargo.toml", &["folio-core", "folio-engine"][..]),
+    ] {
+        let mut ours: Vec<String> = dependencies(manifest).into_iter().filter(|d| d.starts_with("folio-")).collect();
+        ours.sort();
+        assert_eq!(ours, allowed, "{manifest}: Folio crates it depends on");
+    }
+}
+
+#[test]
 fn heavy_dependencies_stay_in_their_crates() {
     let core = dependencies("crates/folio-core/Cargo.toml");
     // ts-rs is a derive, optional, switched on only by the desktop shell for the UI's type declarations.

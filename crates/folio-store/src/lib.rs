@@ -140,6 +140,14 @@ impl CheckReport {
     }
 }
 
+/// Runs synchronous store work (a FULL-synced SQLite commit, Tantivy adding and committing) without
+/// holding up the async runtime: on a runtime worker thread, tokio first hands that thread's other
+/// tasks to another thread (`block_in_place`), so searches and the app's commands go on meanwhile.
+/// Folio's runtimes are all multi-threaded (the CLI's, the app's and the tests').
+fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(work)
+}
+
 /// The catalog, the full-text index and the vector table of one library.
 pub struct Store {
     /// The SQLite catalog (source of truth).
@@ -173,11 +181,13 @@ impl Store {
     /// the consistency protocol), committed to disk before it returns: a power cut must not undo the
     /// catalog's mark while the derived store's change, which is fsynced, survives.
     fn durably<T>(&self, f: impl FnOnce(&Catalog) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let catalog = self.catalog();
-        catalog.set_durable(true)?;
-        let result = f(&catalog);
-        catalog.set_durable(false)?;
-        result
+        blocking(|| {
+            let catalog = self.catalog();
+            catalog.set_durable(true)?;
+            let result = f(&catalog);
+            catalog.set_durable(false)?;
+            result
+        })
     }
 
     /// Runs `f` with the catalog locked.
@@ -246,8 +256,10 @@ impl Store {
     }
 
     async fn purge_derived(&self, docs: &[DocumentId]) -> Result<(), StoreError> {
-        self.text.delete_documents(docs)?;
-        self.text.commit()?;
+        blocking(|| {
+            self.text.delete_documents(docs)?;
+            self.text.commit()
+        })?;
         self.vectors.delete_documents(docs).await?;
         Ok(())
     }
@@ -276,12 +288,14 @@ impl Store {
         }
         let docs: Vec<(FileFacts, &[Chunk])> = batch.iter().map(|d| (d.facts.clone(), d.chunks.as_slice())).collect();
         let ids = self.durably(|c| c.insert_documents(&docs))?;
-        for (d, (doc_id, chunk_ids)) in batch.iter().zip(&ids) {
-            for (chunk, chunk_id) in d.chunks.iter().zip(chunk_ids) {
-                self.text.add(*chunk_id, *doc_id, &d.title, &chunk.text)?;
+        blocking(|| {
+            for (d, (doc_id, chunk_ids)) in batch.iter().zip(&ids) {
+                for (chunk, chunk_id) in d.chunks.iter().zip(chunk_ids) {
+                    self.text.add(*chunk_id, *doc_id, &d.title, &chunk.text)?;
+                }
             }
-        }
-        self.text.commit()?;
+            self.text.commit()
+        })?;
         let doc_ids: Vec<DocumentId> = ids.iter().map(|(d, _)| *d).collect();
         self.catalog().mark_text_ready(&doc_ids)?;
         Ok(TextBatch { documents: ids })
@@ -320,11 +334,13 @@ impl Store {
             self.durably(|c| c.begin_move(id, facts))?;
             self.catalog().chunk_texts(id)?
         };
-        self.text.delete_documents(&[id])?;
-        for (chunk, text) in &chunks {
-            self.text.add(*chunk, id, title, text)?;
-        }
-        self.text.commit()?;
+        blocking(|| {
+            self.text.delete_documents(&[id])?;
+            for (chunk, text) in &chunks {
+                self.text.add(*chunk, id, title, text)?;
+            }
+            self.text.commit()
+        })?;
         self.catalog().mark_indexed(&[id])?;
         Ok(())
     }
