@@ -8,7 +8,9 @@ use ts_rs::TS;
 /// An error the UI can act on: a stable machine-readable `code` and a human message.
 #[derive(Debug, Serialize, TS)]
 pub struct ErrorDto {
-    /// One of `busy`, `store`, `model`, `io`, `invalid`, `not_granted` (the user did not confirm a path), `internal`.
+    /// The engine's [`EngineError::code`] (`invalid_input`, `not_found`, `refused`, `busy`,
+    /// `incompatible`, `storage`, `model`, `io`, `internal`), or the shell's own `not_granted` (the user did
+    /// not confirm a path).
     pub code: &'static str,
     /// What went wrong, for people.
     pub message: String,
@@ -16,15 +18,7 @@ pub struct ErrorDto {
 
 impl From<EngineError> for ErrorDto {
     fn from(e: EngineError) -> Self {
-        let code = match &e {
-            e if e.is_busy() => "busy",
-            EngineError::Store(_) => "store",
-            EngineError::Model(_) => "model",
-            EngineError::Io { .. } => "io",
-            EngineError::Invalid(_) => "invalid",
-            EngineError::Task(_) => "internal",
-        };
-        ErrorDto { code, message: e.to_string() }
+        ErrorDto { code: e.code(), message: e.to_string() }
     }
 }
 
@@ -280,6 +274,8 @@ pub enum AskEventDto {
     },
     /// Answering failed.
     Failed {
+        /// The engine error's stable code (see [`ErrorDto::code`]).
+        code: &'static str,
         /// What went wrong.
         message: String,
     },
@@ -299,7 +295,7 @@ impl From<AskEvent> for AskEventDto {
                 citations: o.answer.citations.iter().map(CitationDto::from).collect(),
                 model: o.model,
             },
-            AskEvent::Failed(m) => AskEventDto::Failed { message: m },
+            AskEvent::Failed(f) => AskEventDto::Failed { code: f.code, message: f.message },
         }
     }
 }

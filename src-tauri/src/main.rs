@@ -242,7 +242,7 @@ async fn control_job(
             };
             library.resume_job(id, IndexOptions::default(), &emit).await?;
         }
-        other => return Err(ErrorDto { code: "invalid", message: format!("unknown job action {other:?}") }),
+        other => return Err(ErrorDto { code: "invalid_input", message: format!("unknown job action {other:?}") }),
     }
     Ok(())
 }
@@ -343,7 +343,10 @@ async fn add_paths(
     let mut folders = Vec::new();
     for path in paths.into_iter().map(PathBuf::from) {
         if !path.is_absolute() {
-            return Err(ErrorDto { code: "invalid", message: format!("{} is not an absolute path", path.display()) });
+            return Err(ErrorDto {
+                code: "invalid_input",
+                message: format!("{} is not an absolute path", path.display()),
+            });
         }
         let in_library = known.contains(&folio_app::grants::normal(&path));
         let what = format!("Add “{}” to Folio's library, so that Folio reads and indexes it", path.display());
@@ -417,7 +420,7 @@ async fn set_chat_model(state: tauri::State<'_, AppState>, choice: String) -> Re
         "default" => None,
         "bundled" => Some(models.bundled_chat_model()),
         "llama" => Some(models.llama_chat_model()),
-        other => return Err(ErrorDto { code: "invalid", message: format!("unknown model choice {other:?}") }),
+        other => return Err(ErrorDto { code: "invalid_input", message: format!("unknown model choice {other:?}") }),
     };
     use_chat_model(&state, path).await
 }
@@ -490,11 +493,11 @@ async fn set_library_dir(
 ) -> Result<SettingsDto, ErrorDto> {
     let to = PathBuf::from(path.trim());
     if !to.is_absolute() {
-        return Err(ErrorDto { code: "invalid", message: format!("{path:?} is not an absolute folder path") });
+        return Err(ErrorDto { code: "invalid_input", message: format!("{path:?} is not an absolute folder path") });
     }
     if LibraryConfig::env_dir().is_some() {
         return Err(ErrorDto {
-            code: "invalid",
+            code: "invalid_input",
             message: "FOLIO_LIBRARY chooses the library's folder; unset it to choose one here".into(),
         });
     }

@@ -67,7 +67,7 @@ impl LibrarySlot {
         };
         if current.is_indexing() {
             *slot = Some(current);
-            return Err(EngineError::Invalid(
+            return Err(EngineError::Refused(
                 "the library is being indexed; wait for the job to finish, or pause or cancel it, then choose \
                  the new place again"
                     .into(),
@@ -77,7 +77,7 @@ impl LibrarySlot {
             Ok(library) => library,
             Err(current) => {
                 *slot = Some(current);
-                return Err(EngineError::Invalid(
+                return Err(EngineError::Busy(
                     "the library is still in use (an answer or a job is finishing); try again in a moment".into(),
                 ));
             }
@@ -170,7 +170,7 @@ mod tests {
         std::fs::create_dir_all(&occupied).unwrap();
         std::fs::write(occupied.join("cat.jpg"), b"meow").unwrap();
         let err = slot.relocate(&occupied, Duration::from_secs(1)).await.unwrap_err();
-        assert!(matches!(&err, EngineError::Invalid(m) if m.contains("not empty")), "{err}");
+        assert!(matches!(&err, EngineError::Refused(m) if m.contains("not empty")), "{err}");
         assert_eq!(std::fs::read_dir(&occupied).unwrap().count(), 1);
 
         let holder = slot.get().await.unwrap();

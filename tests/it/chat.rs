@@ -197,7 +197,8 @@ async fn a_question_that_leaves_no_room_for_passages_fails_and_says_why() {
         }
     }
     let failure = failure.expect("failed");
-    assert!(failure.contains("no room for a passage"), "{failure}");
+    assert!(failure.message.contains("no room for a passage"), "{failure}");
+    assert_eq!(failure.code, "invalid_input");
     assert!(generator.requests().is_empty(), "the model is not asked without passages");
     let messages = library.chat_messages(chat.expect("started")).expect("messages");
     assert_eq!((messages[1].role, messages[1].state), (Role::Assistant, MessageState::Failed));

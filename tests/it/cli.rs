@@ -174,3 +174,42 @@ fn files_that_become_unreadable_keep_what_was_indexed() {
     let (stdout, _) = folio(&sandbox, &["check"]);
     assert!(stdout.contains("consistent"), "{stdout}");
 }
+
+#[test]
+fn engine_errors_have_stable_codes_and_exit_statuses() {
+    use folio_engine::EngineError;
+    // The codes the app's ErrorDto carries and the statuses the CLI exits with, one to one.
+    let all = [
+        EngineError::InvalidInput(String::new()),
+        EngineError::NotFound(String::new()),
+        EngineError::Refused(String::new()),
+        EngineError::Busy(String::new()),
+        EngineError::Incompatible(String::new()),
+        EngineError::Storage(String::new()),
+        EngineError::Model(String::new()),
+        EngineError::Io { path: "/x".into(), source: std::io::Error::other("x") },
+        EngineError::Internal(String::new()),
+    ];
+    let codes: Vec<&str> = all.iter().map(EngineError::code).collect();
+    assert_eq!(codes, EngineError::CODES);
+    let statuses: Vec<i32> = all.iter().map(EngineError::exit_code).collect();
+    assert_eq!(statuses, (2..=10).collect::<Vec<_>>());
+
+    // The CLI exits with them.
+    let sandbox = Sandbox::with_corpus();
+    folio(&sandbox, &["status"]);
+    let status = |args: &[&str]| {
+        Command::new(folio_bin())
+            .arg("--library")
+            .arg(sandbox.library_dir())
+            .arg("--models")
+            .arg(&models().root)
+            .args(args)
+            .output()
+            .expect("run folio")
+            .status
+            .code()
+    };
+    assert_eq!(status(&["resume", "987654"]), Some(3), "a job that does not exist is not found");
+    assert_eq!(status(&["ask", "   "]), Some(2), "an empty question is invalid input");
+}

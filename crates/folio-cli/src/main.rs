@@ -22,7 +22,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 #[derive(Parser)]
-#[command(name = "folio", version, about = "Answers questions about your own files, offline.")]
+#[command(
+    name = "folio",
+    version,
+    about = "Answers questions about your own files, offline.",
+    after_help = "Exit status: 0 done; 1 failed; 2 invalid input; 3 not found; 4 refused; 5 busy (another Folio \
+                  holds the library); 6 incompatible library; 7 storage failed; 8 model missing or failed; \
+                  9 a file could not be read; 10 internal error."
+)]
 struct Cli {
     /// Library data directory [default: $FOLIO_LIBRARY, else the app's choice in its settings
     /// ($FOLIO_CONFIG or $XDG_CONFIG_HOME/folio/settings.json), else $XDG_DATA_HOME/folio/library]
@@ -372,7 +379,18 @@ fn main() -> Result<()> {
         Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
             Ok(())
         }
-        other => other,
+        // The engine's kinds of error have their own exit status (see `after_help`).
+        Err(e) => {
+            let status =
+                match (e.downcast_ref::<folio_engine::EngineError>(), e.downcast_ref::<folio_engine::Failure>()) {
+                    (Some(engine), _) => engine.exit_code(),
+                    (None, Some(failure)) => failure.exit_code(),
+                    (None, None) => 1,
+                };
+            eprintln!("Error: {e:?}");
+            std::process::exit(status);
+        }
+        ok => ok,
     }
 }
 
@@ -823,9 +841,9 @@ async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_jso
                     out.flush()?;
                 }
             }
-            AskEvent::Failed(e) => {
+            AskEvent::Failed(failure) => {
                 spinner.finish_and_clear();
-                anyhow::bail!("{e}");
+                return Err(failure.into());
             }
             AskEvent::Finished(o) => {
                 spinner.finish_and_clear();

@@ -127,7 +127,30 @@ pub enum AskEvent {
     /// The answer is complete.
     Finished(AskOutcome),
     /// Answering failed.
-    Failed(String),
+    Failed(Failure),
+}
+
+/// Why an answer failed, as plain data: the [`EngineError::code`] and the message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    /// The engine error's stable code.
+    pub code: &'static str,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+impl From<&EngineError> for Failure {
+    fn from(e: &EngineError) -> Self {
+        Failure { code: e.code(), message: e.to_string() }
+    }
+}
+
+impl Failure {
+    /// The CLI's exit status for this failure, as [`EngineError::exit_code`] gives it.
+    pub fn exit_code(&self) -> i32 {
+        EngineError::CODES.iter().position(|c| *c == self.code).map_or(1, |i| 2 + i as i32)
+    }
 }
 
 /// A question stored in its chat, with the answer message that [`Library::reply`] finishes.
@@ -153,7 +176,7 @@ impl Library {
         let question = question.trim().to_string();
         tokio::spawn(async move {
             if let Err(e) = library.answer(&question, options, &tx).await {
-                let _ = tx.send(AskEvent::Failed(e.to_string())).await;
+                let _ = tx.send(AskEvent::Failed(Failure::from(&e))).await;
             }
         });
         rx
@@ -166,7 +189,7 @@ impl Library {
         tx: &mpsc::Sender<AskEvent>,
     ) -> Result<(), EngineError> {
         if question.is_empty() {
-            return Err(EngineError::Invalid("the question is empty".into()));
+            return Err(EngineError::InvalidInput("the question is empty".into()));
         }
         let start = Instant::now();
         let mut timings = Timings::default();
@@ -178,7 +201,7 @@ impl Library {
                     }
                     c.messages(id).map(Some)
                 })?;
-                let messages = messages.ok_or_else(|| EngineError::Invalid(format!("there is no chat {}", id.0)))?;
+                let messages = messages.ok_or_else(|| EngineError::NotFound(format!("there is no chat {}", id.0)))?;
                 (id, history_turns(&messages, options.history_messages))
             }
             None => (self.store.with_catalog(|c| c.create_chat(&title_from_question(question)))?, Vec::new()),
@@ -302,7 +325,7 @@ impl Library {
             dropped_turns = (dropped_turns + 2).min(history.len());
         };
         if n == 0 {
-            return Err(EngineError::Invalid(format!(
+            return Err(EngineError::InvalidInput(format!(
                 "the question leaves no room for a passage in the model's {}-token context: ask it in fewer words",
                 generator.context_tokens()
             )));
@@ -480,7 +503,7 @@ impl Library {
     pub fn chat_messages(&self, chat: ChatId) -> Result<Vec<folio_core::chat::ChatMessage>, EngineError> {
         let exists = self.store.with_catalog(|c| c.chat(chat))?.is_some();
         if !exists {
-            return Err(EngineError::Invalid(format!("there is no chat {}", chat.0)));
+            return Err(EngineError::NotFound(format!("there is no chat {}", chat.0)));
         }
         Ok(self.store.with_catalog(|c| c.messages(chat))?)
     }
@@ -489,10 +512,10 @@ impl Library {
     pub fn rename_chat(&self, chat: ChatId, title: &str) -> Result<(), EngineError> {
         let title = title.trim();
         if title.is_empty() {
-            return Err(EngineError::Invalid("a chat title cannot be empty".into()));
+            return Err(EngineError::InvalidInput("a chat title cannot be empty".into()));
         }
         if !self.store.with_catalog(|c| c.rename_chat(chat, title))? {
-            return Err(EngineError::Invalid(format!("there is no chat {}", chat.0)));
+            return Err(EngineError::NotFound(format!("there is no chat {}", chat.0)));
         }
         Ok(())
     }
@@ -500,7 +523,7 @@ impl Library {
     /// Deletes a chat and its messages.
     pub fn delete_chat(&self, chat: ChatId) -> Result<(), EngineError> {
         if !self.store.with_catalog(|c| c.delete_chat(chat))? {
-            return Err(EngineError::Invalid(format!("there is no chat {}", chat.0)));
+            return Err(EngineError::NotFound(format!("there is no chat {}", chat.0)));
         }
         Ok(())
     }

@@ -297,7 +297,7 @@ impl Library {
             // The walk reads directories and ignore files: blocking work, off the async threads.
             let (here, blocked) = tokio::task::spawn_blocking(move || walk::walk(&root_owned, folder_id, &library_dir))
                 .await
-                .map_err(|e| EngineError::Task(e.to_string()))?;
+                .map_err(|e| EngineError::Internal(e.to_string()))?;
             let seen: HashSet<String> = here.iter().map(|f| f.key.clone()).collect();
             found.extend(here);
             walked.push((folder_id, seen, blocked.iter().map(|b| b.0.clone()).collect::<Vec<_>>()));
@@ -424,7 +424,7 @@ impl Library {
             (bytes, hash)
         })
         .await
-        .map_err(|e| EngineError::Task(e.to_string()))?;
+        .map_err(|e| EngineError::Internal(e.to_string()))?;
         if let Some(k) = &known {
             if k.status == Status::Indexed && k.hash.as_deref() == Some(hash.as_str()) {
                 self.store.with_catalog(|c| c.touch(k.id, file.size, file.mtime_ns))?;
@@ -564,7 +564,7 @@ impl Library {
         };
         let embedded = match task.await {
             Ok(result) => result.map_err(EngineError::from),
-            Err(e) => Err(EngineError::Task(e.to_string())),
+            Err(e) => Err(EngineError::Internal(e.to_string())),
         };
         let vectors = match embedded {
             Ok(vectors) => vectors,
@@ -600,8 +600,8 @@ impl Library {
         let text = vec![query.to_string()];
         let mut v = tokio::task::spawn_blocking(move || embedder.embed(&text))
             .await
-            .map_err(|e| EngineError::Task(e.to_string()))??;
-        v.pop().ok_or_else(|| EngineError::Task("the embedder returned no vector".into()))
+            .map_err(|e| EngineError::Internal(e.to_string()))??;
+        v.pop().ok_or_else(|| EngineError::Internal("the embedder returned no vector".into()))
     }
 }
 
@@ -635,7 +635,7 @@ impl Library {
             Ok(())
         })
         .await
-        .map_err(|e| EngineError::Task(e.to_string()))??;
+        .map_err(|e| EngineError::Internal(e.to_string()))??;
         Ok((n, started.elapsed()))
     }
 }

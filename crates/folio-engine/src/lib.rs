@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use folio_store::{Moved, Store, StoreError};
 
-pub use ask::{AskEvent, AskOptions, AskOutcome, Timings, DEFAULT_MIN_SIMILARITY};
+pub use ask::{AskEvent, AskOptions, AskOutcome, Failure, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
 pub use folio_core::{parse_date, Answer, ChunkId, Citation, DocumentId, Location, Passage, SearchFilter, SearchHit};
 pub use folio_extract::worker::{
@@ -34,15 +34,33 @@ pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
 pub use walk::{key_path, path_key, IGNORE_FILE};
 pub use watch::{Watch, WatchEvent, DEBOUNCE};
 
-/// Everything that can go wrong in the engine.
+/// Everything that can go wrong in the engine, by what the caller can do about it. The variants carry
+/// messages for people and no store or model types; [`EngineError::code`] is the stable name the app's
+/// `ErrorDto` and the CLI's exit status ([`EngineError::exit_code`]) map one to one.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    /// A store failed.
-    #[error(transparent)]
-    Store(StoreError),
-    /// A model failed or is missing.
-    #[error(transparent)]
-    Model(#[from] ModelError),
+    /// What was named does not exist: a document, folder, chat, job, passage or library.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request itself is wrong: an empty question, a file that is not a model.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The request is well formed but refused as things stand: a job in another state, a file outside
+    /// the library, a move into a folder with other files in it.
+    #[error("{0}")]
+    Refused(String),
+    /// Another process holds the library; try again when it is done.
+    #[error("{0}")]
+    Busy(String),
+    /// The library was written by another version or configuration of Folio.
+    #[error("{0}")]
+    Incompatible(String),
+    /// Storage failed (the disk, a damaged index); what failed is in the message.
+    #[error("{0}")]
+    Storage(String),
+    /// A model is missing or failed.
+    #[error("{0}")]
+    Model(String),
     /// A file or folder could not be read.
     #[error("{path}: {source}")]
     Io {
@@ -51,29 +69,61 @@ pub enum EngineError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The caller asked for something that cannot be done.
-    #[error("{0}")]
-    Invalid(String),
-    /// A background task failed.
+    /// A background task failed (a bug).
     #[error("internal error: {0}")]
-    Task(String),
+    Internal(String),
 }
 
 impl From<StoreError> for EngineError {
-    /// A request the store refused is the caller's to change ([`EngineError::Invalid`]); anything else is
-    /// a store failure.
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Refused(reason) => EngineError::Invalid(reason),
-            other => EngineError::Store(other),
+            StoreError::Refused(reason) => EngineError::Refused(reason),
+            StoreError::Busy(reason) => EngineError::Busy(reason),
+            StoreError::Incompatible(reason) => EngineError::Incompatible(reason),
+            other => EngineError::Storage(other.to_string()),
         }
     }
 }
 
+impl From<ModelError> for EngineError {
+    fn from(e: ModelError) -> Self {
+        EngineError::Model(e.to_string())
+    }
+}
+
 impl EngineError {
+    /// Every code, in the order of [`EngineError::exit_code`] (2 onwards).
+    pub const CODES: [&'static str; 9] =
+        ["invalid_input", "not_found", "refused", "busy", "incompatible", "storage", "model", "io", "internal"];
+
+    /// The stable, machine-readable name of this kind of error.
+    pub fn code(&self) -> &'static str {
+        Self::CODES[self.index()]
+    }
+
+    /// The CLI's exit status for this kind of error: 2 for `invalid_input` onwards, in [`Self::CODES`]'
+    /// order (1 stays "failed" for anything that is not an engine error).
+    pub fn exit_code(&self) -> i32 {
+        2 + self.index() as i32
+    }
+
+    fn index(&self) -> usize {
+        match self {
+            EngineError::InvalidInput(_) => 0,
+            EngineError::NotFound(_) => 1,
+            EngineError::Refused(_) => 2,
+            EngineError::Busy(_) => 3,
+            EngineError::Incompatible(_) => 4,
+            EngineError::Storage(_) => 5,
+            EngineError::Model(_) => 6,
+            EngineError::Io { .. } => 7,
+            EngineError::Internal(_) => 8,
+        }
+    }
+
     /// Whether another process holds the library for indexing.
     pub fn is_busy(&self) -> bool {
-        matches!(self, EngineError::Store(StoreError::Busy(_)))
+        matches!(self, EngineError::Busy(_))
     }
 }
 
@@ -160,7 +210,7 @@ impl Library {
         let threads = config.threads;
         let embedder = tokio::task::spawn_blocking(move || FastEmbedder::load(&models, threads))
             .await
-            .map_err(|e| EngineError::Task(e.to_string()))??;
+            .map_err(|e| EngineError::Internal(e.to_string()))??;
         Self::open_with(config, Arc::new(embedder), None).await
     }
 
@@ -171,7 +221,7 @@ impl Library {
         generator: Option<Arc<dyn Generator>>,
     ) -> Result<Library, EngineError> {
         if config.must_exist && !is_library(&config.dir) {
-            return Err(EngineError::Invalid(format!(
+            return Err(EngineError::NotFound(format!(
                 "the library folder {} that the settings name holds no Folio library (moved, deleted, or a \
                  disk not mounted?); mount it, or choose another folder in Settings",
                 config.dir.display()
@@ -225,7 +275,7 @@ impl Library {
     pub fn set_chat_model(&self, path: Option<PathBuf>) -> Result<(), EngineError> {
         if let Some(p) = &path {
             // Only a GGUF model is saved as the choice, whoever asks (the page, a typed path).
-            folio_models::check_gguf(p).map_err(|e| EngineError::Invalid(e.to_string()))?;
+            folio_models::check_gguf(p).map_err(|e| EngineError::InvalidInput(e.to_string()))?;
         }
         *self.chat_model.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = path;
         Ok(())
@@ -276,7 +326,7 @@ impl Library {
         let (id, _) = folders
             .into_iter()
             .find(|(_, p)| *p == wanted)
-            .ok_or_else(|| EngineError::Invalid(format!("{wanted} is not a folder of the library")))?;
+            .ok_or_else(|| EngineError::NotFound(format!("{wanted} is not a folder of the library")))?;
         self.remove_folder_id(id).await
     }
 
@@ -284,7 +334,7 @@ impl Library {
     pub async fn remove_folder_id(&self, id: i64) -> Result<u64, EngineError> {
         let _one_at_a_time = self.indexing.lock().await;
         if !self.store.with_catalog(|c| c.folders())?.iter().any(|(f, _)| *f == id) {
-            return Err(EngineError::Invalid(format!("there is no folder {id} in the library")));
+            return Err(EngineError::NotFound(format!("there is no folder {id} in the library")));
         }
         let docs: Vec<folio_core::DocumentId> =
             self.store.with_catalog(|c| c.documents_in_folder(id))?.into_iter().map(|d| d.id).collect();
@@ -307,7 +357,7 @@ impl Library {
             resolved.starts_with(&folder) && (resolved != folder || folder.is_file())
         });
         if !inside || !resolved.is_file() {
-            return Err(EngineError::Invalid(format!("{} is not a file of the library", path.display())));
+            return Err(EngineError::Refused(format!("{} is not a file of the library", path.display())));
         }
         Ok(resolved)
     }
@@ -319,8 +369,8 @@ impl Library {
         let doc = self.store.with_catalog(|c| c.document(id))?;
         match doc {
             Some(d) if d.status == Status::Indexed => self.library_file(Path::new(&d.path)),
-            Some(d) => Err(EngineError::Invalid(format!("{} is {}, not indexed", d.path, d.status.as_str()))),
-            None => Err(EngineError::Invalid(format!("there is no document {} in the library", id.0))),
+            Some(d) => Err(EngineError::Refused(format!("{} is {}, not indexed", d.path, d.status.as_str()))),
+            None => Err(EngineError::NotFound(format!("there is no document {} in the library", id.0))),
         }
     }
 
@@ -329,7 +379,7 @@ impl Library {
     pub fn passage_context(&self, chunk: folio_core::ChunkId, radius: u32) -> Result<Vec<Passage>, EngineError> {
         let ids = self.store.with_catalog(|c| c.chunk_neighbourhood(chunk, radius))?;
         if !ids.contains(&chunk) {
-            return Err(EngineError::Invalid(format!("there is no passage {}", chunk.0)));
+            return Err(EngineError::NotFound(format!("there is no passage {}", chunk.0)));
         }
         Ok(self.store.with_catalog(|c| c.passages(&ids))?)
     }
@@ -372,7 +422,7 @@ impl Library {
                 let (from, dest) = (from.clone(), to.clone());
                 match tokio::task::spawn_blocking(move || folio_store::move_library(&from, &dest))
                     .await
-                    .map_err(|e| EngineError::Task(e.to_string()))??
+                    .map_err(|e| EngineError::Internal(e.to_string()))??
                 {
                     Moved::Renamed => (true, None),
                     Moved::Copied(old) => (false, Some(old)),
@@ -430,7 +480,7 @@ pub mod jobs {
     fn catalog(library_dir: &Path) -> Result<Catalog, EngineError> {
         let path = library_dir.join("catalog.sqlite3");
         if !path.is_file() {
-            return Err(EngineError::Invalid(format!("there is no library at {}", library_dir.display())));
+            return Err(EngineError::NotFound(format!("there is no library at {}", library_dir.display())));
         }
         Ok(Catalog::open(&path)?)
     }
@@ -462,9 +512,9 @@ pub mod jobs {
 
     /// Moves job `id` to state `to` if it is in one of `from`; returns the job as it was.
     pub(crate) fn transition(c: &Catalog, id: i64, from: &[JobState], to: JobState) -> Result<JobRecord, EngineError> {
-        let job = c.job(id)?.ok_or_else(|| EngineError::Invalid(format!("there is no job {id}")))?;
+        let job = c.job(id)?.ok_or_else(|| EngineError::NotFound(format!("there is no job {id}")))?;
         if !from.contains(&job.state) {
-            return Err(EngineError::Invalid(format!("job {id} is {}", job.state.as_str())));
+            return Err(EngineError::Refused(format!("job {id} is {}", job.state.as_str())));
         }
         c.set_job_state(id, to, None)?;
         Ok(job)

@@ -40,7 +40,7 @@ impl Library {
             let embedder = Arc::clone(&self.embedder);
             let vectors = tokio::task::spawn_blocking(move || embedder.embed(&texts))
                 .await
-                .map_err(|e| EngineError::Task(e.to_string()))??;
+                .map_err(|e| EngineError::Internal(e.to_string()))??;
             let add: Vec<_> =
                 batch.iter().zip(&vectors).map(|((id, doc, _, _), v)| (*id, *doc, v.as_slice())).collect();
             self.store.vectors.add(&add).await?;

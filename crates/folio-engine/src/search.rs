@@ -102,7 +102,7 @@ impl Library {
         let bm25: Vec<(ChunkId, f32)> = match bm25 {
             Some(task) => task
                 .await
-                .map_err(|e| EngineError::Task(e.to_string()))??
+                .map_err(|e| EngineError::Internal(e.to_string()))??
                 .into_iter()
                 .map(|h| (h.chunk_id, h.score))
                 .collect(),

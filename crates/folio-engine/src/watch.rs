@@ -104,7 +104,7 @@ impl Library {
                 }
             }
         })
-        .map_err(|e| EngineError::Invalid(format!("cannot watch for changes: {e}")))?;
+        .map_err(|e| EngineError::Storage(format!("cannot watch for changes: {e}")))?;
         let (tx, rx) = mpsc::channel(16);
         // A folder that cannot be watched is reported; the others are watched all the same.
         let mut unwatched = Vec::new();

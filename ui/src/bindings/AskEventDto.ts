@@ -47,6 +47,10 @@ citations: Array<CitationDto>,
  */
 model: string, } | { "kind": "failed", 
 /**
+ * The engine error's stable code (see [`ErrorDto::code`]).
+ */
+code: string, 
+/**
  * What went wrong.
  */
 message: string, };

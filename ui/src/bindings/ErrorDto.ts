@@ -5,7 +5,9 @@
  */
 export type ErrorDto = { 
 /**
- * One of `busy`, `store`, `model`, `io`, `invalid`, `not_granted` (the user did not confirm a path), `internal`.
+ * The engine's [`EngineError::code`] (`invalid_input`, `not_found`, `refused`, `busy`,
+ * `incompatible`, `storage`, `model`, `io`, `internal`), or the shell's own `not_granted` (the user did
+ * not confirm a path).
  */
 code: string, 
 /**
