@@ -15,10 +15,13 @@
 #                               1000000): whole-search latency and memory, exact vs IVF-PQ vs IVF-HNSW-SQ,
 #                               ANN recall@10 against exact search
 #   scripts/bench.sh eval       `folio eval` on both shared sets: BM25, dense and hybrid
+#   scripts/bench.sh french     scripts/eval-cases.py on the French / mixed-language set (notes-fr-dev):
+#                               where the expected file ranks, BM25 and hybrid; BASELINE_BIN=DIR runs
+#                               another build's `folio` on it too, in the same run
 #   scripts/bench.sh answer     `folio bench answer`: first token with ~2,000 passage tokens and decode speed
 #                               under mistral.rs and, in the same run, llama.cpp (llama-cpp-python from PyPI,
 #                               built once into ~/.cache/folio/llama-cpp; GGUF=... to time another model)
-# With no argument, all five run in that order. Needs ../shared beside the clone for index, search and eval.
+# With no argument, all six run in that order. Needs ../shared beside the clone for index, search, eval and french.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -164,13 +167,24 @@ answer() {
     --llama-cpp-python "$venv/bin/python"
 }
 
+french() {
+  local cases="$shared/eval/notes-fr-dev.cases.jsonl" folder="$shared/eval/notes-fr-dev"
+  for b in "$bin" ${BASELINE_BIN:+"$BASELINE_BIN"}; do
+    echo "== $b/folio"
+    for mode in bm25 hybrid; do
+      python3 scripts/eval-cases.py --folio "$b/folio" --mode "$mode" "$cases" "$folder" 2>/dev/null
+    done
+  done
+}
+
 case "${1:-all}" in
   fixtures) fixtures ;;
   index) index ;;
   hostile) hostile ;;
   search) search ;;
   eval) eval_sets ;;
+  french) french ;;
   answer) answer ;;
-  all) fixtures; index; search; eval_sets; answer ;;
-  *) echo "usage: scripts/bench.sh [fixtures|index|search|eval|answer|all]" >&2; exit 2 ;;
+  all) fixtures; index; search; eval_sets; french; answer ;;
+  *) echo "usage: scripts/bench.sh [fixtures|index|search|eval|french|answer|all]" >&2; exit 2 ;;
 esac

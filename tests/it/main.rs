@@ -6,6 +6,7 @@ mod app;
 mod catalog;
 mod chat;
 mod cli;
+mod compat;
 mod crash;
 mod download;
 mod eval;

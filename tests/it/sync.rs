@@ -618,3 +618,29 @@ async fn a_file_added_on_its_own_is_opened_watched_and_filtered_like_a_folder() 
     assert!(library.search("quibblewort", &bm25).await.expect("search").is_empty(), "the neighbour stays out");
     assert!(library.check().await.expect("check").is_consistent());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn french_text_is_found_by_other_forms_of_its_words() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    let notes = sandbox.docs().join("ferme/notes.md");
+    std::fs::create_dir_all(notes.parent().expect("parent")).expect("mkdir");
+    std::fs::write(
+        &notes,
+        "# La ferme\n\nLes chevaux mangeaient le foin de l'été dans la grange, et les réparations du toit \
+         sont prévues pour l'automne.\n",
+    )
+    .expect("write");
+    std::fs::write(sandbox.docs().join("ferme/english.md"), "# Barn\n\nThe horses ate the hay in the barn.\n")
+        .expect("write");
+    index(&library, sandbox.docs()).await;
+    let bm25 = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    // Singular for plural, infinitive for imperfect, accents or none: French stemming and folding.
+    for query in ["Que mange le cheval ?", "Quand faut-il réparer le toit ?", "ete grange foin"] {
+        let hits = library.search(query, &bm25).await.expect("search");
+        assert!(hits.first().is_some_and(|h| h.passage.path.ends_with("ferme/notes.md")), "{query}: {hits:?}");
+    }
+    // English text is still stemmed as English.
+    let hits = library.search("horse eating hay", &bm25).await.expect("search");
+    assert!(hits.first().is_some_and(|h| h.passage.path.ends_with("ferme/english.md")), "{hits:?}");
+}

@@ -18,6 +18,16 @@ pub use types::{
     TextSpan, TokenCounter,
 };
 
+/// French function words and question words, lower-cased and without accents (as the full-text
+/// analyzer folds them), compared before stemming: dropped from BM25 queries on French text.
+pub const FRENCH_STOPWORDS: &[&str] = &[
+    "a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "c", "combien", "comment", "d", "dans", "de", "des", "du",
+    "elle", "elles", "en", "est", "et", "etait", "ete", "etre", "il", "ils", "j", "je", "l", "la", "le", "les", "leur",
+    "leurs", "lui", "m", "ma", "mais", "me", "mes", "mon", "n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par",
+    "pas", "pour", "pourquoi", "qu", "quand", "que", "quel", "quelle", "quelles", "quels", "qui", "quoi", "s", "sa",
+    "se", "ses", "son", "sont", "sur", "t", "ta", "te", "tes", "ton", "tu", "un", "une", "vos", "votre", "vous", "y",
+];
+
 /// English function words, as in Lucene's English stop set: dropped from BM25 queries and ignored when
 /// matching an answer's sentences to passages.
 pub const STOPWORDS: &[&str] = &[

@@ -17,8 +17,11 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Tant
 use crate::bm25::TunedBm25;
 use crate::StoreError;
 
-/// Name of Folio's analyzer: split on non-alphanumerics, lower-case, fold accents, English stemming.
+/// Folio's analyzers: split on non-alphanumerics, lower-case, fold accents, then English or French
+/// stemming. A chunk's body is indexed in the field of its language (`text` or `text_fr`,
+/// `folio_core::lang::detect`); a query is analysed both ways and searched in both.
 const ANALYZER: &str = "folio_en";
+const ANALYZER_FR: &str = "folio_fr";
 
 /// Memory the index writer may buffer before flushing a segment.
 const WRITER_BUDGET: usize = 64 << 20;
@@ -67,6 +70,7 @@ struct Fields {
     document_id: Field,
     title: Field,
     text: Field,
+    text_fr: Field,
 }
 
 /// A Tantivy index of chunks.
@@ -78,12 +82,56 @@ pub struct FullText {
 }
 
 fn analyzer() -> TextAnalyzer {
+    stemming(Language::English)
+}
+
+fn stemming(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(Stemmer::new(language))
         .build()
+}
+
+/// The French analyzer's words before stemming, to compare with [`folio_core::FRENCH_STOPWORDS`].
+fn folding() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The French analyzer's terms for `query` (the first `MAX_QUERY_TERMS` distinct ones); French function
+/// words dropped when asked and when something else remains.
+fn french_terms(query: &str, drop_stopwords: bool) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut fold = folding();
+    let mut stream = fold.token_stream(query);
+    while stream.advance() && words.len() < MAX_QUERY_TERMS {
+        words.push(stream.token().text.clone());
+    }
+    if drop_stopwords {
+        let content: Vec<String> =
+            words.iter().filter(|w| !folio_core::FRENCH_STOPWORDS.contains(&w.as_str())).cloned().collect();
+        if !content.is_empty() {
+            words = content;
+        }
+    }
+    let mut stem = stemming(Language::French);
+    let mut seen = std::collections::HashSet::new();
+    let mut terms = Vec::new();
+    for w in words {
+        let mut stream = stem.token_stream(&w);
+        while stream.advance() {
+            let t = stream.token().text.clone();
+            if seen.insert(t.clone()) {
+                terms.push(t);
+            }
+        }
+    }
+    terms
 }
 
 /// A BM25 search bound to a snapshot of the index, runnable on any thread ([`FullText::prepare`]).
@@ -109,8 +157,10 @@ impl PreparedSearch {
 }
 
 impl FullText {
-    /// Opens the index in `dir`, creating it if absent.
-    pub fn open(dir: &Path) -> Result<FullText, StoreError> {
+    /// Opens the index in `dir`, creating it if absent. An index of an older layout (without the
+    /// French field) is emptied and made anew: `true` says so, and the caller fills it again from the
+    /// catalog, which holds every chunk's text.
+    pub fn open(dir: &Path) -> Result<(FullText, bool), StoreError> {
         let mut sb = Schema::builder();
         let chunk_id = sb.add_u64_field("chunk_id", INDEXED | STORED | FAST);
         let document_id = sb.add_u64_field("document_id", INDEXED | FAST);
@@ -121,9 +171,36 @@ impl FullText {
         );
         let title = sb.add_text_field("title", opts.clone());
         let text = sb.add_text_field("text", opts);
+        let text_fr = sb.add_text_field(
+            "text_fr",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER_FR)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        );
         std::fs::create_dir_all(dir)?;
-        let index = Index::open_or_create(MmapDirectory::open(dir)?, sb.build())?;
+        let schema = sb.build();
+        let mut rebuilt = false;
+        if Index::exists(&MmapDirectory::open(dir)?).map_err(tantivy::TantivyError::from)? {
+            let old = Index::open(MmapDirectory::open(dir)?)?;
+            if old.schema() != schema {
+                drop(old);
+                // The writer's lock first: another process may have this library open.
+                let lock = Self::lock(dir)?;
+                for entry in std::fs::read_dir(dir)? {
+                    let path = entry?.path();
+                    if path.file_name().is_some_and(|n| n != INDEX_WRITER_LOCK.filepath.as_os_str()) {
+                        std::fs::remove_file(&path)?;
+                    }
+                }
+                drop(lock);
+                rebuilt = true;
+            }
+        }
+        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
         index.tokenizers().register(ANALYZER, analyzer());
+        index.tokenizers().register(ANALYZER_FR, stemming(Language::French));
         let writer = match index.writer(WRITER_BUDGET) {
             Err(tantivy::TantivyError::LockFailure(..)) => return Err(StoreError::Busy(BUSY.into())),
             other => other?,
@@ -133,12 +210,13 @@ impl FullText {
         // the name ("FileAlreadyExists") when recovery purges the interrupted documents. Collected here.
         writer.garbage_collect_files().wait()?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(FullText {
+        let full = FullText {
             index,
             reader,
             writer: Mutex::new(writer),
-            fields: Fields { chunk_id, document_id, title, text },
-        })
+            fields: Fields { chunk_id, document_id, title, text, text_fr },
+        };
+        Ok((full, rebuilt))
     }
 
     /// Takes the writer's lock on the index in `dir` without opening it, so that no other process can
@@ -159,11 +237,15 @@ impl FullText {
     /// Queues a chunk for indexing (visible after [`FullText::commit`]).
     pub fn add(&self, chunk: ChunkId, document: DocumentId, title: &str, text: &str) -> Result<(), StoreError> {
         let f = &self.fields;
+        let body = match folio_core::lang::detect(text) {
+            folio_core::lang::Language::French => f.text_fr,
+            folio_core::lang::Language::English => f.text,
+        };
         self.writer().add_document(doc!(
             f.chunk_id => chunk.0 as u64,
             f.document_id => document.0 as u64,
             f.title => title,
-            f.text => text,
+            body => text,
         ))?;
         Ok(())
     }
@@ -216,7 +298,7 @@ impl FullText {
         terms
     }
 
-    /// The `k` best chunks for `query` by BM25 over body and (boosted) file name, among the chunks of
+    /// The `k` best chunks for `query` by BM25 over body (in either language's field) and (boosted) file name, among the chunks of
     /// `within` when given (the filter runs inside Tantivy, before ranking). Any text is a valid query:
     /// it is analysed into terms, never parsed as query syntax.
     pub fn search(
@@ -242,12 +324,15 @@ impl FullText {
         if k == 0 || terms.is_empty() {
             return None;
         }
-        let mut weighted = Vec::with_capacity(terms.len() * 2);
+        let mut weighted = Vec::with_capacity(terms.len() * 3);
         for t in &terms {
             weighted.push((Term::from_field_text(self.fields.text, t), 1.0));
             if how.title_boost > 0.0 {
                 weighted.push((Term::from_field_text(self.fields.title, t), how.title_boost));
             }
+        }
+        for t in french_terms(query, how.drop_stopwords) {
+            weighted.push((Term::from_field_text(self.fields.text_fr, &t), 1.0));
         }
         let mut query: Box<dyn Query> = Box::new(TunedBm25 { terms: weighted, k1: how.k1, b: how.b });
         if let Some(docs) = within {

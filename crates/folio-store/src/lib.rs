@@ -163,9 +163,12 @@ impl Store {
     pub async fn open(dir: &Path, dim: usize) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)?;
         let catalog = Catalog::open(&dir.join(place::CATALOG_FILE))?;
-        let text = FullText::open(&dir.join(place::TEXT_DIR))?;
+        let (text, rebuilt) = FullText::open(&dir.join(place::TEXT_DIR))?;
         let vectors = Vectors::open(&dir.join(place::VECTORS_DIR), dim).await?;
         let store = Store { catalog: std::sync::Mutex::new(catalog), text, vectors };
+        if rebuilt {
+            store.refill_text()?;
+        }
         store.recover().await?;
         store.verify_vectors().await?;
         Ok(store)
@@ -193,6 +196,22 @@ impl Store {
     /// Runs `f` with the catalog locked.
     pub fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> Result<T, StoreError>) -> Result<T, StoreError> {
         f(&self.catalog())
+    }
+
+    /// Fills a full-text index made anew (a newer layout) from the catalog: every chunk keyword search
+    /// may return, with its document's file name as the title.
+    fn refill_text(&self) -> Result<(), StoreError> {
+        let ids = self.catalog().searchable_chunk_ids()?;
+        tracing::info!(chunks = ids.len(), "rebuilding the full-text index in its new layout");
+        blocking(|| {
+            for group in ids.chunks(4096) {
+                let rows = self.catalog().indexed_chunks(group)?;
+                for (chunk, doc, text, path) in rows {
+                    self.text.add(chunk, doc, folio_core::prompt::file_name(&path), &text)?;
+                }
+            }
+            self.text.commit()
+        })
     }
 
     /// Recovery at start-up: answers a crash interrupted are kept as cancelled, and documents left
