@@ -216,4 +216,32 @@ describe("settings", () => {
     await waitFor(() => expect(mockedApi.setChatModel).toHaveBeenCalledWith("default"));
     expect(await within(screen.getByTestId("settings")).findByText("llama")).toBeTruthy();
   });
+
+  it("uses a GGUF file chosen in Folio's own file picker, and a cancelled picker changes nothing", async () => {
+    mockedApi.pickChatModel
+      .mockResolvedValueOnce(null)
+      .mockResolvedValueOnce({ ...settingsFixture, chatModel: "my-model", chatModelPath: "/m/my-model.gguf" });
+    render(<App />);
+    await waitFor(() => expect(mockedApi.settings).toHaveBeenCalled());
+    await userEvent.click(screen.getByTestId("settings-open"));
+    await userEvent.click(screen.getByTestId("pick-model"));
+    expect(within(screen.getByTestId("settings")).getByText(settingsFixture.chatModel)).toBeTruthy();
+    await userEvent.click(screen.getByTestId("pick-model"));
+    expect(await within(screen.getByTestId("settings")).findByText("my-model")).toBeTruthy();
+    expect(mockedApi.pickChatModel).toHaveBeenCalledTimes(2);
+    expect(mockedApi.setChatModel).not.toHaveBeenCalled();
+  });
+
+  it("shows a problem of the background work (a busy library, a folder not watched)", async () => {
+    let tell = (_m: string) => {};
+    mockedApi.onBackgroundProblem.mockImplementation(async (handler) => {
+      tell = (m) => act(() => handler(m));
+      return () => {};
+    });
+    render(<App />);
+    await waitFor(() => expect(mockedApi.onBackgroundProblem).toHaveBeenCalled());
+    tell("The library cannot be opened yet (busy); trying again in 2 s.");
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("trying again in 2 s");
+  });
 });
