@@ -96,14 +96,14 @@ pub struct FileDto {
 }
 
 impl FolderDto {
-    /// The folder `id` at `path` with those of `docs` that belong to it.
-    pub fn new(id: i64, path: String, docs: &[folio_engine::DocumentRecord]) -> Self {
+    /// `folder` with those of `docs` that belong to it.
+    pub fn new(folder: folio_engine::Folder, docs: &[folio_engine::DocumentRecord]) -> Self {
         let files = docs
             .iter()
-            .filter(|d| d.folder_id == id)
+            .filter(|d| d.folder_id == folder.id)
             .map(|d| FileDto { path: d.path.clone(), status: d.status.as_str(), reason: d.reason.clone() })
             .collect();
-        FolderDto { id, path, files }
+        FolderDto { id: folder.id.0, path: folder.path, files }
     }
 }
 

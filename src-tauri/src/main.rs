@@ -209,13 +209,13 @@ async fn start_background(app: tauri::AppHandle) {
 async fn library_overview(state: tauri::State<'_, AppState>) -> Result<Vec<FolderDto>, ErrorDto> {
     let library = state.library().await?;
     let docs = library.documents()?;
-    Ok(library.folders()?.into_iter().map(|(id, path)| FolderDto::new(id, path, &docs)).collect())
+    Ok(library.folders()?.into_iter().map(|f| FolderDto::new(f, &docs)).collect())
 }
 
 /// Removes folder `id` and purges its data (the files stay on disk).
 #[tauri::command]
 async fn remove_folder(state: tauri::State<'_, AppState>, id: i64) -> Result<u64, ErrorDto> {
-    Ok(state.library().await?.remove_folder_id(id).await?)
+    Ok(state.library().await?.remove_folder_id(folio_engine::FolderId(id)).await?)
 }
 
 /// Indexing jobs, newest first.
@@ -339,7 +339,7 @@ async fn add_paths(
 ) -> Result<IndexSummaryDto, ErrorDto> {
     let library = state.library().await?;
     let known: Vec<PathBuf> =
-        library.folders()?.into_iter().map(|(_, p)| folio_app::grants::normal(p.as_ref())).collect();
+        library.folders()?.into_iter().map(|f| folio_app::grants::normal(f.path.as_ref())).collect();
     let mut folders = Vec::new();
     for path in paths.into_iter().map(PathBuf::from) {
         if !path.is_absolute() {

@@ -196,6 +196,6 @@ mod tests {
         assert!(finds(&slot, "where does the heron nest", "heron.txt").await);
         let folders = slot.get().await.unwrap().folders().unwrap();
         assert_eq!(folders.len(), 1);
-        assert!(folders[0].1.starts_with(&tmp.path().join("other").to_string_lossy().into_owned()));
+        assert!(folders[0].path.starts_with(&tmp.path().join("other").to_string_lossy().into_owned()));
     }
 }

@@ -2,11 +2,18 @@
 //! Tantivy rows, LanceDB rows and the citations of saved answers are keyed by catalog ids, so an id
 //! handed out again would let a stale vector or citation answer for somebody else's text.
 
-use folio_core::{Chunk, ChunkId, Location, TextSpan};
+use folio_core::{Chunk, ChunkId, FolderId, Location, TextSpan};
 use folio_store::{Catalog, FileFacts};
 
 fn facts(folder_id: i64, path: &str) -> FileFacts {
-    FileFacts { folder_id, path: path.into(), size: 1, mtime_ns: 1, hash: None, format: Some("text".into()) }
+    FileFacts {
+        folder_id: FolderId(folder_id),
+        path: path.into(),
+        size: 1,
+        mtime_ns: 1,
+        hash: None,
+        format: Some("text".into()),
+    }
 }
 
 fn chunks(n: u32) -> Vec<Chunk> {
@@ -30,11 +37,11 @@ fn ids_of_deleted_rows_are_never_handed_out_again() {
     let dir = tempfile::tempdir().expect("tmp");
     let catalog = Catalog::open(&dir.path().join("catalog.sqlite3")).expect("open");
     let (folder, _) = catalog.add_folder("/docs").expect("folder");
-    let first = catalog.insert_documents(&[(facts(folder, "/docs/a.txt"), &chunks(3))]).expect("insert");
+    let first = catalog.insert_documents(&[(facts(folder.0, "/docs/a.txt"), &chunks(3))]).expect("insert");
     let (doc, first_chunks) = &first[0];
 
     // Re-indexing a document replaces its chunks: the new ones get new ids.
-    let again = catalog.insert_documents(&[(facts(folder, "/docs/a.txt"), &chunks(3))]).expect("again");
+    let again = catalog.insert_documents(&[(facts(folder.0, "/docs/a.txt"), &chunks(3))]).expect("again");
     assert_eq!(again[0].0, *doc, "the same file keeps its document");
     assert!(again[0].1.iter().all(|id| id.0 > max(first_chunks)), "replaced chunks never reuse the old ids");
 
@@ -46,8 +53,8 @@ fn ids_of_deleted_rows_are_never_handed_out_again() {
     let catalog = Catalog::open(&dir.path().join("catalog.sqlite3")).expect("reopen");
     let (folder2, added) = catalog.add_folder("/other").expect("folder");
     assert!(added);
-    assert!(folder2 > folder, "folder id {folder2} reused");
-    let later = catalog.insert_documents(&[(facts(folder2, "/other/b.txt"), &chunks(2))]).expect("insert");
+    assert!(folder2 > folder, "folder id {folder2:?} reused");
+    let later = catalog.insert_documents(&[(facts(folder2.0, "/other/b.txt"), &chunks(2))]).expect("insert");
     assert!(later[0].0 .0 > doc.0, "document id reused");
     assert!(later[0].1.iter().all(|id| id.0 > max(&again[0].1)), "chunk ids reused");
 }
@@ -89,9 +96,9 @@ fn a_catalog_from_before_the_guard_keeps_its_rows_and_never_reuses_their_ids() {
     // Foreign keys are on again: removing the folder's document removes its chunks.
     catalog.delete_documents(&[docs[0].id]).expect("delete");
     assert_eq!(catalog.chunk_count().expect("count"), 0);
-    assert!(catalog.delete_folder(2).expect("delete folder"));
+    assert!(catalog.delete_folder(FolderId(2)).expect("delete folder"));
     let (folder, _) = catalog.add_folder("/new").expect("folder");
-    assert!(folder > 2, "folder id {folder} reused");
+    assert!(folder > FolderId(2), "folder id {folder:?} reused");
     let ids = catalog.insert_documents(&[(facts(1, "/docs/b.txt"), &chunks(1))]).expect("insert");
     assert!(ids[0].0 .0 > 7 && ids[0].1[0].0 > 41, "ids reused after migration: {ids:?}");
 }

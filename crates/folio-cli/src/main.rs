@@ -967,13 +967,14 @@ fn status(library: &Library, as_json: bool) -> Result<()> {
     let folders: Vec<_> = library
         .folders()?
         .into_iter()
-        .map(|(id, path)| {
+        .map(|folder| {
             let mut totals = serde_json::Map::new();
             for s in statuses {
-                let n = docs.iter().filter(|d| d.folder_id == id && d.status.as_str() == s).count();
+                let n = docs.iter().filter(|d| d.folder_id == folder.id && d.status.as_str() == s).count();
                 totals.insert(s.to_string(), json!(n));
             }
-            json!({"path": path, "files": docs.iter().filter(|d| d.folder_id == id).count(), "totals": totals})
+            let files = docs.iter().filter(|d| d.folder_id == folder.id).count();
+            json!({"path": folder.path, "files": files, "totals": totals})
         })
         .collect();
     let mut out = terminal::Clean::new(std::io::stdout().lock(), !as_json);

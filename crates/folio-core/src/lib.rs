@@ -14,8 +14,8 @@ pub mod snippet;
 mod types;
 
 pub use types::{
-    civil_date, parse_date, Answer, Chunk, ChunkId, Citation, DocumentId, Location, Passage, SearchFilter, SearchHit,
-    TextSpan, TokenCounter,
+    civil_date, parse_date, Answer, Chunk, ChunkId, Citation, DocumentId, Folder, FolderId, Location, Passage,
+    SearchFilter, SearchHit, TextSpan, TokenCounter,
 };
 
 /// French function words and question words, lower-cased and without accents (as the full-text

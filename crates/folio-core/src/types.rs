@@ -2,6 +2,19 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Row id of a folder of the library (or of a file added on its own) in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FolderId(pub i64);
+
+/// A folder of the library (or a file added on its own): its id and absolute path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Folder {
+    /// Its id.
+    pub id: FolderId,
+    /// Its absolute path, as added.
+    pub path: String,
+}
+
 /// Row id of a document (one file) in the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct DocumentId(pub i64);

@@ -110,7 +110,7 @@ pub struct IndexReport {
 
 /// A file found by the walk.
 pub(crate) struct Found {
-    pub(crate) folder_id: i64,
+    pub(crate) folder_id: folio_core::FolderId,
     pub(crate) path: PathBuf,
     /// The path as the catalog stores it (lossy UTF-8 for names that are not valid UTF-8); the one
     /// form used to look files up and to tell which ones disappeared.

@@ -18,7 +18,9 @@ use folio_store::{Moved, Store, StoreError};
 
 pub use ask::{AskEvent, AskOptions, AskOutcome, Failure, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
-pub use folio_core::{parse_date, Answer, ChunkId, Citation, DocumentId, Location, Passage, SearchFilter, SearchHit};
+pub use folio_core::{
+    parse_date, Answer, ChunkId, Citation, DocumentId, Folder, FolderId, Location, Passage, SearchFilter, SearchHit,
+};
 pub use folio_extract::worker::{
     serve_stdio as serve_extract_worker, Limits as ExtractLimits, WorkerCommand, WORKER_ARG,
 };
@@ -313,7 +315,7 @@ impl Library {
     }
 
     /// The library's folders (collections) as (id, path).
-    pub fn folders(&self) -> Result<Vec<(i64, String)>, EngineError> {
+    pub fn folders(&self) -> Result<Vec<Folder>, EngineError> {
         Ok(self.store.with_catalog(|c| c.folders())?)
     }
 
@@ -323,18 +325,18 @@ impl Library {
         let wanted =
             absolute(path).map_or_else(|_| path.to_string_lossy().into_owned(), |p| p.to_string_lossy().into_owned());
         let folders = self.store.with_catalog(|c| c.folders())?;
-        let (id, _) = folders
+        let folder = folders
             .into_iter()
-            .find(|(_, p)| *p == wanted)
+            .find(|f| f.path == wanted)
             .ok_or_else(|| EngineError::NotFound(format!("{wanted} is not a folder of the library")))?;
-        self.remove_folder_id(id).await
+        self.remove_folder_id(folder.id).await
     }
 
     /// [`Library::remove_folder`] by the folder's id (as [`Library::folders`] gives it).
-    pub async fn remove_folder_id(&self, id: i64) -> Result<u64, EngineError> {
+    pub async fn remove_folder_id(&self, id: FolderId) -> Result<u64, EngineError> {
         let _one_at_a_time = self.indexing.lock().await;
-        if !self.store.with_catalog(|c| c.folders())?.iter().any(|(f, _)| *f == id) {
-            return Err(EngineError::NotFound(format!("there is no folder {id} in the library")));
+        if !self.store.with_catalog(|c| c.folders())?.iter().any(|f| f.id == id) {
+            return Err(EngineError::NotFound(format!("there is no folder {} in the library", id.0)));
         }
         let docs: Vec<folio_core::DocumentId> =
             self.store.with_catalog(|c| c.documents_in_folder(id))?.into_iter().map(|d| d.id).collect();
@@ -351,8 +353,8 @@ impl Library {
         let path = &path.to_str().map_or_else(|| path.to_path_buf(), key_path);
         let resolved = absolute(path)?;
         let folders = self.store.with_catalog(|c| c.folders())?;
-        let inside = folders.iter().any(|(_, f)| {
-            let folder = std::fs::canonicalize(f).unwrap_or_else(|_| PathBuf::from(f));
+        let inside = folders.iter().any(|f| {
+            let folder = std::fs::canonicalize(&f.path).unwrap_or_else(|_| PathBuf::from(&f.path));
             // A file added on its own is its own "folder".
             resolved.starts_with(&folder) && (resolved != folder || folder.is_file())
         });

@@ -34,7 +34,11 @@ const MAX_IGNORE_FILE_BYTES: u64 = 1 << 20;
 ///
 /// Returns the files and the places it could not read (a folder without permission, a disk error, a
 /// root that is gone), each with the reason: the files known there must not be taken for deleted.
-pub(crate) fn walk(root: &Path, folder_id: i64, library_dir: &Path) -> (Vec<Found>, Vec<(PathBuf, String)>) {
+pub(crate) fn walk(
+    root: &Path,
+    folder_id: folio_core::FolderId,
+    library_dir: &Path,
+) -> (Vec<Found>, Vec<(PathBuf, String)>) {
     let rules = Arc::new(IgnoreRules::default());
     let filter_rules = Arc::clone(&rules);
     // The library is known by its device and inode, whatever path leads to it (a symlinked parent).

@@ -72,7 +72,7 @@ impl Library {
 
     /// The library's folders (and files added on their own) that exist now.
     fn folders_on_disk(&self) -> Result<Vec<PathBuf>, EngineError> {
-        Ok(self.folders()?.into_iter().map(|(_, p)| PathBuf::from(p)).filter(|p| p.exists()).collect())
+        Ok(self.folders()?.into_iter().map(|f| PathBuf::from(f.path)).filter(|p| p.exists()).collect())
     }
 
     fn start_watch(
@@ -126,7 +126,7 @@ impl Library {
         }
         let library = Arc::clone(self);
         let mut folders_changed = self.folders_changed.subscribe();
-        let at_start: HashSet<String> = self.folders()?.into_iter().map(|(_, p)| p).collect();
+        let at_start: HashSet<String> = self.folders()?.into_iter().map(|f| f.path).collect();
         let mut was_in_library: HashSet<PathBuf> =
             roots.iter().filter(|r| at_start.contains(r.to_string_lossy().as_ref())).cloned().collect();
         let task = tokio::spawn(async move {
@@ -151,7 +151,7 @@ impl Library {
                 // A folder removed from the library must not come back with its next change; one not
                 // added yet is added by indexing it.
                 let current: HashSet<String> =
-                    library.folders().unwrap_or_default().into_iter().map(|(_, p)| p).collect();
+                    library.folders().unwrap_or_default().into_iter().map(|f| f.path).collect();
                 let mut touched = Vec::new();
                 for root in roots.iter().filter(|r| changed.iter().any(|p| p.starts_with(r))) {
                     if current.contains(root.to_string_lossy().as_ref()) {

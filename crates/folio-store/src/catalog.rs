@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use folio_core::{Chunk, ChunkId, DocumentId, Location, Passage, SearchFilter, TextSpan};
+use folio_core::{Chunk, ChunkId, DocumentId, Folder, FolderId, Location, Passage, SearchFilter, TextSpan};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::StoreError;
@@ -66,7 +66,7 @@ pub struct DocumentRecord {
     /// Row id.
     pub id: DocumentId,
     /// Folder (collection) the file belongs to.
-    pub folder_id: i64,
+    pub folder_id: FolderId,
     /// Absolute path.
     pub path: String,
     /// Size in bytes when last seen.
@@ -85,7 +85,7 @@ pub struct DocumentRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileFacts {
     /// Folder (collection) id.
-    pub folder_id: i64,
+    pub folder_id: FolderId,
     /// Absolute path.
     pub path: String,
     /// Size in bytes.
@@ -164,24 +164,24 @@ impl Catalog {
     }
 
     /// The id of the folder at `path`, adding it if new, and whether it was added.
-    pub fn add_folder(&self, path: &str) -> Result<(i64, bool), StoreError> {
+    pub fn add_folder(&self, path: &str) -> Result<(FolderId, bool), StoreError> {
         let added = self.conn.execute(
             "INSERT INTO folders(path, added_at) VALUES (?1, ?2) ON CONFLICT(path) DO NOTHING",
             params![path, now()],
         )? == 1;
-        Ok((self.conn.query_row("SELECT id FROM folders WHERE path = ?1", [path], |r| r.get(0))?, added))
+        Ok((self.conn.query_row("SELECT id FROM folders WHERE path = ?1", [path], |r| Ok(FolderId(r.get(0)?)))?, added))
     }
 
-    /// All folders as (id, path).
-    pub fn folders(&self) -> Result<Vec<(i64, String)>, StoreError> {
+    /// All folders, by path.
+    pub fn folders(&self) -> Result<Vec<Folder>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT id, path FROM folders ORDER BY path")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([], |r| Ok(Folder { id: FolderId(r.get(0)?), path: r.get(1)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Deletes a folder row (its documents must already be removed).
-    pub fn delete_folder(&self, id: i64) -> Result<bool, StoreError> {
-        Ok(self.conn.execute("DELETE FROM folders WHERE id = ?1", [id])? == 1)
+    pub fn delete_folder(&self, id: FolderId) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM folders WHERE id = ?1", [id.0])? == 1)
     }
 
     /// The record for `path`, if known.
@@ -195,9 +195,9 @@ impl Catalog {
     }
 
     /// Every document of a folder.
-    pub fn documents_in_folder(&self, folder_id: i64) -> Result<Vec<DocumentRecord>, StoreError> {
+    pub fn documents_in_folder(&self, folder_id: FolderId) -> Result<Vec<DocumentRecord>, StoreError> {
         let mut stmt = self.conn.prepare(&format!("{DOC_SELECT} WHERE folder_id = ?1 ORDER BY path"))?;
-        let rows = stmt.query_map([folder_id], doc_from_row)?;
+        let rows = stmt.query_map([folder_id.0], doc_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -470,7 +470,7 @@ impl Catalog {
         self.conn.execute(
             "UPDATE documents SET folder_id = ?2, path = ?3, size = ?4, mtime_ns = ?5, format = ?6,
                status = 'indexing', text_ready = 0, reason = NULL, updated_at = ?7 WHERE id = ?1",
-            params![id.0, facts.folder_id, facts.path, facts.size as i64, facts.mtime_ns, facts.format, now()],
+            params![id.0, facts.folder_id.0, facts.path, facts.size as i64, facts.mtime_ns, facts.format, now()],
         )?;
         Ok(())
     }
@@ -556,7 +556,7 @@ const DOC_SELECT: &str = "SELECT id, folder_id, path, size, mtime_ns, hash, stat
 fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentRecord> {
     Ok(DocumentRecord {
         id: DocumentId(r.get(0)?),
-        folder_id: r.get(1)?,
+        folder_id: FolderId(r.get(1)?),
         path: r.get(2)?,
         size: r.get::<_, i64>(3)? as u64,
         mtime_ns: r.get(4)?,
@@ -578,7 +578,7 @@ fn upsert_document(
          ON CONFLICT(path) DO UPDATE SET folder_id = excluded.folder_id, size = excluded.size,
            mtime_ns = excluded.mtime_ns, hash = excluded.hash, format = excluded.format,
            status = excluded.status, text_ready = 0, reason = excluded.reason, updated_at = excluded.updated_at",
-        params![f.folder_id, f.path, f.size as i64, f.mtime_ns, f.hash, f.format, status.as_str(), reason, now()],
+        params![f.folder_id.0, f.path, f.size as i64, f.mtime_ns, f.hash, f.format, status.as_str(), reason, now()],
     )?;
     Ok(DocumentId(conn.query_row("SELECT id FROM documents WHERE path = ?1", [&f.path], |r| r.get(0))?))
 }
