@@ -39,7 +39,7 @@ pub struct ProgressDto {
 impl From<&Progress> for ProgressDto {
     fn from(p: &Progress) -> Self {
         ProgressDto {
-            job: p.job,
+            job: p.job.0,
             files_done: p.files_done,
             files_total: p.files_total,
             chunks_written: p.chunks_written,
@@ -66,7 +66,7 @@ pub struct JobDto {
 impl From<&folio_engine::JobRecord> for JobDto {
     fn from(j: &folio_engine::JobRecord) -> Self {
         JobDto {
-            id: j.id,
+            id: j.id.0,
             folders: j.folders.clone(),
             state: j.state.as_str(),
             files_done: j.files_done,
@@ -165,7 +165,7 @@ pub struct IndexSummaryDto {
 impl From<&IndexReport> for IndexSummaryDto {
     fn from(r: &IndexReport) -> Self {
         IndexSummaryDto {
-            job: r.job,
+            job: r.job.0,
             cancelled: r.cancelled,
             moved: r.moved.len(),
             indexed: r.indexed,

@@ -234,13 +234,13 @@ async fn control_job(
 ) -> Result<(), ErrorDto> {
     let library = state.library().await?;
     match action.as_str() {
-        "pause" => library.pause_job(id)?,
-        "cancel" => library.cancel_job(id)?,
+        "pause" => library.pause_job(folio_engine::JobId(id))?,
+        "cancel" => library.cancel_job(folio_engine::JobId(id))?,
         "resume" => {
             let emit = move |p: &folio_engine::Progress| {
                 let _ = app.emit("index-progress", ProgressDto::from(p));
             };
-            library.resume_job(id, IndexOptions::default(), &emit).await?;
+            library.resume_job(folio_engine::JobId(id), IndexOptions::default(), &emit).await?;
         }
         other => return Err(ErrorDto { code: "invalid_input", message: format!("unknown job action {other:?}") }),
     }

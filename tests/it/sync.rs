@@ -189,7 +189,7 @@ async fn a_watch_of_the_library_follows_its_folders() {
 }
 
 /// The job's row, read through the catalog alone as another process would.
-fn job_row(sandbox: &Sandbox, id: i64) -> folio_engine::JobRecord {
+fn job_row(sandbox: &Sandbox, id: folio_engine::JobId) -> folio_engine::JobRecord {
     folio_engine::jobs::list(&sandbox.library_dir()).expect("jobs").into_iter().find(|j| j.id == id).expect("job")
 }
 
@@ -222,10 +222,10 @@ async fn jobs_pause_resume_and_cancel_without_losing_work() {
     let folder = sandbox.docs();
     let task = tokio::spawn(async move { runner.index(&[folder], options, &|_| {}).await });
     let id = {
-        let mut id = 0;
+        let mut id = folio_engine::JobId(0);
         wait_for("the job to start", || {
-            id = jobs::list(&sandbox.library_dir()).expect("jobs").first().map_or(0, |j| j.id);
-            id > 1 && job_row(&sandbox, id).files_done > 40
+            id = jobs::list(&sandbox.library_dir()).expect("jobs").first().map_or(folio_engine::JobId(0), |j| j.id);
+            id.0 > 1 && job_row(&sandbox, id).files_done > 40
         })
         .await;
         id

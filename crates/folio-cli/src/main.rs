@@ -430,10 +430,10 @@ async fn run(mut cli: Cli) -> Result<()> {
     let (dir, _) = library_location(&cli);
     match &cli.command {
         Command::Jobs { json } => return jobs(&dir, *json),
-        Command::Pause { id } => return Ok(folio_engine::jobs::pause(&dir, *id)?),
-        Command::Cancel { id } => return Ok(folio_engine::jobs::cancel(&dir, *id)?),
+        Command::Pause { id } => return Ok(folio_engine::jobs::pause(&dir, folio_engine::JobId(*id))?),
+        Command::Cancel { id } => return Ok(folio_engine::jobs::cancel(&dir, folio_engine::JobId(*id))?),
         Command::Resume { id: Some(id) } => {
-            folio_engine::jobs::resume(&dir, *id)?;
+            folio_engine::jobs::resume(&dir, folio_engine::JobId(*id))?;
             eprintln!("job {id} resumed");
         }
         _ => {}
@@ -602,7 +602,7 @@ async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> R
         eprintln!("  {}: {}", terminal::clean(path), terminal::clean(why));
     }
     if report.cancelled {
-        eprintln!("job {} was cancelled; the files done so far stay indexed", report.job);
+        eprintln!("job {} was cancelled; the files done so far stay indexed", report.job.0);
     }
     Ok(())
 }
@@ -709,7 +709,7 @@ fn jobs(dir: &std::path::Path, as_json: bool) -> Result<()> {
         writeln!(
             out,
             "{:>4}  {:<9} {}/{} files  {}{}",
-            j.id,
+            j.id.0,
             j.state.as_str(),
             j.files_done,
             j.files_total,
@@ -733,7 +733,7 @@ async fn resume(library: &Library) -> Result<()> {
         eprintln!("no interrupted jobs");
     }
     for r in reports {
-        eprintln!("job {}: indexed {} files ({} chunks), {} unchanged", r.job, r.indexed, r.chunks, r.unchanged);
+        eprintln!("job {}: indexed {} files ({} chunks), {} unchanged", r.job.0, r.indexed, r.chunks, r.unchanged);
     }
     Ok(())
 }
@@ -751,7 +751,7 @@ fn show_progress(bar: &ProgressBar, p: &Progress) {
     bar.set_length(p.files_total);
     bar.set_position(p.files_done);
     let eta = p.eta_secs().map(|s| format!(", about {}:{:02} left", s / 60, s % 60)).unwrap_or_default();
-    let paused = if p.paused { format!(" — paused (folio resume {})", p.job) } else { String::new() };
+    let paused = if p.paused { format!(" — paused (folio resume {})", p.job.0) } else { String::new() };
     bar.set_message(format!("{} chunks, {:.1} MB/s{eta}{paused}", p.chunks_written, p.bytes_per_sec() / 1e6));
 }
 

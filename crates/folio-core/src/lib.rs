@@ -14,7 +14,7 @@ pub mod snippet;
 mod types;
 
 pub use types::{
-    civil_date, parse_date, Answer, Chunk, ChunkId, Citation, DocumentId, Folder, FolderId, Location, Passage,
+    civil_date, parse_date, Answer, Chunk, ChunkId, Citation, DocumentId, Folder, FolderId, JobId, Location, Passage,
     SearchFilter, SearchHit, TextSpan, TokenCounter,
 };
 

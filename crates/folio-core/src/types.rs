@@ -15,6 +15,10 @@ pub struct Folder {
     pub path: String,
 }
 
+/// Row id of an indexing job in the catalog (0 in a report of work done outside any job).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct JobId(pub i64);
+
 /// Row id of a document (one file) in the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct DocumentId(pub i64);

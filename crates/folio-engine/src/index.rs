@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use folio_core::chunk::{chunk_document, ChunkParams};
-use folio_core::{Chunk, DocumentId};
+use folio_core::{Chunk, DocumentId, JobId};
 use folio_extract::{ExtractError, Format};
 use folio_models::{Embedder, ModelError, MINILM_MAX_TOKENS};
 use folio_store::{DocumentRecord, DocumentText, FileFacts, JobRecord, JobState, Status, TextBatch};
@@ -47,7 +47,7 @@ pub struct Progress {
     /// Time since the job started, in milliseconds.
     pub elapsed_ms: u64,
     /// The job's id in the catalog (0 for text added without a job).
-    pub job: i64,
+    pub job: JobId,
     /// Whether the job is paused.
     pub paused: bool,
 }
@@ -101,7 +101,7 @@ pub struct IndexReport {
     /// Files renamed or moved, as (old path, new path); their chunks and vectors were kept.
     pub moved: Vec<(String, String)>,
     /// The job's id in the catalog.
-    pub job: i64,
+    pub job: JobId,
     /// Whether the job was cancelled before it looked at every file (files done so far stay indexed).
     pub cancelled: bool,
     /// Chunks written.
@@ -182,13 +182,13 @@ impl Library {
     /// here (a job paused before a restart).
     pub async fn resume_job(
         &self,
-        job: i64,
+        job: JobId,
         options: IndexOptions,
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<Option<IndexReport>, EngineError> {
         let record =
             self.store.with_catalog(|c| Ok(jobs::transition(c, job, &[JobState::Paused], JobState::Running)))??;
-        if self.running_job.load(std::sync::atomic::Ordering::SeqCst) == job {
+        if self.running_job.load(std::sync::atomic::Ordering::SeqCst) == job.0 {
             return Ok(None);
         }
         let roots: Vec<PathBuf> = record.folders.iter().map(PathBuf::from).filter(|p| p.is_dir()).collect();
@@ -196,12 +196,12 @@ impl Library {
     }
 
     /// Pauses a queued or running job.
-    pub fn pause_job(&self, job: i64) -> Result<(), EngineError> {
+    pub fn pause_job(&self, job: JobId) -> Result<(), EngineError> {
         self.store.with_catalog(|c| Ok(jobs::transition(c, job, jobs::PAUSABLE, JobState::Paused)))?.map(drop)
     }
 
     /// Cancels a job; the files done so far stay indexed.
-    pub fn cancel_job(&self, job: i64) -> Result<(), EngineError> {
+    pub fn cancel_job(&self, job: JobId) -> Result<(), EngineError> {
         self.store.with_catalog(|c| Ok(jobs::transition(c, job, jobs::CANCELLABLE, JobState::Cancelled)))?.map(drop)
     }
 
@@ -218,13 +218,13 @@ impl Library {
             .store
             .with_catalog(|c| c.jobs())?
             .into_iter()
-            .filter(|j| matches!(j.state, JobState::Running | JobState::Queued) && j.id != running)
+            .filter(|j| matches!(j.state, JobState::Running | JobState::Queued) && j.id.0 != running)
             .collect())
     }
 
     async fn run_job(
         &self,
-        job: i64,
+        job: JobId,
         roots: &[PathBuf],
         options: IndexOptions,
         progress: &(dyn Fn(&Progress) + Send + Sync),
@@ -237,7 +237,7 @@ impl Library {
         if state != Some(JobState::Paused) {
             self.store.with_catalog(|c| c.set_job_state(job, JobState::Running, None))?;
         }
-        let running = RunningJob::start(&self.running_job, job);
+        let running = RunningJob::start(&self.running_job, job.0);
         let result = self.walk_and_index(job, roots, options, progress).await;
         drop(running);
         let (end, error) = match &result {
@@ -278,7 +278,7 @@ impl Library {
 
     async fn walk_and_index(
         &self,
-        job: i64,
+        job: JobId,
         roots: &[PathBuf],
         options: IndexOptions,
         progress: &(dyn Fn(&Progress) + Send + Sync),

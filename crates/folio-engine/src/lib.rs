@@ -19,7 +19,8 @@ use folio_store::{Moved, Store, StoreError};
 pub use ask::{AskEvent, AskOptions, AskOutcome, Failure, Timings, DEFAULT_MIN_SIMILARITY};
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
 pub use folio_core::{
-    parse_date, Answer, ChunkId, Citation, DocumentId, Folder, FolderId, Location, Passage, SearchFilter, SearchHit,
+    parse_date, Answer, ChunkId, Citation, DocumentId, Folder, FolderId, JobId, Location, Passage, SearchFilter,
+    SearchHit,
 };
 pub use folio_extract::worker::{
     serve_stdio as serve_extract_worker, Limits as ExtractLimits, WorkerCommand, WORKER_ARG,
@@ -475,6 +476,7 @@ pub fn remove_old_library(dir: &Path) -> Result<(), EngineError> {
 pub mod jobs {
     use std::path::Path;
 
+    use folio_core::JobId;
     use folio_store::{Catalog, JobRecord, JobState};
 
     use crate::EngineError;
@@ -498,25 +500,30 @@ pub mod jobs {
     pub(crate) const CANCELLABLE: &[JobState] = &[JobState::Queued, JobState::Running, JobState::Paused];
 
     /// Pauses a queued or running job.
-    pub fn pause(library_dir: &Path, id: i64) -> Result<(), EngineError> {
+    pub fn pause(library_dir: &Path, id: JobId) -> Result<(), EngineError> {
         transition(&catalog(library_dir)?, id, PAUSABLE, JobState::Paused).map(drop)
     }
 
     /// Lets a paused job go on (in the process running it; an interrupted one needs `run_unfinished_jobs`).
-    pub fn resume(library_dir: &Path, id: i64) -> Result<(), EngineError> {
+    pub fn resume(library_dir: &Path, id: JobId) -> Result<(), EngineError> {
         transition(&catalog(library_dir)?, id, &[JobState::Paused], JobState::Running).map(drop)
     }
 
     /// Cancels a job; the files done so far stay indexed.
-    pub fn cancel(library_dir: &Path, id: i64) -> Result<(), EngineError> {
+    pub fn cancel(library_dir: &Path, id: JobId) -> Result<(), EngineError> {
         transition(&catalog(library_dir)?, id, CANCELLABLE, JobState::Cancelled).map(drop)
     }
 
     /// Moves job `id` to state `to` if it is in one of `from`; returns the job as it was.
-    pub(crate) fn transition(c: &Catalog, id: i64, from: &[JobState], to: JobState) -> Result<JobRecord, EngineError> {
-        let job = c.job(id)?.ok_or_else(|| EngineError::NotFound(format!("there is no job {id}")))?;
+    pub(crate) fn transition(
+        c: &Catalog,
+        id: JobId,
+        from: &[JobState],
+        to: JobState,
+    ) -> Result<JobRecord, EngineError> {
+        let job = c.job(id)?.ok_or_else(|| EngineError::NotFound(format!("there is no job {}", id.0)))?;
         if !from.contains(&job.state) {
-            return Err(EngineError::Refused(format!("job {id} is {}", job.state.as_str())));
+            return Err(EngineError::Refused(format!("job {} is {}", id.0, job.state.as_str())));
         }
         c.set_job_state(id, to, None)?;
         Ok(job)

@@ -2,6 +2,8 @@
 
 use rusqlite::{params, OptionalExtension};
 
+use folio_core::JobId;
+
 use crate::catalog::now;
 use crate::{Catalog, StoreError};
 
@@ -52,7 +54,7 @@ impl JobState {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JobRecord {
     /// Row id.
-    pub id: i64,
+    pub id: JobId,
     /// Folders indexed.
     pub folders: Vec<String>,
     /// State.
@@ -72,7 +74,7 @@ const KEEP_FINISHED: i64 = 100;
 
 impl Catalog {
     /// Records a new queued job.
-    pub fn create_job(&self, folders: &[String]) -> Result<i64, StoreError> {
+    pub fn create_job(&self, folders: &[String]) -> Result<JobId, StoreError> {
         let t = now();
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
@@ -86,12 +88,12 @@ impl Catalog {
             [KEEP_FINISHED],
         )?;
         tx.commit()?;
-        Ok(id)
+        Ok(JobId(id))
     }
 
     /// A job by id.
-    pub fn job(&self, id: i64) -> Result<Option<JobRecord>, StoreError> {
-        let row = self.conn.query_row(&format!("{JOB_SELECT} WHERE id = ?1"), [id], job_row).optional()?;
+    pub fn job(&self, id: JobId) -> Result<Option<JobRecord>, StoreError> {
+        let row = self.conn.query_row(&format!("{JOB_SELECT} WHERE id = ?1"), [id.0], job_row).optional()?;
         row.map(finish_job_row).transpose()
     }
 
@@ -103,21 +105,21 @@ impl Catalog {
     }
 
     /// Sets a job's state (and, for failures, the error).
-    pub fn set_job_state(&self, id: i64, state: JobState, error: Option<&str>) -> Result<bool, StoreError> {
+    pub fn set_job_state(&self, id: JobId, state: JobState, error: Option<&str>) -> Result<bool, StoreError> {
         let n = self.conn.execute(
             "UPDATE jobs SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
-            params![id, state.as_str(), error, now()],
+            params![id.0, state.as_str(), error, now()],
         )?;
         Ok(n == 1)
     }
 
     /// Records a job's progress and returns its current state (the user may have paused or cancelled it).
-    pub fn job_progress(&self, id: i64, files_done: u64, files_total: u64) -> Result<JobState, StoreError> {
+    pub fn job_progress(&self, id: JobId, files_done: u64, files_total: u64) -> Result<JobState, StoreError> {
         self.conn.execute(
             "UPDATE jobs SET files_done = ?2, files_total = ?3, updated_at = ?4 WHERE id = ?1",
-            params![id, files_done as i64, files_total as i64, now()],
+            params![id.0, files_done as i64, files_total as i64, now()],
         )?;
-        let state: String = self.conn.query_row("SELECT state FROM jobs WHERE id = ?1", [id], |r| r.get(0))?;
+        let state: String = self.conn.query_row("SELECT state FROM jobs WHERE id = ?1", [id.0], |r| r.get(0))?;
         Ok(JobState::parse(&state))
     }
 }
@@ -132,7 +134,7 @@ fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
 
 fn finish_job_row((id, folders, state, total, done, error, created_at): JobRow) -> Result<JobRecord, StoreError> {
     Ok(JobRecord {
-        id,
+        id: JobId(id),
         folders: serde_json::from_str(&folders)?,
         state: JobState::parse(&state),
         files_total: total as u64,
