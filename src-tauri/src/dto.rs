@@ -11,6 +11,9 @@ pub struct ErrorDto {
     /// The engine's [`EngineError::code`] (`invalid_input`, `not_found`, `refused`, `busy`,
     /// `incompatible`, `storage`, `model`, `io`, `internal`), or the shell's own `not_granted` (the user did
     /// not confirm a path).
+    #[ts(
+        type = r#""invalid_input" | "not_found" | "refused" | "busy" | "incompatible" | "storage" | "model" | "io" | "internal" | "not_granted""#
+    )]
     pub code: &'static str,
     /// What went wrong, for people.
     pub message: String,
@@ -20,6 +23,18 @@ impl From<EngineError> for ErrorDto {
     fn from(e: EngineError) -> Self {
         ErrorDto { code: e.code(), message: e.to_string() }
     }
+}
+
+/// What `control_job` does to a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum JobActionDto {
+    /// Pause a queued or running job.
+    Pause,
+    /// Let a paused job go on.
+    Resume,
+    /// Stop a job; what it indexed stays.
+    Cancel,
 }
 
 /// Indexing progress.
@@ -57,6 +72,7 @@ impl From<&Progress> for ProgressDto {
 pub struct JobDto {
     id: i64,
     folders: Vec<String>,
+    #[ts(type = r#""queued" | "running" | "paused" | "cancelled" | "done" | "failed""#)]
     state: &'static str,
     files_done: u64,
     files_total: u64,
@@ -91,6 +107,7 @@ pub struct FolderDto {
 #[serde(rename_all = "camelCase")]
 pub struct FileDto {
     path: String,
+    #[ts(type = r#""queued" | "indexing" | "indexed" | "skipped" | "failed""#)]
     status: &'static str,
     reason: Option<String>,
 }
@@ -127,10 +144,12 @@ impl From<&folio_engine::ChatSummary> for ChatDto {
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageDto {
+    #[ts(type = r#""user" | "assistant""#)]
     role: &'static str,
     text: String,
     /// An answer's Markdown as sanitised HTML (`null` for questions).
     html: Option<String>,
+    #[ts(type = r#""complete" | "answering" | "cancelled" | "failed" | "not_found""#)]
     state: &'static str,
     model: Option<String>,
     citations: Vec<CitationDto>,
@@ -275,6 +294,9 @@ pub enum AskEventDto {
     /// Answering failed.
     Failed {
         /// The engine error's stable code (see [`ErrorDto::code`]).
+        #[ts(
+            type = r#""invalid_input" | "not_found" | "refused" | "busy" | "incompatible" | "storage" | "model" | "io" | "internal" | "not_granted""#
+        )]
         code: &'static str,
         /// What went wrong.
         message: String,
@@ -373,6 +395,7 @@ mod tests {
         AskEventDto::export_all(&cfg).unwrap();
         SettingsDto::export_all(&cfg).unwrap();
         DownloadEventDto::export_all(&cfg).unwrap();
+        JobActionDto::export_all(&cfg).unwrap();
 
         let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings");
         let bless = std::env::var_os("FOLIO_BLESS").is_some();
@@ -405,5 +428,51 @@ mod tests {
             stale.is_empty() && extra.is_empty(),
             "ui/src/bindings is out of date (stale {stale:?}, extra {extra:?}): run FOLIO_BLESS=1 cargo test -p folio-app"
         );
+    }
+
+    /// The string unions the UI is typed with hold exactly the values the engine and store send.
+    #[test]
+    fn the_typed_strings_of_the_ipc_contract_list_every_value() {
+        use folio_engine::{JobState, MessageState, Role, Status};
+        let union = |ts: String| -> Vec<String> {
+            let mut v: Vec<String> = ts.split('|').map(|s| s.trim().trim_matches('"').to_string()).collect();
+            v.sort();
+            v
+        };
+        let sorted = |mut v: Vec<&str>| {
+            v.sort_unstable();
+            v.into_iter().map(String::from).collect::<Vec<_>>()
+        };
+        let field = |decl: String, name: &str| -> String {
+            let start = decl.find(&format!("{name}: ")).unwrap_or_else(|| panic!("{name} in {decl}")) + name.len() + 2;
+            decl[start..].split([',', ';', '}']).next().unwrap().to_string()
+        };
+        let cfg = ts_rs::Config::new();
+        let mut codes: Vec<&str> = folio_engine::EngineError::CODES.to_vec();
+        codes.push("not_granted");
+        assert_eq!(union(field(ErrorDto::decl(&cfg), "code")), sorted(codes));
+        let jobs = [
+            JobState::Queued,
+            JobState::Running,
+            JobState::Paused,
+            JobState::Cancelled,
+            JobState::Done,
+            JobState::Failed,
+        ];
+        assert_eq!(union(field(JobDto::decl(&cfg), "state")), sorted(jobs.iter().map(|s| s.as_str()).collect()));
+        let files = [Status::Queued, Status::Indexing, Status::Indexed, Status::Skipped, Status::Failed];
+        assert_eq!(union(field(FileDto::decl(&cfg), "status")), sorted(files.iter().map(|s| s.as_str()).collect()));
+        assert_eq!(
+            union(field(MessageDto::decl(&cfg), "role")),
+            sorted(vec![Role::User.as_str(), Role::Assistant.as_str()])
+        );
+        let states = [
+            MessageState::Complete,
+            MessageState::Answering,
+            MessageState::Cancelled,
+            MessageState::Failed,
+            MessageState::NotFound,
+        ];
+        assert_eq!(union(field(MessageDto::decl(&cfg), "state")), sorted(states.iter().map(|s| s.as_str()).collect()));
     }
 }

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use folio_app::dto::{
-    self, AskEventDto, ChatDto, DownloadEventDto, ErrorDto, FolderDto, HitDto, IndexSummaryDto, JobDto, MessageDto,
-    ProgressDto, SettingsDto,
+    self, AskEventDto, ChatDto, DownloadEventDto, ErrorDto, FolderDto, HitDto, IndexSummaryDto, JobActionDto, JobDto,
+    MessageDto, ProgressDto, SettingsDto,
 };
 use folio_app::grants::{Grants, Verdict};
 use folio_app::slot::LibrarySlot;
@@ -224,25 +224,25 @@ async fn jobs(state: tauri::State<'_, AppState>) -> Result<Vec<JobDto>, ErrorDto
     Ok(state.library().await?.jobs()?.iter().map(JobDto::from).collect())
 }
 
-/// Pauses, resumes or cancels a job: `action` is `pause`, `resume` or `cancel`.
+/// Pauses, resumes or cancels job `id`.
 #[tauri::command]
 async fn control_job(
     app: tauri::AppHandle,
     state: tauri::State<'_, AppState>,
     id: i64,
-    action: String,
+    action: JobActionDto,
 ) -> Result<(), ErrorDto> {
     let library = state.library().await?;
-    match action.as_str() {
-        "pause" => library.pause_job(folio_engine::JobId(id))?,
-        "cancel" => library.cancel_job(folio_engine::JobId(id))?,
-        "resume" => {
+    let job = folio_engine::JobId(id);
+    match action {
+        JobActionDto::Pause => library.pause_job(job)?,
+        JobActionDto::Cancel => library.cancel_job(job)?,
+        JobActionDto::Resume => {
             let emit = move |p: &folio_engine::Progress| {
                 let _ = app.emit("index-progress", ProgressDto::from(p));
             };
-            library.resume_job(folio_engine::JobId(id), IndexOptions::default(), &emit).await?;
+            library.resume_job(job, IndexOptions::default(), &emit).await?;
         }
-        other => return Err(ErrorDto { code: "invalid_input", message: format!("unknown job action {other:?}") }),
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ import type { DownloadEventDto } from "./bindings/DownloadEventDto";
 import type { FolderDto } from "./bindings/FolderDto";
 import type { HitDto } from "./bindings/HitDto";
 import type { IndexSummaryDto } from "./bindings/IndexSummaryDto";
+import type { JobActionDto } from "./bindings/JobActionDto";
 import type { JobDto } from "./bindings/JobDto";
 import type { MessageDto } from "./bindings/MessageDto";
 import type { PassageDto } from "./bindings/PassageDto";
@@ -19,7 +20,7 @@ import type { SettingsDto } from "./bindings/SettingsDto";
 export type Unlisten = () => void;
 
 /** What `controlJob` can do to an indexing job. */
-export type JobAction = "pause" | "resume" | "cancel";
+export type JobAction = JobActionDto;
 
 /** Adds folders or files to the library and indexes them; progress arrives through `onIndexProgress`. */
 export function addPaths(paths: string[]): Promise<IndexSummaryDto> {

@@ -49,7 +49,7 @@ model: string, } | { "kind": "failed",
 /**
  * The engine error's stable code (see [`ErrorDto::code`]).
  */
-code: string, 
+code: "invalid_input" | "not_found" | "refused" | "busy" | "incompatible" | "storage" | "model" | "io" | "internal" | "not_granted", 
 /**
  * What went wrong.
  */

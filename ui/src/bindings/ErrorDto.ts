@@ -9,7 +9,7 @@ export type ErrorDto = {
  * `incompatible`, `storage`, `model`, `io`, `internal`), or the shell's own `not_granted` (the user did
  * not confirm a path).
  */
-code: string, 
+code: "invalid_input" | "not_found" | "refused" | "busy" | "incompatible" | "storage" | "model" | "io" | "internal" | "not_granted", 
 /**
  * What went wrong, for people.
  */

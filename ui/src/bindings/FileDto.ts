@@ -3,4 +3,4 @@
 /**
  * A file and what Folio made of it.
  */
-export type FileDto = { path: string, status: string, reason: string | null, };
+export type FileDto = { path: string, status: "queued" | "indexing" | "indexed" | "skipped" | "failed", reason: string | null, };

@@ -3,4 +3,4 @@
 /**
  * An indexing job.
  */
-export type JobDto = { id: number, folders: Array<string>, state: string, filesDone: number, filesTotal: number, error: string | null, };
+export type JobDto = { id: number, folders: Array<string>, state: "queued" | "running" | "paused" | "cancelled" | "done" | "failed", filesDone: number, filesTotal: number, error: string | null, };

@@ -4,8 +4,8 @@ import type { CitationDto } from "./CitationDto";
 /**
  * A stored message with its citations.
  */
-export type MessageDto = { role: string, text: string, 
+export type MessageDto = { role: "user" | "assistant", text: string, 
 /**
  * An answer's Markdown as sanitised HTML (`null` for questions).
  */
-html: string | null, state: string, model: string | null, citations: Array<CitationDto>, };
+html: string | null, state: "complete" | "answering" | "cancelled" | "failed" | "not_found", model: string | null, citations: Array<CitationDto>, };

@@ -1,9 +1,10 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import type { FolderDto } from "../bindings/FolderDto";
 import { FolderList } from "./FolderList";
 
-const folder = {
+const folder: FolderDto = {
   id: 4,
   path: "/home/me/notes",
   files: [
