@@ -120,25 +120,34 @@ fn background_problem(app: &tauri::AppHandle, message: String) {
     let _ = app.emit("background-problem", message);
 }
 
+/// Runs `attempt` until it succeeds, telling the window about each failure (`what` failed, and why)
+/// and waiting longer each time (`folio_app::retry`).
+async fn until_ok<T, E: std::fmt::Display, F: std::future::Future<Output = Result<T, E>>>(
+    app: &tauri::AppHandle,
+    what: &str,
+    mut attempt: impl FnMut() -> F,
+) -> T {
+    let mut waits = folio_app::retry::Backoff::default();
+    loop {
+        match attempt().await {
+            Ok(done) => return done,
+            Err(e) => {
+                let wait = waits.next().unwrap_or(folio_app::retry::LONGEST);
+                background_problem(app, format!("{what} ({e}); trying again in {} s.", wait.as_secs()));
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}
+
 /// At start: open the library, load the chat model, finish jobs a crash interrupted, and watch every
 /// folder for changes, all in the background so the window is usable at once. A library that cannot be
 /// opened yet (the CLI holds it) is tried again, waiting longer each time (`folio_app::retry`).
 async fn start_background(app: tauri::AppHandle) {
     let state = app.state::<AppState>();
-    let mut waits = folio_app::retry::Backoff::default();
-    let library = loop {
-        match state.library().await {
-            Ok(library) => break library,
-            Err(e) => {
-                let wait = waits.next().unwrap_or(folio_app::retry::LONGEST);
-                background_problem(
-                    &app,
-                    format!("The library cannot be opened yet ({}); trying again in {} s.", e.message, wait.as_secs()),
-                );
-                tokio::time::sleep(wait).await;
-            }
-        }
-    };
+    let library =
+        until_ok(&app, "The library cannot be opened yet", || async { state.library().await.map_err(|e| e.message) })
+            .await;
     // Load the chat model now, off the UI, so the first question does not wait for it (a question
     // asked meanwhile waits in its "looking" state until the model is ready).
     let preload = Arc::clone(&library);
@@ -153,41 +162,19 @@ async fn start_background(app: tauri::AppHandle) {
             let _ = app.emit("index-progress", ProgressDto::from(p));
         }
     };
-    let mut waits = folio_app::retry::Backoff::default();
-    loop {
-        match library.run_unfinished_jobs(IndexOptions::default(), &emit).await {
-            Ok(reports) => {
-                for r in &reports {
-                    let _ = app.emit("library-changed", IndexSummaryDto::from(r));
-                }
-                break;
-            }
-            Err(e) => {
-                let wait = waits.next().unwrap_or(folio_app::retry::LONGEST);
-                background_problem(
-                    &app,
-                    format!("Interrupted indexing could not be finished ({e}); trying again in {} s.", wait.as_secs()),
-                );
-                tokio::time::sleep(wait).await;
-            }
-        }
+    let reports = until_ok(&app, "Interrupted indexing could not be finished", || {
+        library.run_unfinished_jobs(IndexOptions::default(), &emit)
+    })
+    .await;
+    for r in &reports {
+        let _ = app.emit("library-changed", IndexSummaryDto::from(r));
     }
     // The watch follows the library's folders: one added later is watched at once, one removed is not.
     // A folder that cannot be watched is reported and the others are watched.
-    let mut waits = folio_app::retry::Backoff::default();
-    let mut watch = loop {
-        match library.watch_library(IndexOptions::default()) {
-            Ok(watch) => break watch,
-            Err(e) => {
-                let wait = waits.next().unwrap_or(folio_app::retry::LONGEST);
-                background_problem(
-                    &app,
-                    format!("Folio cannot watch for changes ({e}); trying again in {} s.", wait.as_secs()),
-                );
-                tokio::time::sleep(wait).await;
-            }
-        }
-    };
+    let mut watch = until_ok(&app, "Folio cannot watch for changes", || {
+        std::future::ready(library.watch_library(IndexOptions::default()))
+    })
+    .await;
     while let Some(event) = watch.events.recv().await {
         match event {
             folio_engine::WatchEvent::Synced(r) => {

@@ -16,15 +16,20 @@ pub fn folio_bin() -> PathBuf {
     bin
 }
 
-pub fn folio(sandbox: &Sandbox, args: &[&str]) -> (String, String) {
-    let out = Command::new(folio_bin())
+/// `folio` on the sandbox's library with the real models, as it ended.
+fn run_folio(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
+    Command::new(folio_bin())
         .arg("--library")
         .arg(sandbox.library_dir())
         .arg("--models")
         .arg(&models().root)
         .args(args)
         .output()
-        .expect("run folio");
+        .expect("run folio")
+}
+
+pub fn folio(sandbox: &Sandbox, args: &[&str]) -> (String, String) {
+    let out = run_folio(sandbox, args);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "folio {args:?} failed:\n{stderr}");
@@ -198,18 +203,7 @@ fn engine_errors_have_stable_codes_and_exit_statuses() {
     // The CLI exits with them.
     let sandbox = Sandbox::with_corpus();
     folio(&sandbox, &["status"]);
-    let status = |args: &[&str]| {
-        Command::new(folio_bin())
-            .arg("--library")
-            .arg(sandbox.library_dir())
-            .arg("--models")
-            .arg(&models().root)
-            .args(args)
-            .output()
-            .expect("run folio")
-            .status
-            .code()
-    };
+    let status = |args: &[&str]| run_folio(&sandbox, args).status.code();
     assert_eq!(status(&["resume", "987654"]), Some(3), "a job that does not exist is not found");
     assert_eq!(status(&["ask", "   "]), Some(2), "an empty question is invalid input");
 }
