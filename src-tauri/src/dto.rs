@@ -190,7 +190,7 @@ impl From<&IndexReport> for IndexSummaryDto {
             indexed: r.indexed,
             unchanged: r.unchanged,
             chunks: r.chunks,
-            problems: r.skipped.iter().chain(&r.failed).cloned().collect(),
+            problems: r.skipped.iter().chain(&r.failed).map(|n| (n.path.clone(), n.reason.clone())).collect(),
         }
     }
 }

@@ -24,11 +24,11 @@ async fn renamed_and_moved_files_keep_their_chunks_and_vectors() {
 
     let second = index(&library, sandbox.docs()).await;
     assert_eq!((second.indexed, second.chunks, second.removed), (0, 0, 0), "nothing re-embedded or purged");
-    let mut moved: Vec<(String, String)> = second.moved.clone();
+    let mut moved = second.moved.clone();
     moved.sort();
     assert_eq!(moved.len(), 2, "{moved:?}");
-    assert!(moved[0].0.ends_with("astronomy/comet-halvard.md") && moved[0].1.ends_with("astronomy/halvard.md"));
-    assert!(moved[1].0.ends_with("pets/parrot-care.md") && moved[1].1.ends_with("archive/birds/parrot-care.md"));
+    assert!(moved[0].from.ends_with("astronomy/comet-halvard.md") && moved[0].to.ends_with("astronomy/halvard.md"));
+    assert!(moved[1].from.ends_with("pets/parrot-care.md") && moved[1].to.ends_with("archive/birds/parrot-care.md"));
     assert_eq!(
         second.unchanged + 2,
         first.indexed + first.unchanged + first.skipped.len() as u64 + first.failed.len() as u64
@@ -363,7 +363,7 @@ async fn a_file_written_while_it_is_indexed_ends_up_indexed_as_it_finally_is() {
         })
     };
     let first = index(&library, sandbox.docs()).await;
-    assert!(!first.failed.iter().any(|(p, _)| p.ends_with("log.txt")), "{:?}", first.failed);
+    assert!(!first.failed.iter().any(|n| n.path.ends_with("log.txt")), "{:?}", first.failed);
     done.store(true, Ordering::Relaxed);
     writer.join().expect("writer");
 

@@ -598,7 +598,7 @@ async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> R
         report.removed,
         secs
     );
-    for (path, why) in report.skipped.iter().chain(&report.failed) {
+    for folio_engine::FileNote { path, reason: why } in report.skipped.iter().chain(&report.failed) {
         eprintln!("  {}: {}", terminal::clean(path), terminal::clean(why));
     }
     if report.cancelled {

@@ -85,6 +85,24 @@ pub enum FileOutcome {
     Failed(String),
 }
 
+/// A file (or a folder the walk could not read) that was not indexed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileNote {
+    /// Its path (as the catalog keys it).
+    pub path: String,
+    /// Why, for people.
+    pub reason: String,
+}
+
+/// A file found at a new path with the content of one indexed before: its chunks and vectors stay.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Renamed {
+    /// Where it was.
+    pub from: String,
+    /// Where it is now.
+    pub to: String,
+}
+
 /// The result of an indexing run.
 #[derive(Debug, Clone, Default)]
 pub struct IndexReport {
@@ -93,13 +111,13 @@ pub struct IndexReport {
     /// Files unchanged since the last run.
     pub unchanged: u64,
     /// Files skipped, with reasons.
-    pub skipped: Vec<(String, String)>,
+    pub skipped: Vec<FileNote>,
     /// Files that failed, and folders the walk could not read, with reasons.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<FileNote>,
     /// Files removed because they no longer exist.
     pub removed: u64,
-    /// Files renamed or moved, as (old path, new path); their chunks and vectors were kept.
-    pub moved: Vec<(String, String)>,
+    /// Files renamed or moved; their chunks and vectors were kept.
+    pub moved: Vec<Renamed>,
     /// The job's id in the catalog.
     pub job: JobId,
     /// Whether the job was cancelled before it looked at every file (files done so far stay indexed).
@@ -308,7 +326,7 @@ impl Library {
         found.retain(|f| keys.insert(f.key.clone()));
         let mut report = IndexReport { job, ..IndexReport::default() };
         for (place, why) in unreadable {
-            report.failed.push((place.to_string_lossy().into_owned(), why));
+            report.failed.push(FileNote { path: place.to_string_lossy().into_owned(), reason: why });
         }
         let mut state = Progress {
             files_total: found.len() as u64,
@@ -333,9 +351,13 @@ impl Library {
             match outcome {
                 Prepared::Ready(p) => self.push(&mut pipeline, p, options, &mut report, &mut state).await?,
                 Prepared::Done(FileOutcome::Unchanged) => report.unchanged += 1,
-                Prepared::Done(FileOutcome::Moved(from)) => report.moved.push((from, path_str)),
-                Prepared::Done(FileOutcome::Skipped(why)) => report.skipped.push((path_str, why)),
-                Prepared::Done(FileOutcome::Failed(why)) => report.failed.push((path_str, why)),
+                Prepared::Done(FileOutcome::Moved(from)) => report.moved.push(Renamed { from, to: path_str }),
+                Prepared::Done(FileOutcome::Skipped(why)) => {
+                    report.skipped.push(FileNote { path: path_str, reason: why });
+                }
+                Prepared::Done(FileOutcome::Failed(why)) => {
+                    report.failed.push(FileNote { path: path_str, reason: why })
+                }
                 Prepared::Done(FileOutcome::Indexed(_)) => {}
             }
             state.files_done += 1;
@@ -729,7 +751,7 @@ impl Library {
             let chunks = chunk_document(&doc.text, &sections, chunking, self.embedder.tokens());
             if chunks.is_empty() {
                 self.store.record_without_chunks(&facts, Status::Skipped, "no text to index").await?;
-                report.skipped.push((doc.key, "no text to index".into()));
+                report.skipped.push(FileNote { path: doc.key, reason: "no text to index".into() });
                 continue;
             }
             let before = state.chunks_written;

@@ -32,7 +32,9 @@ pub use folio_models::{
 pub use folio_store::{
     AnnKind, AnnParams, Bm25Query, CheckReport, Counts, Destination, DocumentRecord, JobRecord, JobState, Status,
 };
-pub use index::{FileOutcome, IndexOptions, IndexReport, Progress, TextDocument, STOPPED_WHILE_READING};
+pub use index::{
+    FileNote, FileOutcome, IndexOptions, IndexReport, Progress, Renamed, TextDocument, STOPPED_WHILE_READING,
+};
 pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
 pub use walk::{key_path, path_key, IGNORE_FILE};
 pub use watch::{Watch, WatchEvent, DEBOUNCE};
