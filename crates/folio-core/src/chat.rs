@@ -9,6 +9,10 @@ use crate::Citation;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ChatId(pub i64);
 
+/// A message's id in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct MessageId(pub i64);
+
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -95,7 +99,7 @@ pub struct ChatSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatMessage {
     /// Row id.
-    pub id: i64,
+    pub id: MessageId,
     /// Who wrote it.
     pub role: Role,
     /// The text (for answers, with invalid citation markers removed).

@@ -542,9 +542,9 @@ fn civil_date_inverts_parse_date() {
 
 #[test]
 fn history_keeps_whole_answered_exchanges() {
-    use crate::chat::{history_turns, ChatMessage, MessageState, Role};
+    use crate::chat::{history_turns, ChatMessage, MessageId, MessageState, Role};
     let m = |role, state, text: &str| ChatMessage {
-        id: 0,
+        id: MessageId(0),
         role,
         text: text.into(),
         state,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use folio_core::chat::{
     clean_rewrite, fallback_query, history_turns, rewrite_keeps_question, rewrite_request, title_from_question, ChatId,
-    MessageState, Role, REWRITE_INSTRUCTIONS,
+    MessageId, MessageState, Role, REWRITE_INSTRUCTIONS,
 };
 use folio_core::citation::CitationFilter;
 use folio_core::prompt::{assemble, header, not_found, pack, render_passage};
@@ -157,7 +157,7 @@ impl Failure {
 struct Turn<'a> {
     chat: ChatId,
     /// The answer's message, stored as being written.
-    message: i64,
+    message: MessageId,
     question: &'a str,
     search_query: String,
     history: Vec<(Role, String)>,

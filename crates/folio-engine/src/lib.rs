@@ -17,7 +17,7 @@ use std::sync::Arc;
 use folio_store::{Moved, Store, StoreError};
 
 pub use ask::{AskEvent, AskOptions, AskOutcome, Failure, Timings, DEFAULT_MIN_SIMILARITY};
-pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
+pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageId, MessageState, Role};
 pub use folio_core::{
     parse_date, Answer, ChunkId, Citation, DocumentId, Folder, FolderId, JobId, Location, Passage, SearchFilter,
     SearchHit,

@@ -1,6 +1,6 @@
 //! Chats and their messages in the catalog (migration `0002_chats`).
 
-use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageState, Role};
+use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageId, MessageState, Role};
 use folio_core::Citation;
 use rusqlite::{params, OptionalExtension};
 
@@ -56,13 +56,13 @@ impl Catalog {
     }
 
     /// Appends a message and returns its id.
-    pub fn add_message(&self, chat: ChatId, m: NewMessage<'_>) -> Result<i64, StoreError> {
+    pub fn add_message(&self, chat: ChatId, m: NewMessage<'_>) -> Result<MessageId, StoreError> {
         self.add_messages(chat, &[m])
     }
 
     /// Records a question and the answer to come (empty, `answering`) in one transaction, so that no
     /// crash can leave a question without its answer's message; returns the answer's id.
-    pub fn add_exchange(&self, chat: ChatId, question: NewMessage<'_>) -> Result<i64, StoreError> {
+    pub fn add_exchange(&self, chat: ChatId, question: NewMessage<'_>) -> Result<MessageId, StoreError> {
         let answer = NewMessage {
             role: Role::Assistant,
             text: "",
@@ -74,7 +74,7 @@ impl Catalog {
     }
 
     /// Appends messages in one transaction; returns the last one's id.
-    fn add_messages(&self, chat: ChatId, messages: &[NewMessage<'_>]) -> Result<i64, StoreError> {
+    fn add_messages(&self, chat: ChatId, messages: &[NewMessage<'_>]) -> Result<MessageId, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         let t = now();
         let mut id = 0;
@@ -88,15 +88,15 @@ impl Catalog {
         }
         tx.execute("UPDATE chats SET updated_at = ?2 WHERE id = ?1", params![chat.0, t])?;
         tx.commit()?;
-        Ok(id)
+        Ok(MessageId(id))
     }
 
     /// Saves the text written so far of an answer still being written (a crash then keeps it, as
     /// cancelled); an answer already finished is left as it is.
-    pub fn save_partial(&self, id: i64, text: &str) -> Result<bool, StoreError> {
+    pub fn save_partial(&self, id: MessageId, text: &str) -> Result<bool, StoreError> {
         let changed = self
             .conn
-            .execute("UPDATE messages SET content = ?2 WHERE id = ?1 AND state = 'answering'", params![id, text])?;
+            .execute("UPDATE messages SET content = ?2 WHERE id = ?1 AND state = 'answering'", params![id.0, text])?;
         Ok(changed == 1)
     }
 
@@ -104,7 +104,7 @@ impl Catalog {
     /// finished is left as it is. Returns whether the answer was still being written.
     pub fn finish_message(
         &self,
-        id: i64,
+        id: MessageId,
         text: &str,
         state: MessageState,
         citations: &[Citation],
@@ -112,14 +112,14 @@ impl Catalog {
         let citations = serde_json::to_string(citations)?;
         let changed = self.conn.execute(
             "UPDATE messages SET content = ?2, state = ?3, citations = ?4 WHERE id = ?1 AND state = 'answering'",
-            params![id, text, state.as_str(), citations],
+            params![id.0, text, state.as_str(), citations],
         )?;
         Ok(changed == 1)
     }
 
     /// Records the model writing an answer.
-    pub fn set_message_model(&self, id: i64, model: &str) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE messages SET model = ?2 WHERE id = ?1", params![id, model])?;
+    pub fn set_message_model(&self, id: MessageId, model: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE messages SET model = ?2 WHERE id = ?1", params![id.0, model])?;
         Ok(())
     }
 
@@ -145,7 +145,7 @@ impl Catalog {
         for row in rows {
             let (id, role, text, state, search_query, model, citations, created_at) = row?;
             out.push(ChatMessage {
-                id,
+                id: MessageId(id),
                 role: Role::parse(&role),
                 text,
                 state: MessageState::parse(&state),
