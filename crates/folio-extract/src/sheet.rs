@@ -99,8 +99,54 @@ pub(crate) fn binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         .unwrap_or_else(|_| Err(ExtractError::Corrupt("the workbook is damaged or truncated".into())))
 }
 
+/// Columns a legacy Excel (BIFF) sheet may have.
+const BIFF_COLUMNS: u16 = 256;
+
+/// Checks the cells a legacy Excel workbook claims before calamine reads it: calamine allocates rows x
+/// columns for every sheet from the cells' positions, and a damaged or hostile file claiming a cell
+/// at column 65,535 would make that billions of cells. Walks the BIFF records of the `Workbook` (or
+/// `Book`) stream; a cell beyond the format's 256 columns is refused as the XLSX reader refuses one
+/// beyond Excel's bounds. A compound file whose sector tables do not hold together is refused as
+/// damaged here: calamine reads such files leniently, and that is where fuzzing found it asking for
+/// more than 2 GB.
+fn check_biff_cells(bytes: &[u8]) -> Result<(), ExtractError> {
+    let mut file = cfb::CompoundFile::open(std::io::Cursor::new(bytes))
+        .map_err(|e| ExtractError::Corrupt(format!("the workbook's compound-file structure is damaged ({e})")))?;
+    let stream = ["/Workbook", "/Book"].into_iter().find_map(|name| file.open_stream(name).ok());
+    let Some(mut stream) = stream else { return Ok(()) };
+    let mut data = Vec::new();
+    if std::io::Read::read_to_end(&mut stream, &mut data).is_err() {
+        return Ok(());
+    }
+    let u16_at = |b: &[u8], at: usize| b.get(at..at + 2).map(|x| u16::from_le_bytes([x[0], x[1]]));
+    let mut at = 0;
+    while let (Some(kind), Some(len)) = (u16_at(&data, at), u16_at(&data, at + 2)) {
+        let body = data.get(at + 4..at + 4 + usize::from(len)).unwrap_or(&[]);
+        at += 4 + usize::from(len);
+        // NUMBER, RK, LABELSST, LABEL, BLANK, BOOLERR, FORMULA, RSTRING: row, then column.
+        let last_column = match kind {
+            0x0203 | 0x027E | 0x00FD | 0x0204 | 0x0201 | 0x0205 | 0x0006 | 0x00D6 => u16_at(body, 2),
+            // MULRK, MULBLANK: row, first column, ..., last column.
+            0x00BD | 0x00BE => body.len().checked_sub(2).and_then(|end| u16_at(body, end)).max(u16_at(body, 2)),
+            _ => None,
+        };
+        if let Some(column) = last_column.filter(|c| *c >= BIFF_COLUMNS) {
+            let row = u16_at(body, 0).unwrap_or(0);
+            return Err(ExtractError::Corrupt(format!(
+                "a cell lies outside the largest sheet a spreadsheet may have (row {}, column {})",
+                u32::from(row) + 1,
+                u32::from(column) + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_binary_workbook(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     use calamine::Reader;
+    if is_binary_excel(bytes) {
+        check_biff_cells(bytes)?;
+    }
     let cursor = std::io::Cursor::new(bytes);
     let mut book = match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor.clone()) {
         Ok(xls) => calamine::Sheets::Xls(xls),

@@ -224,6 +224,21 @@ fn damaged_and_mislabelled_xls_files_say_why() {
 }
 
 #[test]
+fn a_legacy_workbook_whose_sector_tables_do_not_hold_together_is_refused_before_calamine_reads_it() {
+    // calamine reads such files leniently, and fuzzing found it asking for more than 2 GB on them.
+    let mut broken = BUDGET_XLS.to_vec();
+    // The header lists the same FAT sector twice: a FAT that points at itself.
+    let first = [broken[0x4C], broken[0x4D], broken[0x4E], broken[0x4F]];
+    broken[0x2C..0x30].copy_from_slice(&2_u32.to_le_bytes());
+    broken[0x50..0x54].copy_from_slice(&first);
+    match extract(&broken, Format::Xls) {
+        Err(ExtractError::Corrupt(why)) => assert!(why.contains("compound-file structure is damaged"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(extract(BUDGET_XLS, Format::Xls).is_ok(), "a sound workbook still reads");
+}
+
+#[test]
 fn csv_and_tsv_rows_carry_their_headers() {
     let e = extract(b"name,city\nAda,London\n\nGrace,New York\n", Format::Csv).expect("csv");
     assert_eq!(&e.text[e.sections[0].start..e.sections[0].end], "name: Ada; city: London\nname: Grace; city: New York");
