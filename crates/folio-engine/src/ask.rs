@@ -149,7 +149,7 @@ impl From<&EngineError> for Failure {
 impl Failure {
     /// The CLI's exit status for this failure, as [`EngineError::exit_code`] gives it.
     pub fn exit_code(&self) -> i32 {
-        EngineError::CODES.iter().position(|c| *c == self.code).map_or(1, |i| 2 + i as i32)
+        EngineError::exit_code_for(self.code)
     }
 }
 

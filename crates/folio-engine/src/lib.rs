@@ -109,7 +109,12 @@ impl EngineError {
     /// The CLI's exit status for this kind of error: 2 for `invalid_input` onwards, in [`Self::CODES`]'
     /// order (1 stays "failed" for anything that is not an engine error).
     pub fn exit_code(&self) -> i32 {
-        2 + self.index() as i32
+        Self::exit_code_for(self.code())
+    }
+
+    /// The exit status for an error's `code` (1 for a code that is not an engine error's).
+    pub fn exit_code_for(code: &str) -> i32 {
+        Self::CODES.iter().position(|c| *c == code).map_or(1, |i| 2 + i as i32)
     }
 
     fn index(&self) -> usize {

@@ -182,9 +182,11 @@ impl FullText {
         std::fs::create_dir_all(dir)?;
         let schema = sb.build();
         let mut rebuilt = false;
-        if Index::exists(&MmapDirectory::open(dir)?).map_err(tantivy::TantivyError::from)? {
-            let old = Index::open(MmapDirectory::open(dir)?)?;
-            if old.schema() != schema {
+        // Opened once; an index that is not there yet (or cannot be opened) goes to open_or_create,
+        // which creates it or reports why.
+        let index = match Index::open(MmapDirectory::open(dir)?) {
+            Ok(index) if index.schema() == schema => index,
+            Ok(old) => {
                 drop(old);
                 // The writer's lock first: another process may have this library open.
                 let lock = Self::lock(dir)?;
@@ -196,9 +198,10 @@ impl FullText {
                 }
                 drop(lock);
                 rebuilt = true;
+                Index::open_or_create(MmapDirectory::open(dir)?, schema)?
             }
-        }
-        let index = Index::open_or_create(MmapDirectory::open(dir)?, schema)?;
+            Err(_) => Index::open_or_create(MmapDirectory::open(dir)?, schema)?,
+        };
         index.tokenizers().register(ANALYZER, analyzer());
         index.tokenizers().register(ANALYZER_FR, stemming(Language::French));
         let writer = match index.writer(WRITER_BUDGET) {
