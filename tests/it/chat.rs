@@ -223,19 +223,16 @@ async fn an_answer_interrupted_by_a_crash_is_kept_as_cancelled() {
     let sandbox = Sandbox::with_corpus();
     {
         let store = Store::open(&sandbox.library_dir(), 64).await.expect("store");
-        store
-            .with_catalog(|c| {
-                let chat = c.create_chat("crash")?;
-                let m = NewMessage {
-                    role: Role::Assistant,
-                    text: "half an ans",
-                    state: MessageState::Answering,
-                    search_query: None,
-                    model: Some("scripted"),
-                };
-                c.add_message(chat, m)
-            })
-            .expect("write");
+        let chats = store.chats();
+        let chat = chats.create_chat("crash").expect("chat");
+        let m = NewMessage {
+            role: Role::Assistant,
+            text: "half an ans",
+            state: MessageState::Answering,
+            search_query: None,
+            model: Some("scripted"),
+        };
+        chats.add_message(chat, m).expect("write");
     } // killed here, mid-answer
     let library = sandbox.open_fake(None).await;
     let chat = library.chats().expect("chats")[0].id;

@@ -250,12 +250,20 @@ async fn a_file_folio_stopped_on_is_failed_and_not_read_again_until_it_changes()
     // A crash while reading poison.txt, as the catalog records it: an attempt that never ended.
     drop(crate::support::Sandbox::open_fake(&sandbox, None).await);
     {
-        let catalog = folio_store::Catalog::open(&sandbox.library_dir().join("catalog.sqlite3")).expect("catalog");
+        let store = folio_store::Store::open(&sandbox.library_dir(), 64).await.expect("store");
         let meta = std::fs::metadata(&poison).expect("stat");
         let mtime_ns =
             meta.modified().expect("mtime").duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_nanos()
                 as i64;
-        catalog.begin_attempt(&poison.to_string_lossy(), meta.len(), mtime_ns).expect("attempt");
+        let facts = folio_store::FileFacts {
+            folder_id: folio_core::FolderId(1),
+            path: poison.to_string_lossy().into_owned(),
+            size: meta.len(),
+            mtime_ns,
+            hash: None,
+            format: None,
+        };
+        store.begin_attempt(&facts).await.expect("attempt");
     }
     let library = sandbox.open_fake(None).await;
     let report = library.index(&[sandbox.docs()], IndexOptions::default(), &|_| {}).await.expect("index");

@@ -3,7 +3,6 @@
 
 mod ann;
 mod app;
-mod catalog;
 mod chat;
 mod cli;
 mod compat;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use folio_engine::{IndexOptions, Library, LibraryConfig, ModelPaths, Status};
 use folio_models::HashEmbedder;
-use folio_store::Store;
+use folio_store::{fault, Store};
 
 use crate::support::Sandbox;
 
@@ -40,17 +40,18 @@ async fn interrupted_documents_are_purged_and_requeued_on_open() {
     {
         let store = Store::open(&sandbox.library_dir(), 64).await.expect("store");
         let victim = store
-            .with_catalog(|c| c.documents())
+            .documents()
+            .documents()
             .expect("docs")
             .into_iter()
             .find(|d| d.path.ends_with("company/travel-policy.md"))
             .expect("victim");
-        let all = store.with_catalog(|c| c.indexed_chunk_ids()).expect("ids");
-        store.with_catalog(|c| c.mark_indexing(&[victim.id])).expect("mark");
-        let rest = store.with_catalog(|c| c.indexed_chunk_ids()).expect("ids");
+        let all = store.documents().indexed_chunk_ids().expect("ids");
+        fault::mark_indexing(&store, &[victim.id]).expect("mark");
+        let rest = store.documents().indexed_chunk_ids().expect("ids");
         let victim_chunks: Vec<_> = all.into_iter().filter(|id| !rest.contains(id)).collect();
         assert!(!victim_chunks.is_empty());
-        store.vectors.delete_chunks(&victim_chunks[..1]).await.expect("partial delete");
+        fault::lose_vectors(&store, &victim_chunks[..1]).await.expect("partial delete");
         let report = store.check().await.expect("check");
         assert!(!report.is_consistent(), "the simulated crash leaves the stores disagreeing");
     }
@@ -77,21 +78,18 @@ async fn repair_restores_agreement_from_the_catalog() {
     {
         // Damage both derived stores: missing entries, an orphan, and a duplicate.
         let store = Store::open(&sandbox.library_dir(), 64).await.expect("store");
-        let ids = store.vectors.all_chunk_ids().await.expect("ids");
-        store.vectors.delete_chunks(&ids[..3]).await.expect("delete vectors");
-        store.text.delete_chunks(&ids[3..5]).expect("delete text");
-        store
-            .text
-            .add(folio_core::ChunkId(999_999), folio_core::DocumentId(424_242), "ghost.txt", "orphan")
+        let ids = fault::vector_ids(&store).await.expect("ids");
+        fault::lose_vectors(&store, &ids[..3]).await.expect("delete vectors");
+        fault::lose_text(&store, &ids[3..5]).expect("delete text");
+        fault::stray_text(&store, folio_core::ChunkId(999_999), folio_core::DocumentId(424_242), "ghost.txt", "orphan")
             .expect("orphan");
         let v = vec![0.1f32; 64];
-        store.vectors.add(&[(ids[6], folio_core::DocumentId(1), v.as_slice())]).await.expect("duplicate");
+        fault::stray_vectors(&store, &[(ids[6], folio_core::DocumentId(1), v.as_slice())]).await.expect("duplicate");
         // Two orphan vectors keep the table's row count up, so that the check at open (which requeues
         // documents when vectors are missing, see below) leaves this damage to `repair`.
         let orphans = [folio_core::ChunkId(999_998), folio_core::ChunkId(999_997)];
         let rows: Vec<_> = orphans.iter().map(|id| (*id, folio_core::DocumentId(424_242), v.as_slice())).collect();
-        store.vectors.add(&rows).await.expect("orphans");
-        store.text.commit().expect("commit");
+        fault::stray_vectors(&store, &rows).await.expect("orphans");
         let report = store.check().await.expect("check");
         assert_eq!(report.missing_vectors.len(), 3);
         assert_eq!(report.missing_text.len(), 2);

@@ -266,12 +266,9 @@ async fn a_job_interrupted_by_a_crash_is_finished_after_restart() {
     let folder = sandbox.docs().canonicalize().expect("canonical").to_string_lossy().into_owned();
     {
         let store = folio_store::Store::open(&sandbox.library_dir(), 64).await.expect("store");
-        store
-            .with_catalog(|c| {
-                let id = c.create_job(std::slice::from_ref(&folder))?;
-                c.set_job_state(id, JobState::Running, None)
-            })
-            .expect("job");
+        let jobs = store.jobs();
+        let id = jobs.create_job(std::slice::from_ref(&folder)).expect("job");
+        jobs.set_job_state(id, JobState::Running, None).expect("running");
     } // the process dies here
     let library = sandbox.open_fake(None).await;
     let unfinished = library.unfinished_jobs().expect("jobs");

@@ -55,6 +55,7 @@ fn async_tests_run_on_a_multi_threaded_runtime() {
     // (the default of tokio's test attribute) does not allow.
     let mut files = Vec::new();
     rust_files(&root().join("tests"), &mut files);
+    rust_files(&root().join("crates"), &mut files);
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read");
         assert!(!text.contains(&format!("#[tokio::{}]", "test")), "{}: use flavor = \"multi_thread\"", file.display());
@@ -77,6 +78,28 @@ fn the_crate_graph_keeps_its_nevers() {
         let mut ours: Vec<String> = dependencies(manifest).into_iter().filter(|d| d.starts_with("folio-")).collect();
         ours.sort();
         assert_eq!(ours, allowed, "{manifest}: Folio crates it depends on");
+    }
+}
+
+#[test]
+fn only_the_store_writes_the_derived_stores() {
+    // The store's fields are private and its Tantivy and LanceDB types are not exported, so the
+    // consistency protocol cannot be bypassed; the one way around it, `fault` (damage for the recovery
+    // tests), is used by tests alone; the engine re-exports no store type.
+    let store = std::fs::read_to_string(root().join("crates/folio-store/src/lib.rs")).expect("store");
+    let fields = store.split("pub struct Store {").nth(1).and_then(|s| s.split("\n}").next()).expect("struct Store");
+    assert!(!fields.contains("pub "), "Store's fields are private: {fields}");
+    for line in store.lines().filter(|l| l.starts_with("pub use")) {
+        assert!(!line.contains("FullText") && !line.contains("Vectors"), "the store exports its internals: {line}");
+    }
+    let mut files = Vec::new();
+    for dir in ["crates", "src-tauri/src"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    for file in files.iter().filter(|f| !f.starts_with(root().join("crates/folio-store"))) {
+        let text = std::fs::read_to_string(file).expect("read");
+        assert!(!text.contains("fault::"), "{}: only tests damage the stores", file.display());
+        assert!(!text.contains("pub use folio_store"), "{}: re-exports a store type", file.display());
     }
 }
 

@@ -10,9 +10,13 @@ pub mod eval;
 pub mod fusion;
 pub mod lang;
 pub mod prompt;
+mod records;
 pub mod snippet;
 mod types;
 
+pub use records::{
+    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, Destination, DocumentRecord, JobRecord, JobState, Status,
+};
 pub use types::{
     civil_date, parse_date, Answer, Chunk, ChunkId, Citation, DocumentId, Folder, FolderId, JobId, Location, Passage,
     SearchFilter, SearchHit, TextSpan, TokenCounter,

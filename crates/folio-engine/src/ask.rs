@@ -195,16 +195,17 @@ impl Library {
         let mut timings = Timings::default();
         let (chat, history) = match options.chat {
             Some(id) => {
-                let messages = self.store.with_catalog(|c| {
-                    if c.chat(id)?.is_none() {
-                        return Ok(None);
+                let messages = {
+                    let chats = self.store.chats();
+                    match chats.chat(id)? {
+                        Some(_) => Some(chats.messages(id)?),
+                        None => None,
                     }
-                    c.messages(id).map(Some)
-                })?;
+                };
                 let messages = messages.ok_or_else(|| EngineError::NotFound(format!("there is no chat {}", id.0)))?;
                 (id, history_turns(&messages, options.history_messages))
             }
-            None => (self.store.with_catalog(|c| c.create_chat(&title_from_question(question)))?, Vec::new()),
+            None => (self.store.chats().create_chat(&title_from_question(question))?, Vec::new()),
         };
 
         // A follow-up needs the model to become a standalone query.
@@ -216,7 +217,7 @@ impl Library {
             let g = self.generator().await?;
             timings.model_load_ms = load.elapsed().as_millis() as u64;
             let rewrite = Instant::now();
-            let previous = self.store.with_catalog(|c| c.last_search_query(chat))?;
+            let previous = self.store.chats().last_search_query(chat)?;
             let rewritten = rewrite_follow_up(g.as_ref(), &history, question, options.rewrite_timeout).await;
             timings.rewrite_ms = rewrite.elapsed().as_millis() as u64;
             generator = Some(g);
@@ -226,22 +227,20 @@ impl Library {
         // the question answered: by the answer, by "not found", as cancelled (perhaps before a word was
         // written, or mid-answer by a crash: the text streamed so far is saved every second), or by the
         // error.
-        let message = self.store.with_catalog(|c| {
-            c.add_exchange(
-                chat,
-                NewMessage {
-                    role: Role::User,
-                    text: question,
-                    state: MessageState::Complete,
-                    search_query: Some(&search_query),
-                    model: None,
-                },
-            )
-        })?;
+        let message = self.store.chats().add_exchange(
+            chat,
+            NewMessage {
+                role: Role::User,
+                text: question,
+                state: MessageState::Complete,
+                search_query: Some(&search_query),
+                model: None,
+            },
+        )?;
         let turn = Turn { chat, message, question, search_query, history, generator, start, timings };
         let replied = self.reply(turn, &options, tx).await;
         if let Err(e) = &replied {
-            self.store.with_catalog(|c| c.finish_message(message, &e.to_string(), MessageState::Failed, &[]))?;
+            self.store.chats().finish_message(message, &e.to_string(), MessageState::Failed, &[])?;
         }
         replied
     }
@@ -256,7 +255,7 @@ impl Library {
     ) -> Result<(), EngineError> {
         let Turn { chat, message, question, search_query, history, mut generator, start, mut timings } = turn;
         if tx.send(AskEvent::Started { chat, search_query: search_query.clone() }).await.is_err() {
-            self.store.with_catalog(|c| c.finish_message(message, "", MessageState::Cancelled, &[]))?;
+            self.store.chats().finish_message(message, "", MessageState::Cancelled, &[])?;
             return Ok(());
         }
 
@@ -274,7 +273,7 @@ impl Library {
             let _ = tx.send(AskEvent::Retrieved(closest.clone())).await;
             // Said in the question's language (English or French).
             let said = not_found(&question);
-            self.store.with_catalog(|c| c.finish_message(message, said, MessageState::NotFound, &[]))?;
+            self.store.chats().finish_message(message, said, MessageState::NotFound, &[])?;
             let _ = tx.send(AskEvent::Token(said.to_string())).await;
             timings.total_ms = start.elapsed().as_millis() as u64;
             let outcome = AskOutcome {
@@ -334,12 +333,12 @@ impl Library {
         let passages: Vec<Passage> = candidates.into_iter().take(n).collect();
         timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
         if tx.send(AskEvent::Retrieved(passages.clone())).await.is_err() {
-            self.store.with_catalog(|c| c.finish_message(message, "", MessageState::Cancelled, &[]))?;
+            self.store.chats().finish_message(message, "", MessageState::Cancelled, &[])?;
             return Ok(());
         }
 
         let model = generator.name().to_string();
-        self.store.with_catalog(|c| c.set_message_model(message, &model))?;
+        self.store.chats().set_message_model(message, &model)?;
         let prompt = ChatRequest {
             system: assemble(&blocks[..n]),
             history,
@@ -380,7 +379,7 @@ impl Library {
                                 return Ok(());
                             }
                             if saved.elapsed() >= SAVE_EVERY {
-                                self.store.with_catalog(|c| c.save_partial(message, &text))?;
+                                self.store.chats().save_partial(message, &text)?;
                                 saved = Instant::now();
                             }
                         }
@@ -414,11 +413,11 @@ impl Library {
             .collect();
         if let Err(e) = streamed {
             let shown = if text.is_empty() { e.to_string() } else { format!("{text}\n\n({e})") };
-            self.store.with_catalog(|c| c.finish_message(message, &shown, MessageState::Failed, &citations))?;
+            self.store.chats().finish_message(message, &shown, MessageState::Failed, &citations)?;
             return Err(e);
         }
         let state = if cancelled { MessageState::Cancelled } else { MessageState::Complete };
-        self.store.with_catalog(|c| c.finish_message(message, &text, state, &citations))?;
+        self.store.chats().finish_message(message, &text, state, &citations)?;
         if cancelled {
             return Ok(());
         }
@@ -496,16 +495,16 @@ async fn rewrite_follow_up(
 impl Library {
     /// Every chat, most recently changed first.
     pub fn chats(&self) -> Result<Vec<folio_core::chat::ChatSummary>, EngineError> {
-        Ok(self.store.with_catalog(|c| c.chats())?)
+        Ok(self.store.chats().chats()?)
     }
 
     /// The messages of a chat, oldest first.
     pub fn chat_messages(&self, chat: ChatId) -> Result<Vec<folio_core::chat::ChatMessage>, EngineError> {
-        let exists = self.store.with_catalog(|c| c.chat(chat))?.is_some();
+        let exists = self.store.chats().chat(chat)?.is_some();
         if !exists {
             return Err(EngineError::NotFound(format!("there is no chat {}", chat.0)));
         }
-        Ok(self.store.with_catalog(|c| c.messages(chat))?)
+        Ok(self.store.chats().messages(chat)?)
     }
 
     /// Renames a chat.
@@ -514,7 +513,7 @@ impl Library {
         if title.is_empty() {
             return Err(EngineError::InvalidInput("a chat title cannot be empty".into()));
         }
-        if !self.store.with_catalog(|c| c.rename_chat(chat, title))? {
+        if !self.store.chats().rename_chat(chat, title)? {
             return Err(EngineError::NotFound(format!("there is no chat {}", chat.0)));
         }
         Ok(())
@@ -522,7 +521,7 @@ impl Library {
 
     /// Deletes a chat and its messages.
     pub fn delete_chat(&self, chat: ChatId) -> Result<(), EngineError> {
-        if !self.store.with_catalog(|c| c.delete_chat(chat))? {
+        if !self.store.chats().delete_chat(chat)? {
             return Err(EngineError::NotFound(format!("there is no chat {}", chat.0)));
         }
         Ok(())

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use folio_core::chunk::{chunk_document, ChunkParams};
 use folio_core::{Chunk, DocumentId, JobId};
+use folio_core::{DocumentRecord, JobRecord, JobState, Status};
 use folio_extract::{ExtractError, Format};
 use folio_models::{Embedder, ModelError, MINILM_MAX_TOKENS};
-use folio_store::{DocumentRecord, DocumentText, FileFacts, JobRecord, JobState, Status, TextBatch};
+use folio_store::{DocumentText, FileFacts, TextBatch};
 
 use crate::{absolute, jobs, walk, EngineError, Library};
 
@@ -176,7 +177,7 @@ impl Library {
     ) -> Result<IndexReport, EngineError> {
         let roots: Vec<PathBuf> = folders.iter().map(|f| absolute(f)).collect::<Result<_, _>>()?;
         let names: Vec<String> = roots.iter().map(|r| r.to_string_lossy().into_owned()).collect();
-        let job = self.store.with_catalog(|c| c.create_job(&names))?;
+        let job = self.store.jobs().create_job(&names)?;
         self.run_job(job, &roots, options, progress).await
     }
 
@@ -204,8 +205,7 @@ impl Library {
         options: IndexOptions,
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<Option<IndexReport>, EngineError> {
-        let record =
-            self.store.with_catalog(|c| Ok(jobs::transition(c, job, &[JobState::Paused], JobState::Running)))??;
+        let record = jobs::transition(&self.store.jobs(), job, &[JobState::Paused], JobState::Running)?;
         if self.running_job.load(std::sync::atomic::Ordering::SeqCst) == job.0 {
             return Ok(None);
         }
@@ -215,17 +215,17 @@ impl Library {
 
     /// Pauses a queued or running job.
     pub fn pause_job(&self, job: JobId) -> Result<(), EngineError> {
-        self.store.with_catalog(|c| Ok(jobs::transition(c, job, jobs::PAUSABLE, JobState::Paused)))?.map(drop)
+        jobs::transition(&self.store.jobs(), job, jobs::PAUSABLE, JobState::Paused).map(drop)
     }
 
     /// Cancels a job; the files done so far stay indexed.
     pub fn cancel_job(&self, job: JobId) -> Result<(), EngineError> {
-        self.store.with_catalog(|c| Ok(jobs::transition(c, job, jobs::CANCELLABLE, JobState::Cancelled)))?.map(drop)
+        jobs::transition(&self.store.jobs(), job, jobs::CANCELLABLE, JobState::Cancelled).map(drop)
     }
 
     /// Every job, newest first.
     pub fn jobs(&self) -> Result<Vec<JobRecord>, EngineError> {
-        Ok(self.store.with_catalog(|c| c.jobs())?)
+        Ok(self.store.jobs().jobs()?)
     }
 
     /// Jobs left running by a process that is gone, or queued. (This process holds the library's
@@ -234,7 +234,8 @@ impl Library {
         let running = self.running_job.load(std::sync::atomic::Ordering::SeqCst);
         Ok(self
             .store
-            .with_catalog(|c| c.jobs())?
+            .jobs()
+            .jobs()?
             .into_iter()
             .filter(|j| matches!(j.state, JobState::Running | JobState::Queued) && j.id.0 != running)
             .collect())
@@ -248,12 +249,12 @@ impl Library {
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<IndexReport, EngineError> {
         let _one_at_a_time = self.indexing.lock().await;
-        let state = self.store.with_catalog(|c| c.job(job))?.map(|j| j.state);
+        let state = self.store.jobs().job(job)?.map(|j| j.state);
         if matches!(state, Some(JobState::Cancelled | JobState::Done | JobState::Failed) | None) {
             return Ok(IndexReport { job, cancelled: state == Some(JobState::Cancelled), ..IndexReport::default() });
         }
         if state != Some(JobState::Paused) {
-            self.store.with_catalog(|c| c.set_job_state(job, JobState::Running, None))?;
+            self.store.jobs().set_job_state(job, JobState::Running, None)?;
         }
         let running = RunningJob::start(&self.running_job, job.0);
         let result = self.walk_and_index(job, roots, options, progress).await;
@@ -263,7 +264,7 @@ impl Library {
             Ok(_) => (JobState::Done, None),
             Err(e) => (JobState::Failed, Some(e.to_string())),
         };
-        self.store.with_catalog(|c| c.set_job_state(job, end, error.as_deref()))?;
+        self.store.jobs().set_job_state(job, end, error.as_deref())?;
         result
     }
 
@@ -277,7 +278,7 @@ impl Library {
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<bool, EngineError> {
         let (done, total) = (state.files_done, state.files_total);
-        let mut current = self.store.with_catalog(|c| c.job_progress(state.job, done, total))?;
+        let mut current = self.store.jobs().job_progress(state.job, done, total)?;
         if matches!(current, JobState::Paused | JobState::Cancelled) {
             self.drain(pipeline, report, state).await?;
         }
@@ -285,7 +286,7 @@ impl Library {
             state.paused = true;
             progress(state);
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            current = self.store.with_catalog(|c| c.job(state.job))?.map_or(JobState::Cancelled, |j| j.state);
+            current = self.store.jobs().job(state.job)?.map_or(JobState::Cancelled, |j| j.state);
         }
         if state.paused {
             state.paused = false;
@@ -307,7 +308,7 @@ impl Library {
         let mut unreadable = Vec::new();
         for root in roots {
             let root_str = root.to_string_lossy().into_owned();
-            let (folder_id, added) = self.store.with_catalog(|c| c.add_folder(&root_str))?;
+            let (folder_id, added) = self.store.folders().add_folder(&root_str)?;
             if added {
                 self.folders_changed.send_modify(|v| *v += 1);
             }
@@ -369,7 +370,7 @@ impl Library {
         let walked = if report.cancelled { Vec::new() } else { walked };
         // What lies in a place the walk could not read is not known to be gone, so it stays.
         for (folder_id, seen, blocked) in walked {
-            let known = self.store.with_catalog(|c| c.documents_in_folder(folder_id))?;
+            let known = self.store.documents().documents_in_folder(folder_id)?;
             let gone: Vec<DocumentId> = known
                 .iter()
                 .filter(|d| !seen.contains(&d.path) && !blocked.iter().any(|b| Path::new(&d.path).starts_with(b)))
@@ -384,14 +385,14 @@ impl Library {
         state.current = None;
         state.elapsed_ms = started.elapsed().as_millis() as u64;
         let (done, total) = (state.files_done, state.files_total);
-        self.store.with_catalog(|c| c.job_progress(job, done, total))?;
+        self.store.jobs().job_progress(job, done, total)?;
         progress(&state);
         Ok(report)
     }
 
     /// Decides what to do with one file: nothing (unchanged), record a skip or failure, or chunk it.
     async fn prepare(&self, file: &Found, path: &str, options: IndexOptions) -> Result<Prepared, EngineError> {
-        let known = self.store.with_catalog(|c| c.document_by_path(path))?;
+        let known = self.store.documents().document_by_path(path)?;
         if let Some(k) = &known {
             let settled = matches!(k.status, Status::Indexed | Status::Skipped | Status::Failed);
             if settled && k.size == file.size && k.mtime_ns == file.mtime_ns {
@@ -449,14 +450,14 @@ impl Library {
         .map_err(|e| EngineError::Internal(e.to_string()))?;
         if let Some(k) = &known {
             if k.status == Status::Indexed && k.hash.as_deref() == Some(hash.as_str()) {
-                self.store.with_catalog(|c| c.touch(k.id, file.size, file.mtime_ns))?;
+                self.store.documents().touch(k.id, file.size, file.mtime_ns)?;
                 return Ok(Prepared::Done(FileOutcome::Unchanged));
             }
         }
         facts.hash = Some(hash.clone());
         if known.is_none() {
             // A new path with the content of an indexed file that no longer exists: a rename or move.
-            let candidates = self.store.with_catalog(|c| c.indexed_with_hash(&hash))?;
+            let candidates = self.store.documents().indexed_with_hash(&hash)?;
             if let Some(old) = candidates.into_iter().find(|d| !Path::new(&d.path).exists()) {
                 let title = file.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                 self.store.move_document(old.id, &facts, &title).await?;
@@ -637,8 +638,8 @@ impl Library {
     /// Embeds every indexed chunk again, exactly as indexing did, and returns how many and how long
     /// it took: the embedder-only baseline that indexing speed is measured against.
     pub async fn embedding_baseline(&self, batch_chunks: usize) -> Result<(usize, std::time::Duration), EngineError> {
-        let ids = self.store.with_catalog(|c| c.indexed_chunk_ids())?;
-        let chunks = self.store.with_catalog(|c| c.indexed_chunks(&ids))?;
+        let ids = self.store.documents().indexed_chunk_ids()?;
+        let chunks = self.store.documents().indexed_chunks(&ids)?;
         let texts: Vec<String> = chunks
             .iter()
             .map(|(_, _, text, path)| {
@@ -725,14 +726,14 @@ impl Library {
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<IndexReport, EngineError> {
         let _one_at_a_time = self.indexing.lock().await;
-        let (folder_id, _) = self.store.with_catalog(|c| c.add_folder(collection))?;
+        let (folder_id, _) = self.store.folders().add_folder(collection)?;
         let mut report = IndexReport::default();
         let mut state = Progress { files_total: docs.len() as u64, ..Progress::default() };
         let chunking = chunk_params(options);
         let mut pipeline = Pipeline::default();
         for doc in docs {
             let hash = blake3::hash(format!("{}\n{}", doc.title, doc.text).as_bytes()).to_hex().to_string();
-            let known = self.store.with_catalog(|c| c.document_by_path(&doc.key))?;
+            let known = self.store.documents().document_by_path(&doc.key)?;
             state.files_done += 1;
             state.bytes_read += doc.text.len() as u64;
             if known.is_some_and(|k| k.status == Status::Indexed && k.hash.as_deref() == Some(hash.as_str())) {

@@ -5,7 +5,6 @@
 
 mod ask;
 mod index;
-mod repair;
 mod search;
 pub mod settings;
 mod walk;
@@ -22,15 +21,15 @@ pub use folio_core::{
     parse_date, Answer, ChunkId, Citation, DocumentId, Folder, FolderId, JobId, Location, Passage, SearchFilter,
     SearchHit,
 };
+pub use folio_core::{
+    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, Destination, DocumentRecord, JobRecord, JobState, Status,
+};
 pub use folio_extract::worker::{
     serve_stdio as serve_extract_worker, Limits as ExtractLimits, WorkerCommand, WORKER_ARG,
 };
 pub use folio_models::{
     download, ChatRequest, DownloadProgress, Embedder, FastEmbedder, GenEvent, Generator, HubFile, MistralGenerator,
     ModelError, ModelPaths,
-};
-pub use folio_store::{
-    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, Destination, DocumentRecord, JobRecord, JobState, Status,
 };
 pub use index::{
     FileNote, FileOutcome, IndexOptions, IndexReport, Progress, Renamed, TextDocument, STOPPED_WHILE_READING,
@@ -85,6 +84,7 @@ impl From<StoreError> for EngineError {
             StoreError::Refused(reason) => EngineError::Refused(reason),
             StoreError::Busy(reason) => EngineError::Busy(reason),
             StoreError::Incompatible(reason) => EngineError::Incompatible(reason),
+            StoreError::Embed(reason) => EngineError::Model(reason),
             other => EngineError::Storage(other.to_string()),
         }
     }
@@ -243,6 +243,20 @@ impl Library {
         Ok(Self::assemble(store, embedder, generator.map(|g| (wanted, g)), chat_model, config))
     }
 
+    /// A library whose stores are held in memory, with the given models: the same engine over the same
+    /// protocol, for fast tests of indexing texts, searching and asking with no disk. `config.dir` is
+    /// only a name here (nothing is written there); the library is gone when dropped.
+    pub async fn in_memory(
+        config: LibraryConfig,
+        embedder: Arc<dyn Embedder>,
+        generator: Option<Arc<dyn Generator>>,
+    ) -> Result<Library, EngineError> {
+        let store = Store::in_memory(embedder.dim()).await?;
+        let chat_model = config.chat_model.clone();
+        let wanted = chat_model.clone().unwrap_or_else(|| config.models.default_chat_model());
+        Ok(Self::assemble(store, embedder, generator.map(|g| (wanted, g)), chat_model, config))
+    }
+
     /// A library over open stores, with no job or background work running.
     fn assemble(
         store: Store,
@@ -322,9 +336,32 @@ impl Library {
         Ok(self.store.check().await?)
     }
 
+    /// Makes the full-text index and the vector table hold exactly the chunks of indexed documents:
+    /// interrupted documents are purged and queued, orphans and duplicates deleted, missing entries
+    /// re-added (missing vectors are re-embedded), by the store's protocol. Returns the report of what
+    /// was wrong before.
+    pub async fn repair(&self) -> Result<CheckReport, EngineError> {
+        let embedder = &self.embedder;
+        let report = self
+            .store
+            .repair(|chunks| {
+                let embedder = Arc::clone(embedder);
+                async move {
+                    let texts: Vec<String> =
+                        chunks.iter().map(|(title, text)| index::embedding_text(title, text)).collect();
+                    tokio::task::spawn_blocking(move || embedder.embed(&texts))
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .map_err(|e| e.to_string())
+                }
+            })
+            .await?;
+        Ok(report)
+    }
+
     /// The library's folders (collections) as (id, path).
     pub fn folders(&self) -> Result<Vec<Folder>, EngineError> {
-        Ok(self.store.with_catalog(|c| c.folders())?)
+        Ok(self.store.folders().folders()?)
     }
 
     /// Removes a folder from the library: its documents leave all three stores, then the folder.
@@ -332,7 +369,7 @@ impl Library {
     pub async fn remove_folder(&self, path: &Path) -> Result<u64, EngineError> {
         let wanted =
             absolute(path).map_or_else(|_| path.to_string_lossy().into_owned(), |p| p.to_string_lossy().into_owned());
-        let folders = self.store.with_catalog(|c| c.folders())?;
+        let folders = self.store.folders().folders()?;
         let folder = folders
             .into_iter()
             .find(|f| f.path == wanted)
@@ -343,13 +380,13 @@ impl Library {
     /// [`Library::remove_folder`] by the folder's id (as [`Library::folders`] gives it).
     pub async fn remove_folder_id(&self, id: FolderId) -> Result<u64, EngineError> {
         let _one_at_a_time = self.indexing.lock().await;
-        if !self.store.with_catalog(|c| c.folders())?.iter().any(|f| f.id == id) {
+        if !self.store.folders().folders()?.iter().any(|f| f.id == id) {
             return Err(EngineError::NotFound(format!("there is no folder {} in the library", id.0)));
         }
         let docs: Vec<folio_core::DocumentId> =
-            self.store.with_catalog(|c| c.documents_in_folder(id))?.into_iter().map(|d| d.id).collect();
+            self.store.documents().documents_in_folder(id)?.into_iter().map(|d| d.id).collect();
         self.store.remove(&docs).await?;
-        self.store.with_catalog(|c| c.delete_folder(id))?;
+        self.store.folders().delete_folder(id)?;
         self.folders_changed.send_modify(|v| *v += 1);
         Ok(docs.len() as u64)
     }
@@ -360,7 +397,7 @@ impl Library {
         // A catalog key of a name that is not UTF-8 stands for its bytes.
         let path = &path.to_str().map_or_else(|| path.to_path_buf(), key_path);
         let resolved = absolute(path)?;
-        let folders = self.store.with_catalog(|c| c.folders())?;
+        let folders = self.store.folders().folders()?;
         let inside = folders.iter().any(|f| {
             let folder = std::fs::canonicalize(&f.path).unwrap_or_else(|_| PathBuf::from(&f.path));
             // A file added on its own is its own "folder".
@@ -376,7 +413,7 @@ impl Library {
     /// file" may open. A document that is not indexed (skipped, failed, queued) or no longer a regular
     /// file inside its folder is refused, so no id leads to a file Folio did not read itself.
     pub fn document_file(&self, id: folio_core::DocumentId) -> Result<PathBuf, EngineError> {
-        let doc = self.store.with_catalog(|c| c.document(id))?;
+        let doc = self.store.documents().document(id)?;
         match doc {
             Some(d) if d.status == Status::Indexed => self.library_file(Path::new(&d.path)),
             Some(d) => Err(EngineError::Refused(format!("{} is {}, not indexed", d.path, d.status.as_str()))),
@@ -387,16 +424,16 @@ impl Library {
     /// A passage with up to `radius` neighbouring passages of the same document on each side, in
     /// document order, for previewing a citation in context.
     pub fn passage_context(&self, chunk: folio_core::ChunkId, radius: u32) -> Result<Vec<Passage>, EngineError> {
-        let ids = self.store.with_catalog(|c| c.chunk_neighbourhood(chunk, radius))?;
+        let ids = self.store.documents().chunk_neighbourhood(chunk, radius)?;
         if !ids.contains(&chunk) {
             return Err(EngineError::NotFound(format!("there is no passage {}", chunk.0)));
         }
-        Ok(self.store.with_catalog(|c| c.passages(&ids))?)
+        Ok(self.store.documents().passages(&ids)?)
     }
 
     /// Every document with its status and reason.
     pub fn documents(&self) -> Result<Vec<DocumentRecord>, EngineError> {
-        Ok(self.store.with_catalog(|c| c.documents())?)
+        Ok(self.store.documents().documents()?)
     }
 
     /// Whether this process is running an indexing job in the library.
@@ -483,17 +520,14 @@ pub fn remove_old_library(dir: &Path) -> Result<(), EngineError> {
 pub mod jobs {
     use std::path::Path;
 
-    use folio_core::JobId;
-    use folio_store::{Catalog, JobRecord, JobState};
+    use folio_core::{JobId, JobRecord, JobState};
+    use folio_store::Jobs;
 
     use crate::EngineError;
 
-    fn catalog(library_dir: &Path) -> Result<Catalog, EngineError> {
-        let path = library_dir.join("catalog.sqlite3");
-        if !path.is_file() {
-            return Err(EngineError::NotFound(format!("there is no library at {}", library_dir.display())));
-        }
-        Ok(Catalog::open(&path)?)
+    fn catalog(library_dir: &Path) -> Result<Jobs<'static>, EngineError> {
+        folio_store::open_jobs(library_dir)?
+            .ok_or_else(|| EngineError::NotFound(format!("there is no library at {}", library_dir.display())))
     }
 
     /// Every job, newest first.
@@ -523,7 +557,7 @@ pub mod jobs {
 
     /// Moves job `id` to state `to` if it is in one of `from`; returns the job as it was.
     pub(crate) fn transition(
-        c: &Catalog,
+        c: &Jobs<'_>,
         id: JobId,
         from: &[JobState],
         to: JobState,
@@ -536,6 +570,9 @@ pub mod jobs {
         Ok(job)
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 /// An absolute, normalised form of `path` (symlinks resolved where possible).
 pub(crate) fn absolute(path: &Path) -> Result<PathBuf, EngineError> {

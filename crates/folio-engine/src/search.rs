@@ -10,8 +10,9 @@ use folio_core::fusion::{collapse_overlaps, fuse, FusionParams};
 /// expected file: 0.753 at 1, 0.781 at 0.5 and at 0.25 (BM25 alone: 0.781); English questions are
 /// not affected.
 const FRENCH_DENSE_FACTOR: f64 = 0.5;
+use folio_core::{AnnKind, AnnParams, Bm25Query};
 use folio_core::{ChunkId, SearchFilter, SearchHit};
-use folio_store::{AnnKind, AnnParams, Bm25Query, Vectors};
+use folio_store::VectorIndex;
 
 use crate::{EngineError, Library};
 
@@ -86,7 +87,7 @@ impl Library {
         if query.is_empty() || options.limit == 0 {
             return Ok(Vec::new());
         }
-        let within = self.store.with_catalog(|c| c.documents_matching(&options.filter))?;
+        let within = self.store.documents().documents_matching(&options.filter)?;
         let within = within.as_deref();
         let limit = options.limit.min(MAX_RESULTS);
         let options = &SearchOptions { limit, candidates: options.candidates.min(MAX_RESULTS), ..options.clone() };
@@ -96,12 +97,14 @@ impl Library {
         let bm25 = if options.mode == SearchMode::Dense {
             None
         } else {
-            self.store.text.prepare(query, depth, within, options.bm25).map(|s| tokio::task::spawn_blocking(|| s.run()))
+            self.store
+                .prepare_text_search(query, depth, within, options.bm25)
+                .map(|s| tokio::task::spawn_blocking(|| s.run()))
         };
         // Cosine distances become similarities, higher is better like BM25 scores.
         let similarities: Vec<(ChunkId, f32)> = match vector {
             Some(vector) => {
-                let nearest = self.store.vectors.nearest_with(&vector, depth, within, options.exact).await?;
+                let nearest = self.store.nearest(&vector, depth, within, options.exact).await?;
                 nearest.into_iter().map(|(id, distance)| (id, 1.0 - distance)).collect()
             }
             None => Vec::new(),
@@ -124,7 +127,7 @@ impl Library {
         let wanted = if options.collapse { options.limit * 2 } else { options.limit };
         let top: Vec<_> = fused.into_iter().take(wanted).collect();
         let ids: Vec<ChunkId> = top.iter().map(|f| f.chunk_id).collect();
-        let passages = self.store.with_catalog(|c| c.passages(&ids))?;
+        let passages = self.store.documents().passages(&ids)?;
         let mut hits = Vec::with_capacity(passages.len());
         for passage in passages {
             if let Some(f) = top.iter().find(|f| f.chunk_id == passage.chunk_id) {
@@ -162,23 +165,23 @@ pub const ANN_KIND: AnnKind = AnnKind::IvfHnswSq;
 impl Library {
     /// Builds (or rebuilds) an ANN index of `kind` over the vectors.
     pub async fn build_vector_index(&self, kind: AnnKind) -> Result<(), EngineError> {
-        Ok(self.store.vectors.build_ann(kind).await?)
+        Ok(self.store.vector_index().build(kind).await?)
     }
 
     /// The ANN index type, if the vectors have one.
     pub async fn vector_index(&self) -> Result<Option<String>, EngineError> {
-        Ok(self.store.vectors.ann().await?)
+        Ok(self.store.vector_index().kind().await?)
     }
 
     /// Sets how the ANN index is searched.
     pub fn set_ann_params(&self, params: AnnParams) {
-        self.store.vectors.set_ann_params(params);
+        self.store.vector_index().set_params(params);
     }
 
     /// The `k` nearest chunks to `query`'s embedding, by the index or (with `exact`) by a full scan.
     pub async fn nearest_chunks(&self, query: &str, k: usize, exact: bool) -> Result<Vec<ChunkId>, EngineError> {
         let vector = self.embed_query(query).await?;
-        let found = self.store.vectors.nearest_with(&vector, k, None, exact).await?;
+        let found = self.store.nearest(&vector, k, None, exact).await?;
         Ok(found.into_iter().map(|(id, _)| id).collect())
     }
 
@@ -188,7 +191,7 @@ impl Library {
     pub(crate) async fn after_vectors_changed(&self) -> Result<(), EngineError> {
         // Compaction rewrites the files an index build reads: never both at once.
         if let Ok(_maintenance) = self.maintenance.try_lock() {
-            self.store.vectors.compact().await?;
+            self.store.vector_index().compact().await?;
         }
         let mut work = lock(&self.index_work);
         if work.busy() {
@@ -196,7 +199,7 @@ impl Library {
             work.again = true;
             return Ok(());
         }
-        let vectors = self.store.vectors.clone();
+        let vectors = self.store.vector_index();
         let maintenance = Arc::clone(&self.maintenance);
         let shared = Arc::clone(&self.index_work);
         work.again = false;
@@ -234,7 +237,7 @@ impl Library {
     /// How many vectors the ANN index does not cover yet (they are searched exactly); `None` without an
     /// index.
     pub async fn unindexed_vectors(&self) -> Result<Option<u64>, EngineError> {
-        Ok(self.store.vectors.unindexed_rows().await?)
+        Ok(self.store.vector_index().unindexed_rows().await?)
     }
 
     /// Stops the background work on the vector index (its half-built files are never committed).
@@ -270,12 +273,12 @@ fn lock(work: &std::sync::Mutex<IndexWork>) -> std::sync::MutexGuard<'_, IndexWo
 }
 
 /// Builds the ANN index once the table is large enough, else adds new rows to the index it has.
-async fn maintain_vector_index(vectors: &Vectors) -> Result<(), folio_store::StoreError> {
-    if vectors.ann().await?.is_some() {
-        vectors.refresh_ann().await
-    } else if vectors.count().await? >= ANN_MIN_ROWS {
+async fn maintain_vector_index(index: &VectorIndex) -> Result<(), folio_store::StoreError> {
+    if index.kind().await?.is_some() {
+        index.refresh().await
+    } else if index.rows().await? >= ANN_MIN_ROWS {
         tracing::info!("building the vector index");
-        vectors.build_ann(ANN_KIND).await
+        index.build(ANN_KIND).await
     } else {
         Ok(())
     }

@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use folio_core::{Chunk, ChunkId, DocumentId, Folder, FolderId, Location, Passage, SearchFilter, TextSpan};
+use folio_core::{
+    Chunk, ChunkId, DocumentId, DocumentRecord, Folder, FolderId, Location, Passage, SearchFilter, Status, TextSpan,
+};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::StoreError;
@@ -22,65 +24,6 @@ pub fn migration_names() -> Vec<&'static str> {
     MIGRATIONS.iter().map(|(name, _)| *name).collect()
 }
 
-/// A document's status, as the user sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// Waiting to be indexed.
-    Queued,
-    /// Being written; the derived stores may hold part of it.
-    Indexing,
-    /// In all three stores.
-    Indexed,
-    /// Deliberately not indexed (see reason).
-    Skipped,
-    /// Could not be indexed (see reason).
-    Failed,
-}
-
-impl Status {
-    /// The name stored in the catalog and shown to users.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Queued => "queued",
-            Status::Indexing => "indexing",
-            Status::Indexed => "indexed",
-            Status::Skipped => "skipped",
-            Status::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> Status {
-        match s {
-            "queued" => Status::Queued,
-            "indexing" => Status::Indexing,
-            "indexed" => Status::Indexed,
-            "skipped" => Status::Skipped,
-            _ => Status::Failed,
-        }
-    }
-}
-
-/// What the catalog knows about a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocumentRecord {
-    /// Row id.
-    pub id: DocumentId,
-    /// Folder (collection) the file belongs to.
-    pub folder_id: FolderId,
-    /// Absolute path.
-    pub path: String,
-    /// Size in bytes when last seen.
-    pub size: u64,
-    /// Modification time in nanoseconds since the epoch when last seen.
-    pub mtime_ns: i64,
-    /// BLAKE3 of the content, hex, when read.
-    pub hash: Option<String>,
-    /// Current status.
-    pub status: Status,
-    /// Why it was skipped or failed.
-    pub reason: Option<String>,
-}
-
 /// The file facts recorded alongside a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileFacts {
@@ -98,9 +41,43 @@ pub struct FileFacts {
     pub format: Option<String>,
 }
 
-/// The SQLite catalog.
+/// The SQLite catalog. Opened alone it tells its schema version (the migration tests); everything
+/// else goes through [`crate::Store`] and its handles.
 pub struct Catalog {
     pub(crate) conn: Connection,
+}
+
+/// The catalog as a handle holds it: locked inside a [`crate::Store`], borrowed by the store's own
+/// code, or opened alone (jobs controlled from another process, [`crate::open_jobs`]).
+pub(crate) enum Held<'a> {
+    Locked(std::sync::MutexGuard<'a, Catalog>),
+    Borrowed(&'a Catalog),
+    Owned(Box<Catalog>),
+}
+
+impl std::ops::Deref for Held<'_> {
+    type Target = Catalog;
+
+    fn deref(&self) -> &Catalog {
+        match self {
+            Held::Locked(guard) => guard,
+            Held::Borrowed(catalog) => catalog,
+            Held::Owned(catalog) => catalog,
+        }
+    }
+}
+
+/// The library's folders ([`crate::Store::folders`]); the catalog is locked while the handle lives.
+pub struct Folders<'a>(pub(crate) Held<'a>);
+
+/// Documents and their chunks as the catalog knows them ([`crate::Store::documents`]): read, and an
+/// unchanged file's stamp refreshed; every other change goes through the store's protocol.
+pub struct Documents<'a>(pub(crate) Held<'a>);
+
+impl<'a> Documents<'a> {
+    pub(crate) fn of(catalog: &'a Catalog) -> Documents<'a> {
+        Documents(Held::Borrowed(catalog))
+    }
 }
 
 pub(crate) fn now() -> i64 {
@@ -116,13 +93,13 @@ impl Catalog {
 
     /// With `true`, every commit is on disk (with the commits before it) before it returns; with `false`
     /// (the default) a commit survives a crash of the process but may be undone by a power cut.
-    pub fn set_durable(&self, durable: bool) -> Result<(), StoreError> {
+    pub(crate) fn set_durable(&self, durable: bool) -> Result<(), StoreError> {
         self.conn.pragma_update(None, "synchronous", if durable { "FULL" } else { "NORMAL" })?;
         Ok(())
     }
 
     /// An in-memory catalog, for tests.
-    pub fn open_in_memory() -> Result<Catalog, StoreError> {
+    pub(crate) fn open_in_memory() -> Result<Catalog, StoreError> {
         Self::init(Connection::open_in_memory()?)
     }
 
@@ -163,53 +140,8 @@ impl Catalog {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    /// The id of the folder at `path`, adding it if new, and whether it was added.
-    pub fn add_folder(&self, path: &str) -> Result<(FolderId, bool), StoreError> {
-        let added = self.conn.execute(
-            "INSERT INTO folders(path, added_at) VALUES (?1, ?2) ON CONFLICT(path) DO NOTHING",
-            params![path, now()],
-        )? == 1;
-        Ok((self.conn.query_row("SELECT id FROM folders WHERE path = ?1", [path], |r| Ok(FolderId(r.get(0)?)))?, added))
-    }
-
-    /// All folders, by path.
-    pub fn folders(&self) -> Result<Vec<Folder>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, path FROM folders ORDER BY path")?;
-        let rows = stmt.query_map([], |r| Ok(Folder { id: FolderId(r.get(0)?), path: r.get(1)? }))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Deletes a folder row (its documents must already be removed).
-    pub fn delete_folder(&self, id: FolderId) -> Result<bool, StoreError> {
-        Ok(self.conn.execute("DELETE FROM folders WHERE id = ?1", [id.0])? == 1)
-    }
-
-    /// The record for `path`, if known.
-    pub fn document_by_path(&self, path: &str) -> Result<Option<DocumentRecord>, StoreError> {
-        Ok(self.conn.query_row(&format!("{DOC_SELECT} WHERE path = ?1"), [path], doc_from_row).optional()?)
-    }
-
-    /// The record with id `id`, if any.
-    pub fn document(&self, id: DocumentId) -> Result<Option<DocumentRecord>, StoreError> {
-        Ok(self.conn.query_row(&format!("{DOC_SELECT} WHERE id = ?1"), [id.0], doc_from_row).optional()?)
-    }
-
-    /// Every document of a folder.
-    pub fn documents_in_folder(&self, folder_id: FolderId) -> Result<Vec<DocumentRecord>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!("{DOC_SELECT} WHERE folder_id = ?1 ORDER BY path"))?;
-        let rows = stmt.query_map([folder_id.0], doc_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Every document, ordered by path.
-    pub fn documents(&self) -> Result<Vec<DocumentRecord>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!("{DOC_SELECT} ORDER BY path"))?;
-        let rows = stmt.query_map([], doc_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     /// Documents in a given status.
-    pub fn documents_with_status(&self, status: Status) -> Result<Vec<DocumentRecord>, StoreError> {
+    pub(crate) fn documents_with_status(&self, status: Status) -> Result<Vec<DocumentRecord>, StoreError> {
         let mut stmt = self.conn.prepare(&format!("{DOC_SELECT} WHERE status = ?1 ORDER BY id"))?;
         let rows = stmt.query_map([status.as_str()], doc_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -218,7 +150,7 @@ impl Catalog {
     /// Records a file that yields no chunks (skipped or failed) with the reason; drops any old chunks.
     ///
     /// Callers must already have purged the document from the derived stores.
-    pub fn record_without_chunks(
+    pub(crate) fn record_without_chunks(
         &self,
         facts: &FileFacts,
         status: Status,
@@ -232,7 +164,7 @@ impl Catalog {
     }
 
     /// Records that the file at `path`, with this stamp, is about to be read.
-    pub fn begin_attempt(&self, path: &str, size: u64, mtime_ns: i64) -> Result<(), StoreError> {
+    pub(crate) fn begin_attempt(&self, path: &str, size: u64, mtime_ns: i64) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO read_attempts (path, size, mtime_ns, abandoned) VALUES (?1, ?2, ?3, 0)
              ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, abandoned = 0",
@@ -242,19 +174,19 @@ impl Catalog {
     }
 
     /// Forgets the read attempt of `path` (its outcome is recorded, or the file changed since).
-    pub fn end_attempt(&self, path: &str) -> Result<(), StoreError> {
+    pub(crate) fn end_attempt(&self, path: &str) -> Result<(), StoreError> {
         self.conn.execute("DELETE FROM read_attempts WHERE path = ?1", [path])?;
         Ok(())
     }
 
     /// Marks every read attempt still recorded as abandoned (at open: their process is gone); returns
     /// how many there were.
-    pub fn abandon_attempts(&self) -> Result<usize, StoreError> {
+    pub(crate) fn abandon_attempts(&self) -> Result<usize, StoreError> {
         Ok(self.conn.execute("UPDATE read_attempts SET abandoned = 1 WHERE abandoned = 0", [])?)
     }
 
     /// The stamp (size, modification time) of the file at `path` when Folio stopped while reading it.
-    pub fn abandoned_attempt(&self, path: &str) -> Result<Option<(u64, i64)>, StoreError> {
+    pub(crate) fn abandoned_attempt(&self, path: &str) -> Result<Option<(u64, i64)>, StoreError> {
         Ok(self
             .conn
             .query_row("SELECT size, mtime_ns FROM read_attempts WHERE path = ?1 AND abandoned = 1", [path], |r| {
@@ -263,17 +195,8 @@ impl Catalog {
             .optional()?)
     }
 
-    /// Updates size and mtime of a document whose content is unchanged.
-    pub fn touch(&self, id: DocumentId, size: u64, mtime_ns: i64) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE documents SET size = ?2, mtime_ns = ?3, updated_at = ?4 WHERE id = ?1",
-            params![id.0, size as i64, mtime_ns, now()],
-        )?;
-        Ok(())
-    }
-
     /// Marks documents as 'indexing' before the derived stores are touched for them.
-    pub fn mark_indexing(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+    pub(crate) fn mark_indexing(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
         self.update_each(
             ids,
             "UPDATE documents SET status = 'indexing', text_ready = 0, reason = NULL, updated_at = ?2 WHERE id = ?1",
@@ -296,7 +219,7 @@ impl Catalog {
 
     /// Writes documents in state 'indexing' with their new chunks (old chunks removed); returns the
     /// document ids and, per document, the ids given to its chunks in order.
-    pub fn insert_documents(
+    pub(crate) fn insert_documents(
         &self,
         docs: &[(FileFacts, &[Chunk])],
     ) -> Result<Vec<(DocumentId, Vec<ChunkId>)>, StoreError> {
@@ -333,7 +256,7 @@ impl Catalog {
 
     /// Marks 'indexing' documents whose chunks the full-text index has committed: keyword search may
     /// return them while their vectors are written.
-    pub fn mark_text_ready(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+    pub(crate) fn mark_text_ready(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
         self.update_each(
             ids,
             "UPDATE documents SET text_ready = 1, updated_at = ?2 WHERE id = ?1 AND status = 'indexing'",
@@ -342,7 +265,7 @@ impl Catalog {
 
     /// Ids of every chunk whose document search may return: indexed, or committed to the full-text
     /// index and waiting for its vectors. Ascending.
-    pub fn searchable_chunk_ids(&self) -> Result<Vec<ChunkId>, StoreError> {
+    pub(crate) fn searchable_chunk_ids(&self) -> Result<Vec<ChunkId>, StoreError> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE {SEARCHABLE} ORDER BY c.id"
         ))?;
@@ -351,7 +274,7 @@ impl Catalog {
     }
 
     /// Sets documents to 'indexed' once all three stores hold their chunks.
-    pub fn mark_indexed(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+    pub(crate) fn mark_indexed(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
         self.update_each(
             ids,
             "UPDATE documents SET status = 'indexed', text_ready = 0, reason = NULL, updated_at = ?2 WHERE id = ?1",
@@ -359,7 +282,7 @@ impl Catalog {
     }
 
     /// Removes documents (and, by cascade, their chunks) from the catalog.
-    pub fn delete_documents(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+    pub(crate) fn delete_documents(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         for id in ids {
             tx.execute("DELETE FROM documents WHERE id = ?1", [id.0])?;
@@ -369,7 +292,7 @@ impl Catalog {
     }
 
     /// Drops the chunks of interrupted documents and queues them again.
-    pub fn requeue(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
+    pub(crate) fn requeue(&self, ids: &[DocumentId]) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         for id in ids {
             tx.execute("DELETE FROM chunks WHERE document_id = ?1", [id.0])?;
@@ -382,9 +305,109 @@ impl Catalog {
         Ok(())
     }
 
+    /// Gives a document a new path and file facts, keeping its chunks, and marks it 'indexing' until
+    /// the full-text index has its new title (one transaction).
+    pub(crate) fn begin_move(&self, id: DocumentId, facts: &FileFacts) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE documents SET folder_id = ?2, path = ?3, size = ?4, mtime_ns = ?5, format = ?6,
+               status = 'indexing', text_ready = 0, reason = NULL, updated_at = ?7 WHERE id = ?1",
+            params![id.0, facts.folder_id.0, facts.path, facts.size as i64, facts.mtime_ns, facts.format, now()],
+        )?;
+        Ok(())
+    }
+
+    /// A document's chunks as (id, text), in order.
+    pub(crate) fn chunk_texts(&self, id: DocumentId) -> Result<Vec<(ChunkId, String)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id, text FROM chunks WHERE document_id = ?1 ORDER BY ordinal")?;
+        let rows = stmt.query_map([id.0], |r| Ok((ChunkId(r.get(0)?), r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Number of chunks of indexed documents.
+    pub(crate) fn indexed_chunk_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// Number of chunks in the catalog.
+    pub(crate) fn chunk_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM chunks", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Number of documents per status.
+    pub(crate) fn status_counts(&self) -> Result<Vec<(Status, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT status, COUNT(*) FROM documents GROUP BY status ORDER BY status")?;
+        let rows = stmt.query_map([], |r| Ok((Status::parse(&r.get::<_, String>(0)?), r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl Folders<'_> {
+    /// The id of the folder at `path`, adding it if new, and whether it was added.
+    pub fn add_folder(&self, path: &str) -> Result<(FolderId, bool), StoreError> {
+        let added = self.0.conn.execute(
+            "INSERT INTO folders(path, added_at) VALUES (?1, ?2) ON CONFLICT(path) DO NOTHING",
+            params![path, now()],
+        )? == 1;
+        Ok((
+            self.0.conn.query_row("SELECT id FROM folders WHERE path = ?1", [path], |r| Ok(FolderId(r.get(0)?)))?,
+            added,
+        ))
+    }
+
+    /// All folders, by path.
+    pub fn folders(&self) -> Result<Vec<Folder>, StoreError> {
+        let mut stmt = self.0.conn.prepare("SELECT id, path FROM folders ORDER BY path")?;
+        let rows = stmt.query_map([], |r| Ok(Folder { id: FolderId(r.get(0)?), path: r.get(1)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes a folder row (its documents must already be removed).
+    pub fn delete_folder(&self, id: FolderId) -> Result<bool, StoreError> {
+        Ok(self.0.conn.execute("DELETE FROM folders WHERE id = ?1", [id.0])? == 1)
+    }
+}
+
+impl Documents<'_> {
+    /// The record for `path`, if known.
+    pub fn document_by_path(&self, path: &str) -> Result<Option<DocumentRecord>, StoreError> {
+        Ok(self.0.conn.query_row(&format!("{DOC_SELECT} WHERE path = ?1"), [path], doc_from_row).optional()?)
+    }
+
+    /// The record with id `id`, if any.
+    pub fn document(&self, id: DocumentId) -> Result<Option<DocumentRecord>, StoreError> {
+        Ok(self.0.conn.query_row(&format!("{DOC_SELECT} WHERE id = ?1"), [id.0], doc_from_row).optional()?)
+    }
+
+    /// Every document of a folder.
+    pub fn documents_in_folder(&self, folder_id: FolderId) -> Result<Vec<DocumentRecord>, StoreError> {
+        let mut stmt = self.0.conn.prepare(&format!("{DOC_SELECT} WHERE folder_id = ?1 ORDER BY path"))?;
+        let rows = stmt.query_map([folder_id.0], doc_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every document, ordered by path.
+    pub fn documents(&self) -> Result<Vec<DocumentRecord>, StoreError> {
+        let mut stmt = self.0.conn.prepare(&format!("{DOC_SELECT} ORDER BY path"))?;
+        let rows = stmt.query_map([], doc_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Updates size and mtime of a document whose content is unchanged.
+    pub fn touch(&self, id: DocumentId, size: u64, mtime_ns: i64) -> Result<(), StoreError> {
+        self.0.conn.execute(
+            "UPDATE documents SET size = ?2, mtime_ns = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id.0, size as i64, mtime_ns, now()],
+        )?;
+        Ok(())
+    }
+
     /// Passages for chunk ids, in the order given; ids not in the catalog are left out.
     pub fn passages(&self, ids: &[ChunkId]) -> Result<Vec<Passage>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let mut stmt = self.0.conn.prepare_cached(&format!(
             "SELECT c.id, c.document_id, d.path, c.location, c.span_start, c.span_end, c.text
              FROM chunks c JOIN documents d ON d.id = c.document_id
              WHERE c.id = ?1 AND {SEARCHABLE}",
@@ -420,7 +443,7 @@ impl Catalog {
 
     /// Ids of every chunk of an indexed document, ascending.
     pub fn indexed_chunk_ids(&self) -> Result<Vec<ChunkId>, StoreError> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.0.conn.prepare(
             "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id
              WHERE d.status = 'indexed' ORDER BY c.id",
         )?;
@@ -430,7 +453,7 @@ impl Catalog {
 
     /// The chunks of indexed documents as (chunk id, document id, text), ascending by id, for repair.
     pub fn indexed_chunks(&self, ids: &[ChunkId]) -> Result<Vec<(ChunkId, DocumentId, String, String)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.0.conn.prepare_cached(
             "SELECT c.id, c.document_id, c.text, d.path FROM chunks c JOIN documents d ON d.id = c.document_id
              WHERE c.id = ?1 AND d.status = 'indexed'",
         )?;
@@ -448,7 +471,7 @@ impl Catalog {
 
     /// Ids of the chunks of `chunk`'s document within `radius` ordinals of it, in order.
     pub fn chunk_neighbourhood(&self, chunk: ChunkId, radius: u32) -> Result<Vec<ChunkId>, StoreError> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.0.conn.prepare(
             "SELECT n.id FROM chunks c JOIN chunks n ON n.document_id = c.document_id
              WHERE c.id = ?1 AND n.ordinal BETWEEN c.ordinal - ?2 AND c.ordinal + ?2 ORDER BY n.ordinal",
         )?;
@@ -459,26 +482,8 @@ impl Catalog {
     /// Indexed documents with this content hash.
     pub fn indexed_with_hash(&self, hash: &str) -> Result<Vec<DocumentRecord>, StoreError> {
         let mut stmt =
-            self.conn.prepare(&format!("{DOC_SELECT} WHERE hash = ?1 AND status = 'indexed' ORDER BY id"))?;
+            self.0.conn.prepare(&format!("{DOC_SELECT} WHERE hash = ?1 AND status = 'indexed' ORDER BY id"))?;
         let rows = stmt.query_map([hash], doc_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Gives a document a new path and file facts, keeping its chunks, and marks it 'indexing' until
-    /// the full-text index has its new title (one transaction).
-    pub fn begin_move(&self, id: DocumentId, facts: &FileFacts) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE documents SET folder_id = ?2, path = ?3, size = ?4, mtime_ns = ?5, format = ?6,
-               status = 'indexing', text_ready = 0, reason = NULL, updated_at = ?7 WHERE id = ?1",
-            params![id.0, facts.folder_id.0, facts.path, facts.size as i64, facts.mtime_ns, facts.format, now()],
-        )?;
-        Ok(())
-    }
-
-    /// A document's chunks as (id, text), in order.
-    pub fn chunk_texts(&self, id: DocumentId) -> Result<Vec<(ChunkId, String)>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, text FROM chunks WHERE document_id = ?1 ORDER BY ordinal")?;
-        let rows = stmt.query_map([id.0], |r| Ok((ChunkId(r.get(0)?), r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -520,30 +525,9 @@ impl Catalog {
             sql.push_str(&format!(" AND mtime_ns < ?{}", args.len()));
         }
         sql.push_str(" ORDER BY id");
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = self.0.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| Ok(DocumentId(r.get(0)?)))?;
         Ok(Some(rows.collect::<Result<_, _>>()?))
-    }
-
-    /// Number of chunks of indexed documents.
-    pub fn indexed_chunk_count(&self) -> Result<u64, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )? as u64)
-    }
-
-    /// Number of chunks in the catalog.
-    pub fn chunk_count(&self) -> Result<u64, StoreError> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM chunks", [], |r| r.get::<_, i64>(0))? as u64)
-    }
-
-    /// Number of documents per status.
-    pub fn status_counts(&self) -> Result<Vec<(Status, u64)>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT status, COUNT(*) FROM documents GROUP BY status ORDER BY status")?;
-        let rows = stmt.query_map([], |r| Ok((Status::parse(&r.get::<_, String>(0)?), r.get::<_, i64>(1)? as u64)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 

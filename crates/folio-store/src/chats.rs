@@ -5,6 +5,7 @@ use folio_core::Citation;
 use rusqlite::{params, OptionalExtension};
 
 use crate::catalog::now;
+use crate::catalog::Held;
 use crate::{Catalog, StoreError};
 
 /// A message to append.
@@ -22,29 +23,35 @@ pub struct NewMessage<'a> {
     pub model: Option<&'a str>,
 }
 
-impl Catalog {
+/// Chats and their messages ([`crate::Store::chats`]); the catalog is locked while the handle lives.
+pub struct Chats<'a>(pub(crate) Held<'a>);
+
+impl Chats<'_> {
     /// Starts a chat with the given title.
     pub fn create_chat(&self, title: &str) -> Result<ChatId, StoreError> {
         let t = now();
-        self.conn.execute("INSERT INTO chats(title, created_at, updated_at) VALUES (?1, ?2, ?2)", params![title, t])?;
-        Ok(ChatId(self.conn.last_insert_rowid()))
+        self.0
+            .conn
+            .execute("INSERT INTO chats(title, created_at, updated_at) VALUES (?1, ?2, ?2)", params![title, t])?;
+        Ok(ChatId(self.0.conn.last_insert_rowid()))
     }
 
     /// Every chat, most recently changed first.
     pub fn chats(&self) -> Result<Vec<ChatSummary>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!("{CHAT_SELECT} ORDER BY c.updated_at DESC, c.id DESC"))?;
+        let mut stmt = self.0.conn.prepare(&format!("{CHAT_SELECT} ORDER BY c.updated_at DESC, c.id DESC"))?;
         let rows = stmt.query_map([], chat_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The chat with this id, if it exists.
     pub fn chat(&self, id: ChatId) -> Result<Option<ChatSummary>, StoreError> {
-        Ok(self.conn.query_row(&format!("{CHAT_SELECT} WHERE c.id = ?1"), [id.0], chat_from_row).optional()?)
+        Ok(self.0.conn.query_row(&format!("{CHAT_SELECT} WHERE c.id = ?1"), [id.0], chat_from_row).optional()?)
     }
 
     /// Renames a chat; `false` when there is no such chat.
     pub fn rename_chat(&self, id: ChatId, title: &str) -> Result<bool, StoreError> {
         let n = self
+            .0
             .conn
             .execute("UPDATE chats SET title = ?2, updated_at = ?3 WHERE id = ?1", params![id.0, title, now()])?;
         Ok(n == 1)
@@ -52,7 +59,7 @@ impl Catalog {
 
     /// Deletes a chat and its messages; `false` when there is no such chat.
     pub fn delete_chat(&self, id: ChatId) -> Result<bool, StoreError> {
-        Ok(self.conn.execute("DELETE FROM chats WHERE id = ?1", [id.0])? == 1)
+        Ok(self.0.conn.execute("DELETE FROM chats WHERE id = ?1", [id.0])? == 1)
     }
 
     /// Appends a message and returns its id.
@@ -75,7 +82,7 @@ impl Catalog {
 
     /// Appends messages in one transaction; returns the last one's id.
     fn add_messages(&self, chat: ChatId, messages: &[NewMessage<'_>]) -> Result<MessageId, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.0.conn.unchecked_transaction()?;
         let t = now();
         let mut id = 0;
         for m in messages {
@@ -95,6 +102,7 @@ impl Catalog {
     /// cancelled); an answer already finished is left as it is.
     pub fn save_partial(&self, id: MessageId, text: &str) -> Result<bool, StoreError> {
         let changed = self
+            .0
             .conn
             .execute("UPDATE messages SET content = ?2 WHERE id = ?1 AND state = 'answering'", params![id.0, text])?;
         Ok(changed == 1)
@@ -110,7 +118,7 @@ impl Catalog {
         citations: &[Citation],
     ) -> Result<bool, StoreError> {
         let citations = serde_json::to_string(citations)?;
-        let changed = self.conn.execute(
+        let changed = self.0.conn.execute(
             "UPDATE messages SET content = ?2, state = ?3, citations = ?4 WHERE id = ?1 AND state = 'answering'",
             params![id.0, text, state.as_str(), citations],
         )?;
@@ -119,13 +127,13 @@ impl Catalog {
 
     /// Records the model writing an answer.
     pub fn set_message_model(&self, id: MessageId, model: &str) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE messages SET model = ?2 WHERE id = ?1", params![id.0, model])?;
+        self.0.conn.execute("UPDATE messages SET model = ?2 WHERE id = ?1", params![id.0, model])?;
         Ok(())
     }
 
     /// The messages of a chat, oldest first.
     pub fn messages(&self, chat: ChatId) -> Result<Vec<ChatMessage>, StoreError> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.0.conn.prepare(
             "SELECT id, role, content, state, search_query, model, citations, created_at
              FROM messages WHERE chat_id = ?1 ORDER BY id",
         )?;
@@ -161,6 +169,7 @@ impl Catalog {
     /// The search query of the chat's latest question, if any.
     pub fn last_search_query(&self, chat: ChatId) -> Result<Option<String>, StoreError> {
         Ok(self
+            .0
             .conn
             .query_row(
                 "SELECT search_query FROM messages WHERE chat_id = ?1 AND role = 'user' ORDER BY id DESC LIMIT 1",
@@ -170,9 +179,11 @@ impl Catalog {
             .optional()?
             .flatten())
     }
+}
 
+impl Catalog {
     /// Turns answers left `answering` by a crash or kill into `cancelled`; returns how many.
-    pub fn recover_messages(&self) -> Result<usize, StoreError> {
+    pub(crate) fn recover_messages(&self) -> Result<usize, StoreError> {
         Ok(self.conn.execute("UPDATE messages SET state = 'cancelled' WHERE state = 'answering'", [])?)
     }
 }

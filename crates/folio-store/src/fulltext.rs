@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use folio_core::{ChunkId, DocumentId};
+use folio_core::{Bm25Query, ChunkId, DocumentId};
 use tantivy::collector::TopDocs;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, DirectoryLock, MmapDirectory, INDEX_WRITER_LOCK};
@@ -33,29 +33,6 @@ const MAX_QUERY_TERMS: usize = 256;
 const BUSY: &str = "another Folio process has this library open for indexing; wait for it, or pause or cancel \
                     its job with `folio pause` / `folio cancel`";
 
-/// How a query is turned into BM25 clauses.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Bm25Query {
-    /// How much a match in the file name (title) counts relative to one in the body; 0 ignores titles.
-    pub title_boost: f32,
-    /// Whether common English function words are dropped from the query (never from the index, so
-    /// a query made only of them still matches).
-    pub drop_stopwords: bool,
-    /// BM25 term-frequency saturation.
-    pub k1: f32,
-    /// BM25 length normalisation.
-    pub b: f32,
-}
-
-/// Chosen with `folio eval` on both shared sets (nDCG@10, BM25 alone / hybrid): the old title boost of
-/// 2 gave Cranfield 0.353 / 0.405 and SciFact 0.610 / 0.694; a boost of 0.5 with stopwords dropped and
-/// k1 = 0.9, b = 0.4 gives 0.377 / 0.415 and 0.694 / 0.719 (see the retrieval issue's notes for the grid).
-impl Default for Bm25Query {
-    fn default() -> Self {
-        Bm25Query { title_boost: 0.5, drop_stopwords: true, k1: 0.9, b: 0.4 }
-    }
-}
-
 /// One BM25 result.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TextHit {
@@ -75,7 +52,6 @@ struct Fields {
 
 /// A Tantivy index of chunks.
 pub struct FullText {
-    index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter<TantivyDocument>>,
     fields: Fields,
@@ -161,26 +137,8 @@ impl FullText {
     /// French field) is emptied and made anew: `true` says so, and the caller fills it again from the
     /// catalog, which holds every chunk's text.
     pub fn open(dir: &Path) -> Result<(FullText, bool), StoreError> {
-        let mut sb = Schema::builder();
-        let chunk_id = sb.add_u64_field("chunk_id", INDEXED | STORED | FAST);
-        let document_id = sb.add_u64_field("document_id", INDEXED | FAST);
-        let opts = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        let title = sb.add_text_field("title", opts.clone());
-        let text = sb.add_text_field("text", opts);
-        let text_fr = sb.add_text_field(
-            "text_fr",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(ANALYZER_FR)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            ),
-        );
+        let (schema, fields) = Self::schema();
         std::fs::create_dir_all(dir)?;
-        let schema = sb.build();
         let mut rebuilt = false;
         // Opened once; an index that is not there yet (or cannot be opened) goes to open_or_create,
         // which creates it or reports why.
@@ -202,6 +160,38 @@ impl FullText {
             }
             Err(_) => Index::open_or_create(MmapDirectory::open(dir)?, schema)?,
         };
+        Ok((Self::with_index(index, fields)?, rebuilt))
+    }
+
+    /// An index held in memory (Tantivy's RAM directory), for tests that need no disk.
+    pub fn in_memory() -> Result<FullText, StoreError> {
+        let (schema, fields) = Self::schema();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn schema() -> (Schema, Fields) {
+        let mut sb = Schema::builder();
+        let chunk_id = sb.add_u64_field("chunk_id", INDEXED | STORED | FAST);
+        let document_id = sb.add_u64_field("document_id", INDEXED | FAST);
+        let opts = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let title = sb.add_text_field("title", opts.clone());
+        let text = sb.add_text_field("text", opts);
+        let text_fr = sb.add_text_field(
+            "text_fr",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER_FR)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        );
+        (sb.build(), Fields { chunk_id, document_id, title, text, text_fr })
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<FullText, StoreError> {
         index.tokenizers().register(ANALYZER, analyzer());
         index.tokenizers().register(ANALYZER_FR, stemming(Language::French));
         let writer = match index.writer(WRITER_BUDGET) {
@@ -213,13 +203,7 @@ impl FullText {
         // the name ("FileAlreadyExists") when recovery purges the interrupted documents. Collected here.
         writer.garbage_collect_files().wait()?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let full = FullText {
-            index,
-            reader,
-            writer: Mutex::new(writer),
-            fields: Fields { chunk_id, document_id, title, text, text_fr },
-        };
-        Ok((full, rebuilt))
+        Ok(FullText { reader, writer: Mutex::new(writer), fields })
     }
 
     /// Takes the writer's lock on the index in `dir` without opening it, so that no other process can
@@ -301,21 +285,10 @@ impl FullText {
         terms
     }
 
-    /// The `k` best chunks for `query` by BM25 over body (in either language's field) and (boosted) file name, among the chunks of
-    /// `within` when given (the filter runs inside Tantivy, before ranking). Any text is a valid query:
-    /// it is analysed into terms, never parsed as query syntax.
-    pub fn search(
-        &self,
-        query: &str,
-        k: usize,
-        within: Option<&[DocumentId]>,
-        how: Bm25Query,
-    ) -> Result<Vec<TextHit>, StoreError> {
-        self.prepare(query, k, within, how).map_or_else(|| Ok(Vec::new()), PreparedSearch::run)
-    }
-
-    /// [`FullText::search`] made ready to run on another thread (beside the query's embedding, say);
-    /// `None` when it can find nothing.
+    /// The `k` best chunks for `query` by BM25 over body (in either language's field) and (boosted) file
+    /// name, among the chunks of `within` when given (the filter runs inside Tantivy, before ranking),
+    /// made ready to run on another thread (beside the query's embedding, say); `None` when it can find
+    /// nothing. Any text is a valid query: it is analysed into terms, never parsed as query syntax.
     pub fn prepare(
         &self,
         query: &str,
@@ -368,10 +341,5 @@ impl FullText {
     /// Number of live chunks.
     pub fn count(&self) -> Result<u64, StoreError> {
         Ok(self.reader.searcher().num_docs())
-    }
-
-    /// The underlying index, for diagnostics.
-    pub fn index(&self) -> &Index {
-        &self.index
     }
 }

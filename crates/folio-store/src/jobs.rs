@@ -2,81 +2,24 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use folio_core::JobId;
+use folio_core::{JobId, JobRecord, JobState};
 
 use crate::catalog::now;
-use crate::{Catalog, StoreError};
-
-/// Where a job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JobState {
-    /// Waiting for another job to finish.
-    Queued,
-    /// Indexing (or interrupted, when no process is running it).
-    Running,
-    /// Paused by the user; the files done so far are indexed.
-    Paused,
-    /// Stopped by the user; the files done so far stay indexed.
-    Cancelled,
-    /// Finished.
-    Done,
-    /// Stopped by an error.
-    Failed,
-}
-
-impl JobState {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobState::Queued => "queued",
-            JobState::Running => "running",
-            JobState::Paused => "paused",
-            JobState::Cancelled => "cancelled",
-            JobState::Done => "done",
-            JobState::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> JobState {
-        match s {
-            "queued" => JobState::Queued,
-            "running" => JobState::Running,
-            "paused" => JobState::Paused,
-            "cancelled" => JobState::Cancelled,
-            "done" => JobState::Done,
-            _ => JobState::Failed,
-        }
-    }
-}
-
-/// A job as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct JobRecord {
-    /// Row id.
-    pub id: JobId,
-    /// Folders indexed.
-    pub folders: Vec<String>,
-    /// State.
-    pub state: JobState,
-    /// Files found.
-    pub files_total: u64,
-    /// Files looked at.
-    pub files_done: u64,
-    /// Why it failed.
-    pub error: Option<String>,
-    /// Seconds since the epoch.
-    pub created_at: i64,
-}
+use crate::catalog::Held;
+use crate::StoreError;
 
 /// Finished jobs kept for the record.
 const KEEP_FINISHED: i64 = 100;
 
-impl Catalog {
+/// Indexing jobs ([`crate::Store::jobs`], or [`crate::open_jobs`] from another process); the catalog
+/// is locked while the handle lives.
+pub struct Jobs<'a>(pub(crate) Held<'a>);
+
+impl Jobs<'_> {
     /// Records a new queued job.
     pub fn create_job(&self, folders: &[String]) -> Result<JobId, StoreError> {
         let t = now();
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.0.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT INTO jobs(folders, state, created_at, updated_at) VALUES (?1, 'queued', ?2, ?2)",
             params![serde_json::to_string(folders)?, t],
@@ -93,20 +36,20 @@ impl Catalog {
 
     /// A job by id.
     pub fn job(&self, id: JobId) -> Result<Option<JobRecord>, StoreError> {
-        let row = self.conn.query_row(&format!("{JOB_SELECT} WHERE id = ?1"), [id.0], job_row).optional()?;
+        let row = self.0.conn.query_row(&format!("{JOB_SELECT} WHERE id = ?1"), [id.0], job_row).optional()?;
         row.map(finish_job_row).transpose()
     }
 
     /// Every job, newest first.
     pub fn jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!("{JOB_SELECT} ORDER BY id DESC"))?;
+        let mut stmt = self.0.conn.prepare(&format!("{JOB_SELECT} ORDER BY id DESC"))?;
         let rows = stmt.query_map([], job_row)?;
         rows.map(|r| finish_job_row(r?)).collect()
     }
 
     /// Sets a job's state (and, for failures, the error).
     pub fn set_job_state(&self, id: JobId, state: JobState, error: Option<&str>) -> Result<bool, StoreError> {
-        let n = self.conn.execute(
+        let n = self.0.conn.execute(
             "UPDATE jobs SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
             params![id.0, state.as_str(), error, now()],
         )?;
@@ -115,11 +58,11 @@ impl Catalog {
 
     /// Records a job's progress and returns its current state (the user may have paused or cancelled it).
     pub fn job_progress(&self, id: JobId, files_done: u64, files_total: u64) -> Result<JobState, StoreError> {
-        self.conn.execute(
+        self.0.conn.execute(
             "UPDATE jobs SET files_done = ?2, files_total = ?3, updated_at = ?4 WHERE id = ?1",
             params![id.0, files_done as i64, files_total as i64, now()],
         )?;
-        let state: String = self.conn.query_row("SELECT state FROM jobs WHERE id = ?1", [id.0], |r| r.get(0))?;
+        let state: String = self.0.conn.query_row("SELECT state FROM jobs WHERE id = ?1", [id.0], |r| r.get(0))?;
         Ok(JobState::parse(&state))
     }
 }

@@ -17,21 +17,27 @@
 mod bm25;
 mod catalog;
 mod chats;
+pub mod fault;
 mod fulltext;
 mod jobs;
 mod place;
 mod vectors;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-pub use catalog::{migration_names, Catalog, DocumentRecord, FileFacts, Status};
-pub use chats::NewMessage;
-use folio_core::{Chunk, ChunkId, DocumentId};
-pub use fulltext::{Bm25Query, FullText, PreparedSearch, TextHit};
-pub use jobs::{JobRecord, JobState};
-pub use place::{destination, move_library, remove_library, Destination, Moved};
-pub use vectors::{AnnKind, AnnParams, Vectors};
+use catalog::Held;
+pub use catalog::{migration_names, Catalog, Documents, FileFacts, Folders};
+pub use chats::{Chats, NewMessage};
+use folio_core::{AnnKind, AnnParams, Bm25Query, CheckReport, Chunk, ChunkId, Counts, DocumentId, Status};
+use fulltext::FullText;
+pub use fulltext::{PreparedSearch, TextHit};
+pub use jobs::Jobs;
+pub use place::{destination, move_library, remove_library, Moved};
+use vectors::Vectors;
 
 /// Everything that can go wrong in the stores.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +73,9 @@ pub enum StoreError {
     /// say); nothing was changed.
     #[error("{0}")]
     Refused(String),
+    /// The vectors [`Store::repair`] needed could not be computed (the embedder failed).
+    #[error("embedding: {0}")]
+    Embed(String),
 }
 
 /// One document ready to be written: its file facts and chunks.
@@ -95,51 +104,6 @@ impl TextBatch {
     }
 }
 
-/// Row counts of the three stores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
-    /// Documents in the catalog (any status).
-    pub documents: u64,
-    /// Chunks in the catalog.
-    pub catalog_chunks: u64,
-    /// Documents in the full-text index.
-    pub text_chunks: u64,
-    /// Rows in the vector table.
-    pub vector_chunks: u64,
-}
-
-/// Where the three stores disagree, chunk by chunk.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CheckReport {
-    /// Chunks of indexed documents absent from the full-text index.
-    pub missing_text: Vec<ChunkId>,
-    /// Chunks of indexed documents absent from the vector table.
-    pub missing_vectors: Vec<ChunkId>,
-    /// Full-text entries with no indexed chunk in the catalog.
-    pub orphan_text: Vec<ChunkId>,
-    /// Vectors with no indexed chunk in the catalog.
-    pub orphan_vectors: Vec<ChunkId>,
-    /// Chunk ids present more than once in the full-text index.
-    pub duplicate_text: Vec<ChunkId>,
-    /// Chunk ids present more than once in the vector table.
-    pub duplicate_vectors: Vec<ChunkId>,
-    /// Documents left mid-write.
-    pub interrupted: Vec<DocumentId>,
-}
-
-impl CheckReport {
-    /// True when the three stores agree.
-    pub fn is_consistent(&self) -> bool {
-        self.missing_text.is_empty()
-            && self.missing_vectors.is_empty()
-            && self.orphan_text.is_empty()
-            && self.orphan_vectors.is_empty()
-            && self.duplicate_text.is_empty()
-            && self.duplicate_vectors.is_empty()
-            && self.interrupted.is_empty()
-    }
-}
-
 /// Runs synchronous store work (a FULL-synced SQLite commit, Tantivy adding and committing) without
 /// holding up the async runtime: on a runtime worker thread, tokio first hands that thread's other
 /// tasks to another thread (`block_in_place`), so searches and the app's commands go on meanwhile.
@@ -149,13 +113,17 @@ fn blocking<T>(work: impl FnOnce() -> T) -> T {
 }
 
 /// The catalog, the full-text index and the vector table of one library.
+///
+/// Its fields are private: the engine reads and writes through the protocol's methods and the narrow
+/// handles ([`Store::chats`], [`Store::jobs`], [`Store::folders`], [`Store::documents`]), so only this
+/// crate ever writes Tantivy or LanceDB.
 pub struct Store {
     /// The SQLite catalog (source of truth).
-    pub catalog: std::sync::Mutex<Catalog>,
+    catalog: std::sync::Mutex<Catalog>,
     /// The Tantivy index.
-    pub text: FullText,
+    text: FullText,
     /// The LanceDB table.
-    pub vectors: Vectors,
+    vectors: Vectors,
 }
 
 impl Store {
@@ -172,6 +140,16 @@ impl Store {
         store.recover().await?;
         store.verify_vectors().await?;
         Ok(store)
+    }
+
+    /// A store held in memory (SQLite `:memory:`, Tantivy's RAM directory, LanceDB's `memory://`), with
+    /// the same protocol: for fast tests of the engine that need no disk. Nothing in it outlives it.
+    pub async fn in_memory(dim: usize) -> Result<Store, StoreError> {
+        Ok(Store {
+            catalog: std::sync::Mutex::new(Catalog::open_in_memory()?),
+            text: FullText::in_memory()?,
+            vectors: Vectors::in_memory(dim).await?,
+        })
     }
 
     fn catalog(&self) -> std::sync::MutexGuard<'_, Catalog> {
@@ -193,9 +171,53 @@ impl Store {
         })
     }
 
-    /// Runs `f` with the catalog locked.
-    pub fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        f(&self.catalog())
+    /// The chats and their messages, with the catalog locked while the handle lives.
+    pub fn chats(&self) -> Chats<'_> {
+        Chats(Held::Locked(self.catalog()))
+    }
+
+    /// The indexing jobs, with the catalog locked while the handle lives.
+    pub fn jobs(&self) -> Jobs<'_> {
+        Jobs(Held::Locked(self.catalog()))
+    }
+
+    /// The library's folders, with the catalog locked while the handle lives.
+    pub fn folders(&self) -> Folders<'_> {
+        Folders(Held::Locked(self.catalog()))
+    }
+
+    /// The documents and chunks, read, with the catalog locked while the handle lives.
+    pub fn documents(&self) -> Documents<'_> {
+        Documents(Held::Locked(self.catalog()))
+    }
+
+    /// A BM25 search over the full-text index, ready to run on a blocking thread; `None` when the query
+    /// has no searchable term. `within` limits it to those documents.
+    pub fn prepare_text_search(
+        &self,
+        query: &str,
+        limit: usize,
+        within: Option<&[DocumentId]>,
+        bm25: Bm25Query,
+    ) -> Option<PreparedSearch> {
+        self.text.prepare(query, limit, within, bm25)
+    }
+
+    /// The `k` nearest chunks to `vector` with their cosine distances, by the ANN index (rows it does
+    /// not cover searched exactly) or, with `exact`, by a full scan; `within` limits it to those documents.
+    pub async fn nearest(
+        &self,
+        vector: &[f32],
+        k: usize,
+        within: Option<&[DocumentId]>,
+        exact: bool,
+    ) -> Result<Vec<(ChunkId, f32)>, StoreError> {
+        self.vectors.nearest_with(vector, k, within, exact).await
+    }
+
+    /// The vector table's ANN index, as a handle that a background task can own.
+    pub fn vector_index(&self) -> VectorIndex {
+        VectorIndex(self.vectors.clone())
     }
 
     /// Fills a full-text index made anew (a newer layout) from the catalog: every chunk keyword search
@@ -205,7 +227,7 @@ impl Store {
         tracing::info!(chunks = ids.len(), "rebuilding the full-text index in its new layout");
         blocking(|| {
             for group in ids.chunks(4096) {
-                let rows = self.catalog().indexed_chunks(group)?;
+                let rows = self.documents().indexed_chunks(group)?;
                 for (chunk, doc, text, path) in rows {
                     self.text.add(chunk, doc, folio_core::prompt::file_name(&path), &text)?;
                 }
@@ -244,8 +266,11 @@ impl Store {
         let report = self.check().await?;
         let missing: Vec<DocumentId> = {
             let c = self.catalog();
-            let mut docs: Vec<DocumentId> =
-                c.indexed_chunks(&report.missing_vectors)?.into_iter().map(|(_, doc, _, _)| doc).collect();
+            let mut docs: Vec<DocumentId> = Documents::of(&c)
+                .indexed_chunks(&report.missing_vectors)?
+                .into_iter()
+                .map(|(_, doc, _, _)| doc)
+                .collect();
             docs.sort();
             docs.dedup();
             docs
@@ -294,7 +319,7 @@ impl Store {
         let existing: Vec<DocumentId> = self.durably(|catalog| {
             let mut ids = Vec::new();
             for d in batch {
-                if let Some(rec) = catalog.document_by_path(&d.facts.path)? {
+                if let Some(rec) = Documents::of(catalog).document_by_path(&d.facts.path)? {
                     ids.push(rec.id);
                 }
             }
@@ -388,7 +413,7 @@ impl Store {
         status: Status,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let existing = self.catalog().document_by_path(&facts.path)?;
+        let existing = self.documents().document_by_path(&facts.path)?;
         if let Some(rec) = existing {
             if rec.status == Status::Indexed || rec.status == Status::Indexing {
                 self.durably(|c| c.mark_indexing(&[rec.id]))?;
@@ -429,7 +454,7 @@ impl Store {
     pub async fn check(&self) -> Result<CheckReport, StoreError> {
         let (indexed, searchable, interrupted) = {
             let c = self.catalog();
-            let indexed: HashSet<ChunkId> = c.indexed_chunk_ids()?.into_iter().collect();
+            let indexed: HashSet<ChunkId> = Documents::of(&c).indexed_chunk_ids()?.into_iter().collect();
             let searchable: HashSet<ChunkId> = c.searchable_chunk_ids()?.into_iter().collect();
             let interrupted = c.documents_with_status(Status::Indexing)?.into_iter().map(|d| d.id).collect();
             (indexed, searchable, interrupted)
@@ -450,6 +475,108 @@ impl Store {
             interrupted,
         })
     }
+}
+
+impl Store {
+    /// Makes the full-text index and the vector table hold exactly the chunks of indexed documents
+    /// (`folio check --repair`): interrupted documents are purged and queued, orphans and every copy of
+    /// a duplicate deleted, missing entries added again. `embed` computes the vectors of chunks that
+    /// lack one, given (file name, chunk text) pairs, at most [`REPAIR_BATCH`] at a time. Returns what
+    /// was wrong before.
+    pub async fn repair<F, Fut>(&self, mut embed: F) -> Result<CheckReport, StoreError>
+    where
+        F: FnMut(Vec<(String, String)>) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<Vec<f32>>, String>>,
+    {
+        self.requeue_interrupted().await?;
+        let before = self.check().await?;
+
+        let text_delete: Vec<ChunkId> = before.orphan_text.iter().chain(&before.duplicate_text).copied().collect();
+        let text_add: Vec<ChunkId> = before.missing_text.iter().chain(&before.duplicate_text).copied().collect();
+        let rows = self.documents().indexed_chunks(&text_add)?;
+        blocking(|| {
+            self.text.delete_chunks(&text_delete)?;
+            for (id, doc, text, path) in rows {
+                self.text.add(id, doc, folio_core::prompt::file_name(&path), &text)?;
+            }
+            self.text.commit()
+        })?;
+
+        let vec_delete: Vec<ChunkId> = before.orphan_vectors.iter().chain(&before.duplicate_vectors).copied().collect();
+        self.vectors.delete_chunks(&vec_delete).await?;
+        let vec_add: Vec<ChunkId> = before.missing_vectors.iter().chain(&before.duplicate_vectors).copied().collect();
+        let rows = self.documents().indexed_chunks(&vec_add)?;
+        for batch in rows.chunks(REPAIR_BATCH) {
+            let texts = batch
+                .iter()
+                .map(|(_, _, text, path)| (folio_core::prompt::file_name(path).to_owned(), text.clone()))
+                .collect();
+            let vectors = embed(texts).await.map_err(StoreError::Embed)?;
+            if vectors.len() != batch.len() {
+                return Err(StoreError::Embed(format!("{} chunks but {} vectors", batch.len(), vectors.len())));
+            }
+            let add: Vec<_> =
+                batch.iter().zip(&vectors).map(|((id, doc, _, _), v)| (*id, *doc, v.as_slice())).collect();
+            self.vectors.add(&add).await?;
+        }
+        Ok(before)
+    }
+}
+
+/// The most chunks [`Store::repair`] hands its embedder at once.
+pub const REPAIR_BATCH: usize = 256;
+
+/// The ANN index over a library's vectors, as a background task holds it (a handle on the same table
+/// as its [`Store`]): built past a size the engine chooses, refreshed with new rows, the table compacted.
+#[derive(Clone)]
+pub struct VectorIndex(Vectors);
+
+impl VectorIndex {
+    /// The index type, if the table has one.
+    pub async fn kind(&self) -> Result<Option<String>, StoreError> {
+        self.0.ann().await
+    }
+
+    /// Builds (or rebuilds) an index of `kind`.
+    pub async fn build(&self, kind: AnnKind) -> Result<(), StoreError> {
+        self.0.build_ann(kind).await
+    }
+
+    /// Adds the rows written since the index was built to it.
+    pub async fn refresh(&self) -> Result<(), StoreError> {
+        self.0.refresh_ann().await
+    }
+
+    /// Rows in the table.
+    pub async fn rows(&self) -> Result<u64, StoreError> {
+        self.0.count().await
+    }
+
+    /// Rows the index does not cover yet (searched exactly); `None` without an index.
+    pub async fn unindexed_rows(&self) -> Result<Option<u64>, StoreError> {
+        self.0.unindexed_rows().await
+    }
+
+    /// Merges the table's small fragments; never while an index is being built from them.
+    pub async fn compact(&self) -> Result<(), StoreError> {
+        self.0.compact().await
+    }
+
+    /// Sets how the index is searched (probes, re-ranking, graph breadth).
+    pub fn set_params(&self, params: AnnParams) {
+        self.0.set_ann_params(params);
+    }
+}
+
+/// The jobs of the library in `library_dir`, with its catalog opened alone, so that a job can be
+/// paused or cancelled from another process while one holds the library for indexing; `None` when
+/// there is no library there.
+pub fn open_jobs(library_dir: &Path) -> Result<Option<Jobs<'static>>, StoreError> {
+    let path = library_dir.join(place::CATALOG_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    Ok(Some(Jobs(Held::Owned(Box::new(Catalog::open(&path)?)))))
 }
 
 /// (missing, orphans, duplicates) of `have`, against the ids it must hold (`required`) and may hold

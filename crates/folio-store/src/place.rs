@@ -6,6 +6,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::fulltext::FullText;
+use folio_core::Destination;
+
 use crate::StoreError;
 
 /// The catalog's file name; a directory holding it is a library.
@@ -26,15 +28,6 @@ pub(crate) enum Place {
     Library,
     /// Other files: Folio will not mix a library into them.
     Occupied,
-}
-
-/// A directory a library can be given as its home ([`destination`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Destination {
-    /// Missing, empty, or the leftovers of an interrupted move: the library can move here.
-    Vacant,
-    /// A Folio library, to open instead.
-    Library,
 }
 
 /// What `dir` offers as a library's home. A directory holding anything else is refused here, the one

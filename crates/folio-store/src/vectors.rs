@@ -8,7 +8,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Int64Type};
 use arrow_array::{FixedSizeListArray, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use folio_core::{ChunkId, DocumentId};
+use folio_core::{AnnKind, AnnParams, ChunkId, DocumentId};
 use futures::TryStreamExt;
 use lancedb::query::{ExecutableQuery, QueryBase, Select};
 use lancedb::table::OptimizeAction;
@@ -17,46 +17,6 @@ use lancedb::{DistanceType, Table};
 use crate::StoreError;
 
 const TABLE: &str = "chunks";
-
-/// The approximate nearest-neighbour indexes Folio can build over the vectors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AnnKind {
-    /// Inverted file with product quantisation (re-ranked on the exact vectors).
-    IvfPq,
-    /// Inverted file with an HNSW graph over scalar-quantised vectors in each partition.
-    IvfHnswSq,
-}
-
-impl AnnKind {
-    /// Its name in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            AnnKind::IvfPq => "ivf-pq",
-            AnnKind::IvfHnswSq => "ivf-hnsw-sq",
-        }
-    }
-}
-
-/// How an indexed table is searched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AnnParams {
-    /// IVF partitions probed per query.
-    pub nprobes: usize,
-    /// Candidates re-ranked with exact distances, as a multiple of k; 0 takes the index's distances.
-    pub refine_factor: u32,
-    /// HNSW search breadth.
-    pub ef: usize,
-}
-
-/// Measured with `folio bench search` (200 queries, recall@10 against exact search): on 1M chunks in
-/// eleven graphs, 5 probes reached 0.951, 6 reached 0.956 and 10 reached 0.964; a wider graph walk (ef 200 rather
-/// than 100) costs nothing measurable. Re-ranking on the exact vectors (refine) was the main cost of the
-/// search (158 ms against 70 at 100k) for a recall the graphs already give.
-impl Default for AnnParams {
-    fn default() -> Self {
-        AnnParams { nprobes: 6, refine_factor: 0, ef: 200 }
-    }
-}
 
 /// About how many vectors each IVF partition of an IVF-HNSW-SQ index holds (the count is rounded, so
 /// 103k vectors make one graph). Searching a partition has a fixed cost of about 2 ms here on top of the
@@ -150,6 +110,22 @@ impl Vectors {
     pub async fn open(dir: &Path, dim: usize) -> Result<Vectors, StoreError> {
         let dir = std::path::absolute(dir)?;
         let uri = dir.to_str().ok_or_else(|| StoreError::Incompatible(format!("non UTF-8 path {}", dir.display())))?;
+        let durable = Durable {
+            // Files there at open are durable: the process that wrote them synced them before relying on them.
+            synced: std::sync::Mutex::new(tree(&dir).map(|(files, _)| files.into_iter().collect()).unwrap_or_default()),
+            dir: dir.clone(),
+            skip: std::env::var_os("FOLIO_BENCH_NO_VECTOR_SYNC").is_some_and(|v| v == "1"),
+        };
+        Self::connect(uri, dim, durable).await
+    }
+
+    /// A table held in memory (LanceDB's `memory://`), for tests that need no disk.
+    pub async fn in_memory(dim: usize) -> Result<Vectors, StoreError> {
+        let durable = Durable { synced: Default::default(), dir: Default::default(), skip: true };
+        Self::connect("memory://", dim, durable).await
+    }
+
+    async fn connect(uri: &str, dim: usize, durable: Durable) -> Result<Vectors, StoreError> {
         let db = lancedb::connect(uri).execute().await?;
         let names = db.table_names().execute().await?;
         let table = if names.iter().any(|n| n == TABLE) {
@@ -168,13 +144,8 @@ impl Vectors {
                  re-create the library to switch embedding models"
             )));
         }
-        let durable = Arc::new(Durable {
-            // Files there at open are durable: the process that wrote them synced them before relying on them.
-            synced: std::sync::Mutex::new(tree(&dir).map(|(files, _)| files.into_iter().collect()).unwrap_or_default()),
-            dir,
-            skip: std::env::var_os("FOLIO_BENCH_NO_VECTOR_SYNC").is_some_and(|v| v == "1"),
-        });
-        Ok(Vectors { table, dim, params: Arc::new(std::sync::RwLock::new(AnnParams::default())), durable })
+        let params = Arc::new(std::sync::RwLock::new(AnnParams::default()));
+        Ok(Vectors { table, dim, params, durable: Arc::new(durable) })
     }
 
     /// Makes the table's writes so far durable (see [`Durable`]); every writing method ends with it.
@@ -230,17 +201,8 @@ impl Vectors {
 
     /// The `k` nearest chunks to `query` by cosine distance, nearest first, among the chunks of `within`
     /// when given (a LanceDB pre-filter: the `k` are taken from the matching rows, not cut from the top).
-    /// Uses the ANN index when there is one; rows added since it was built are searched exactly.
-    pub async fn nearest(
-        &self,
-        query: &[f32],
-        k: usize,
-        within: Option<&[DocumentId]>,
-    ) -> Result<Vec<(ChunkId, f32)>, StoreError> {
-        self.nearest_with(query, k, within, false).await
-    }
-
-    /// [`Vectors::nearest`], optionally forcing an exact scan even when an ANN index exists.
+    /// Uses the ANN index when there is one (rows added since it was built are searched exactly), unless
+    /// `exact` asks for a full scan.
     pub async fn nearest_with(
         &self,
         query: &[f32],

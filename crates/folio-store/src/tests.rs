@@ -1,9 +1,17 @@
+//! Unit tests of the catalog and the store.
+//!
 //! The catalog's ids: never reused, also in a library made by a Folio from before they were guarded.
 //! Tantivy rows, LanceDB rows and the citations of saved answers are keyed by catalog ids, so an id
 //! handed out again would let a stale vector or citation answer for somebody else's text.
 
 use folio_core::{Chunk, ChunkId, FolderId, Location, TextSpan};
-use folio_store::{Catalog, FileFacts};
+
+use crate::catalog::{Documents, Folders, Held};
+use crate::{Catalog, FileFacts};
+
+fn folders(catalog: &Catalog) -> Folders<'_> {
+    Folders(Held::Borrowed(catalog))
+}
 
 fn facts(folder_id: i64, path: &str) -> FileFacts {
     FileFacts {
@@ -36,7 +44,7 @@ fn max(ids: &[ChunkId]) -> i64 {
 fn ids_of_deleted_rows_are_never_handed_out_again() {
     let dir = tempfile::tempdir().expect("tmp");
     let catalog = Catalog::open(&dir.path().join("catalog.sqlite3")).expect("open");
-    let (folder, _) = catalog.add_folder("/docs").expect("folder");
+    let (folder, _) = folders(&catalog).add_folder("/docs").expect("folder");
     let first = catalog.insert_documents(&[(facts(folder.0, "/docs/a.txt"), &chunks(3))]).expect("insert");
     let (doc, first_chunks) = &first[0];
 
@@ -48,10 +56,10 @@ fn ids_of_deleted_rows_are_never_handed_out_again() {
     // Deleting the newest document, chunks and folder, then adding others: still new ids, also after
     // the catalog is closed and opened again.
     catalog.delete_documents(&[*doc]).expect("delete");
-    assert!(catalog.delete_folder(folder).expect("delete folder"));
+    assert!(folders(&catalog).delete_folder(folder).expect("delete folder"));
     drop(catalog);
     let catalog = Catalog::open(&dir.path().join("catalog.sqlite3")).expect("reopen");
-    let (folder2, added) = catalog.add_folder("/other").expect("folder");
+    let (folder2, added) = folders(&catalog).add_folder("/other").expect("folder");
     assert!(added);
     assert!(folder2 > folder, "folder id {folder2:?} reused");
     let later = catalog.insert_documents(&[(facts(folder2.0, "/other/b.txt"), &chunks(2))]).expect("insert");
@@ -66,9 +74,9 @@ fn a_catalog_from_before_the_guard_keeps_its_rows_and_never_reuses_their_ids() {
     // Schema version 5 as a Folio of that version made it, from the migrations themselves.
     {
         let conn = rusqlite::Connection::open(&path).expect("open");
-        for name in &folio_store::migration_names()[..5] {
+        for name in &crate::migration_names()[..5] {
             let sql = std::fs::read_to_string(
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(format!("{name}.sql")),
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations").join(format!("{name}.sql")),
             )
             .expect("migration");
             conn.execute_batch(&sql).expect("old migration");
@@ -85,19 +93,19 @@ fn a_catalog_from_before_the_guard_keeps_its_rows_and_never_reuses_their_ids() {
         .expect("rows");
     }
     let catalog = Catalog::open(&path).expect("migrate");
-    assert_eq!(catalog.schema_version().expect("version"), folio_store::migration_names().len() as i64);
-    let docs = catalog.documents().expect("docs");
+    assert_eq!(catalog.schema_version().expect("version"), crate::migration_names().len() as i64);
+    let docs = Documents::of(&catalog).documents().expect("docs");
     assert_eq!(docs.len(), 1);
     assert_eq!((docs[0].id.0, docs[0].path.as_str(), docs[0].size), (7, "/docs/a.txt", 10));
-    let passages = catalog.passages(&[ChunkId(40), ChunkId(41)]).expect("passages");
+    let passages = Documents::of(&catalog).passages(&[ChunkId(40), ChunkId(41)]).expect("passages");
     assert_eq!(passages.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), ["kept text", "more text"]);
     assert_eq!(catalog.chunk_count().expect("count"), 2);
 
     // Foreign keys are on again: removing the folder's document removes its chunks.
     catalog.delete_documents(&[docs[0].id]).expect("delete");
     assert_eq!(catalog.chunk_count().expect("count"), 0);
-    assert!(catalog.delete_folder(FolderId(2)).expect("delete folder"));
-    let (folder, _) = catalog.add_folder("/new").expect("folder");
+    assert!(folders(&catalog).delete_folder(FolderId(2)).expect("delete folder"));
+    let (folder, _) = folders(&catalog).add_folder("/new").expect("folder");
     assert!(folder > FolderId(2), "folder id {folder:?} reused");
     let ids = catalog.insert_documents(&[(facts(1, "/docs/b.txt"), &chunks(1))]).expect("insert");
     assert!(ids[0].0 .0 > 7 && ids[0].1[0].0 > 41, "ids reused after migration: {ids:?}");
@@ -112,9 +120,9 @@ fn a_store_write_waiting_on_the_disk_holds_up_no_other_task() {
     // the app's commands) until the write ended.
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
     let dir = tempfile::tempdir().expect("tmp");
-    let store = Arc::new(runtime.block_on(folio_store::Store::open(dir.path(), 8)).expect("open"));
+    let store = Arc::new(runtime.block_on(crate::Store::open(dir.path(), 8)).expect("open"));
     // The catalog is held elsewhere, as a long FULL-synced commit would hold it.
-    let held = store.catalog.lock().expect("lock");
+    let held = store.catalog();
     let writer = {
         let store = Arc::clone(&store);
         runtime.spawn(async move { store.begin_attempt(&facts(1, "/docs/a.txt")).await })
