@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use folio_core::{
-    Chunk, ChunkId, DocumentId, DocumentRecord, Folder, FolderId, Location, Passage, SearchFilter, Status, TextSpan,
+    Chunk, ChunkId, DocumentId, DocumentRecord, Folder, FolderId, Passage, SearchFilter, Status, TextSpan,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -235,7 +235,7 @@ impl Catalog {
                 tx.execute("DELETE FROM chunks WHERE document_id = ?1", [id.0])?;
                 let mut ids = Vec::with_capacity(chunks.len());
                 for c in chunks.iter() {
-                    let location = serde_json::to_string(&c.location)?;
+                    let location = crate::stored::location_json(&c.location)?;
                     insert.execute(params![
                         id.0,
                         c.ordinal,
@@ -432,7 +432,7 @@ impl Documents<'_> {
                     chunk_id: ChunkId(cid),
                     document_id: DocumentId(did),
                     path,
-                    location: serde_json::from_str::<Location>(&loc)?,
+                    location: crate::stored::location_from_json(&loc)?,
                     span: TextSpan { start: s as u64, end: e as u64 },
                     text,
                 });

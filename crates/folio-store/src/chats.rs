@@ -117,7 +117,7 @@ impl Chats<'_> {
         state: MessageState,
         citations: &[Citation],
     ) -> Result<bool, StoreError> {
-        let citations = serde_json::to_string(citations)?;
+        let citations = crate::stored::citations_json(citations)?;
         let changed = self.0.conn.execute(
             "UPDATE messages SET content = ?2, state = ?3, citations = ?4 WHERE id = ?1 AND state = 'answering'",
             params![id.0, text, state.as_str(), citations],
@@ -159,7 +159,7 @@ impl Chats<'_> {
                 state: MessageState::parse(&state),
                 search_query,
                 model,
-                citations: serde_json::from_str(&citations)?,
+                citations: crate::stored::citations_from_json(&citations)?,
                 created_at,
             });
         }

@@ -21,6 +21,7 @@ pub mod fault;
 mod fulltext;
 mod jobs;
 mod place;
+mod stored;
 mod vectors;
 
 #[cfg(test)]
