@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # Folio's benchmarks. Each reports its baseline measured in the same run.
-#   scripts/bench.sh fixtures   index / re-index / search / ask on the fixture corpus
-#   scripts/bench.sh index      `folio bench index` on a mixed corpus (600 SciFact abstracts written as .txt,
+#   scripts/bench.sh fixtures   index / re-index / search / ask on the fixture corpus (BASELINE_BIN=DIR: the
+#                               same with another build's `folio`, in the same run)
+#   scripts/bench.sh index      `folio-dev bench index` on a mixed corpus (600 SciFact abstracts written as .txt,
 #                               .md, .html, .rtf and .eml, ten copies of the fixture corpus with its bad files,
 #                               and ten copies of tests/fixtures/budget.xls), against the embedder alone on
 #                               the same chunks; again without the LanceDB fsyncs, to show their cost; and with
 #                               BASELINE_BIN=DIR, with another build's `folio` (e.g. before a change)
-#   scripts/bench.sh hostile    `folio bench index` on the mixed corpus plus the folder of hostile files
+#   scripts/bench.sh hostile    `folio-dev bench index` on the mixed corpus plus the folder of hostile files
 #                               (`folio-fixtures hostile`: deep nesting, bombs, far cells, long lines, FIFOs,
 #                               ...): every file's status and reason, the main process's peak RSS, and the
 #                               same corpus without the hostile files as the baseline. BASELINE_BIN=DIR adds
 #                               the same two runs with another build's binaries (e.g. before a change)
-#   scripts/bench.sh search     `folio bench search` at 10k and 100k chunks (SIZES=... to change, e.g. add
+#   scripts/bench.sh search     `folio-dev bench search` at 10k and 100k chunks (SIZES=... to change, e.g. add
 #                               1000000): whole-search latency and memory, exact vs IVF-PQ vs IVF-HNSW-SQ,
-#                               ANN recall@10 against exact search
-#   scripts/bench.sh eval       `folio eval` on both shared sets: BM25, dense and hybrid
+#                               ANN recall@10 against exact search; BASELINE_BIN=DIR: the same with another
+#                               build, in the same run (the libraries are cached and shared)
+#   scripts/bench.sh eval       `folio-dev eval` on both shared sets: BM25, dense and hybrid
 #   scripts/bench.sh french     scripts/eval-cases.py on the French / mixed-language set (notes-fr-dev):
 #                               where the expected file ranks, BM25 and hybrid; BASELINE_BIN=DIR runs
 #                               another build's `folio` on it too, in the same run
-#   scripts/bench.sh answer     `folio bench answer`: first token with ~2,000 passage tokens and decode speed
+#   scripts/bench.sh answer     `folio-dev bench answer`: first token with ~2,000 passage tokens and decode speed
 #                               under mistral.rs and, in the same run, llama.cpp (llama-cpp-python from PyPI,
 #                               built once into ~/.cache/folio/llama-cpp; GGUF=... to time another model)
 # With no argument, all six run in that order. Needs ../shared beside the clone for index, search, eval and french.
@@ -31,6 +33,8 @@ bin="$CARGO_TARGET_DIR/debug"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 shared="${FOLIO_SHARED:-../shared}"
+# The benchmarking binary of a build directory: folio-dev, or `folio` itself in builds before it existed.
+dev() { if [ -x "$1/folio-dev" ]; then echo "$1/folio-dev"; else echo "$1/folio"; fi; }
 
 fixtures() {
   "$bin/folio-fixtures" "$work/docs"
@@ -40,16 +44,19 @@ fixtures() {
     "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
     awk "BEGIN { print $EPOCHREALTIME - $s }"
   }
-  cold=$(t "$bin/folio" --library "$lib" index "$work/docs")
-  warm=$(t "$bin/folio" --library "$lib" index "$work/docs")
-  search=$(t "$bin/folio" --library "$lib" search "orbital period of comet Halvard")
-  ask=$(t "$bin/folio" --library "$lib" ask --max-tokens 96 "How often does comet Halvard return?")
+  for b in "$bin" ${BASELINE_BIN:+"$BASELINE_BIN"}; do
+    rm -rf "$lib"
+    cold=$(t "$b/folio" --library "$lib" index "$work/docs")
+    warm=$(t "$b/folio" --library "$lib" index "$work/docs")
+    search=$(t "$b/folio" --library "$lib" search "orbital period of comet Halvard")
+    ask=$(t "$b/folio" --library "$lib" ask --max-tokens 96 "How often does comet Halvard return?")
+    echo "== $b: fixture corpus, $(find "$work/docs" -type f | wc -l) files"
+    printf 'folio index (cold, process start to exit): %.2fs\n' "$cold"
+    printf 'folio index (warm re-index, nothing changed): %.2fs\n' "$warm"
+    printf 'folio search (process start to exit): %.2fs\n' "$search"
+    printf 'folio ask (process start to exit, 96 tokens max): %.2fs\n' "$ask"
+  done
   "$bin/folio" --library "$lib" ask --json --max-tokens 96 "How often does comet Halvard return?" >"$work/ask.json" 2>/dev/null
-  echo "fixture corpus: $(find "$work/docs" -type f | wc -l) files"
-  printf 'folio index (cold, process start to exit): %.2fs\n' "$cold"
-  printf 'folio index (warm re-index, nothing changed): %.2fs\n' "$warm"
-  printf 'folio search (process start to exit): %.2fs\n' "$search"
-  printf 'folio ask (process start to exit, 96 tokens max): %.2fs\n' "$ask"
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("ask timings:", json.dumps(d["timings"]))' "$work/ask.json"
 }
 
@@ -100,12 +107,12 @@ index() {
   mixed_corpus
   echo "corpus: $(find "$work/mixed" -type f | wc -l) files, $(du -sh "$work/mixed" | cut -f1)"
   echo "== this build"
-  "$bin/folio" bench index "$work/mixed"
+  "$bin/folio-dev" bench index "$work/mixed"
   echo "== this build, LanceDB writes not fsynced (FOLIO_BENCH_NO_VECTOR_SYNC=1: what the syncs cost)"
-  FOLIO_BENCH_NO_VECTOR_SYNC=1 "$bin/folio" bench index "$work/mixed"
+  FOLIO_BENCH_NO_VECTOR_SYNC=1 "$bin/folio-dev" bench index "$work/mixed"
   if [ -n "${BASELINE_BIN:-}" ]; then
     echo "== baseline build $BASELINE_BIN"
-    "$BASELINE_BIN/folio" bench index "$work/mixed"
+    "$(dev "$BASELINE_BIN")" bench index "$work/mixed"
   fi
 }
 
@@ -121,10 +128,10 @@ hostile() {
     echo "== $label: with the hostile files"
     rm -rf "$work/lib"
     /usr/bin/time -f "wall %e s; largest process (main or a worker) peak RSS %M KiB" \
-      timeout 1800 "$b/folio" --library "$work/lib" bench index "$work/mixed" || echo "FAILED or timed out (exit $?)"
+      timeout 1800 "$(dev "$b")" --library "$work/lib" bench index "$work/mixed" || echo "FAILED or timed out (exit $?)"
     [ "$b" = "$bin" ] && cp -r "$work/lib" "$work/lib-this-build"
     echo "== $label: baseline, without them"
-    timeout 1800 "$b/folio" bench index "$work/plain" || echo "FAILED (exit $?)"
+    timeout 1800 "$(dev "$b")" bench index "$work/plain" || echo "FAILED (exit $?)"
   }
   run_pair "$bin" "this build"
   if [ -n "${BASELINE_BIN:-}" ]; then
@@ -146,13 +153,16 @@ PY
 }
 
 search() {
-  "$bin/folio" bench search --sizes "${SIZES:-10000,100000}" --queries "${QUERIES:-200}" \
-    --corpus "$shared/eval/cranfield" --corpus "$shared/eval/scifact-train"
+  for b in "$bin" ${BASELINE_BIN:+"$BASELINE_BIN"}; do
+    echo "== $b"
+    "$(dev "$b")" bench search --sizes "${SIZES:-10000,100000}" --queries "${QUERIES:-200}" \
+      --corpus "$shared/eval/cranfield" --corpus "$shared/eval/scifact-train"
+  done
 }
 
 eval_sets() {
   for set in cranfield scifact-train; do
-    "$bin/folio" eval "$shared/eval/$set"
+    "$bin/folio-dev" eval "$shared/eval/$set"
   done
 }
 
@@ -163,7 +173,7 @@ answer() {
     python3 -m venv "$venv"
     CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install --quiet llama-cpp-python==0.3.36 >&2
   fi
-  "$bin/folio" bench answer ${GGUF:+--gguf "$GGUF"} --corpus "$shared/eval/scifact-train" \
+  "$bin/folio-dev" bench answer ${GGUF:+--gguf "$GGUF"} --corpus "$shared/eval/scifact-train" \
     --llama-cpp-python "$venv/bin/python"
 }
 

@@ -1,7 +1,8 @@
 //! The ANN index on the real LanceDB table (fake embedder): built on demand, and kept fresh in the
 //! background as documents are added.
 
-use folio_engine::{AnnKind, IndexOptions, TextDocument};
+use folio_engine::dev::AnnKind;
+use folio_engine::{IndexOptions, TextDocument};
 
 use crate::support::Sandbox;
 

@@ -9,10 +9,19 @@ use crate::support::{models, Sandbox};
 
 /// The `folio` binary built next to this test binary (`cargo build -p folio-cli` puts it there).
 pub fn folio_bin() -> PathBuf {
+    built("folio")
+}
+
+/// The developer binary (benchmarks, evaluation).
+pub fn folio_dev_bin() -> PathBuf {
+    built("folio-dev")
+}
+
+fn built(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
-    let bin = dir.join("folio");
-    assert!(bin.is_file(), "{} is missing: build it with `cargo build -p folio-cli` first", bin.display());
+    let bin = dir.join(name);
+    assert!(bin.is_file(), "{} is missing: build it with `cargo build --workspace --bins` first", bin.display());
     bin
 }
 

@@ -1,4 +1,4 @@
-//! `folio eval` on the shared Cranfield set (a reduced query subset, so CI stays quick): the metrics are
+//! `folio-dev eval` on the shared Cranfield set (a reduced query subset, so CI stays quick): the metrics are
 //! reported for all three modes in the documented JSON shape, and hybrid beats both of its halves.
 
 use std::path::PathBuf;
@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::cli::folio_bin;
+use crate::cli::folio_dev_bin;
 use crate::support::models;
 
 #[test]
@@ -17,13 +17,13 @@ fn eval_reports_all_three_modes_and_hybrid_wins_on_cranfield() {
         "{} is missing: CI runs with ../shared beside the clone",
         set.display()
     );
-    let out = Command::new(folio_bin())
+    let out = Command::new(folio_dev_bin())
         .arg("--models")
         .arg(&models().root)
         .args(["eval", "--queries", "60", "--json"])
         .arg(&set)
         .output()
-        .expect("run folio eval");
+        .expect("run folio-dev eval");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
     assert_eq!(report["documents"], 1400);

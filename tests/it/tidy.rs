@@ -73,6 +73,7 @@ fn the_crate_graph_keeps_its_nevers() {
         ("crates/folio-models/Cargo.toml", &["folio-core"][..]),
         ("crates/folio-engine/Cargo.toml", &["folio-core", "folio-extract", "folio-models", "folio-store"][..]),
         ("crates/folio-cli/Cargo.toml", &["folio-core", "folio-engine"][..]),
+        ("crates/folio-dev/Cargo.toml", &["folio-core", "folio-engine"][..]),
         ("src-tauri/Cargo.toml", &["folio-core", "folio-engine"][..]),
     ] {
         let mut ours: Vec<String> = dependencies(manifest).into_iter().filter(|d| d.starts_with("folio-")).collect();
@@ -124,6 +125,7 @@ fn heavy_dependencies_stay_in_their_crates() {
             &["rusqlite", "tantivy", "lancedb", "fastembed", "mistralrs", "ort", "tauri"],
         ),
         ("crates/folio-cli/Cargo.toml", &["rusqlite", "tantivy", "lancedb", "fastembed", "mistralrs", "ort", "tauri"]),
+        ("crates/folio-dev/Cargo.toml", &["rusqlite", "tantivy", "lancedb", "fastembed", "mistralrs", "ort", "tauri"]),
         ("src-tauri/Cargo.toml", &["rusqlite", "tantivy", "lancedb", "fastembed", "mistralrs", "ort"]),
     ] {
         let deps = dependencies(manifest);

@@ -634,35 +634,6 @@ pub const STOPPED_WHILE_READING: &str = "Folio stopped while reading this file; 
 /// Token allowance for the title line embedded with each chunk.
 const TITLE_TOKENS: usize = 24;
 
-impl Library {
-    /// Embeds every indexed chunk again, exactly as indexing did, and returns how many and how long
-    /// it took: the embedder-only baseline that indexing speed is measured against.
-    pub async fn embedding_baseline(&self, batch_chunks: usize) -> Result<(usize, std::time::Duration), EngineError> {
-        let ids = self.store.documents().indexed_chunk_ids()?;
-        let chunks = self.store.documents().indexed_chunks(&ids)?;
-        let texts: Vec<String> = chunks
-            .iter()
-            .map(|(_, _, text, path)| {
-                let title = Path::new(path).file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-                embedding_text(&title, text)
-            })
-            .collect();
-        let n = texts.len();
-        let embedder = Arc::clone(&self.embedder);
-        let batch = batch_chunks.max(1);
-        let started = std::time::Instant::now();
-        tokio::task::spawn_blocking(move || -> Result<(), EngineError> {
-            for group in texts.chunks(batch) {
-                embedder.embed(group)?;
-            }
-            Ok(())
-        })
-        .await
-        .map_err(|e| EngineError::Internal(e.to_string()))??;
-        Ok((n, started.elapsed()))
-    }
-}
-
 /// The text embedded for a chunk: the file name, then the chunk.
 pub(crate) fn embedding_text(title: &str, text: &str) -> String {
     let title: String = title.chars().take(80).collect();

@@ -4,6 +4,8 @@
 //! knows about SQLite, Tantivy, LanceDB, fastembed or mistral.rs.
 
 mod ask;
+#[cfg(feature = "dev")]
+pub mod dev;
 mod index;
 mod search;
 pub mod settings;
@@ -13,6 +15,7 @@ mod watch;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use folio_models::{FastEmbedder, MistralGenerator};
 use folio_store::{Moved, Store, StoreError};
 
 pub use ask::{AskEvent, AskOptions, AskOutcome, Failure, Timings, DEFAULT_MIN_SIMILARITY};
@@ -28,13 +31,12 @@ pub use folio_extract::worker::{
     serve_stdio as serve_extract_worker, Limits as ExtractLimits, WorkerCommand, WORKER_ARG,
 };
 pub use folio_models::{
-    download, ChatRequest, DownloadProgress, Embedder, FastEmbedder, GenEvent, Generator, HubFile, MistralGenerator,
-    ModelError, ModelPaths,
+    download, ChatRequest, DownloadProgress, Embedder, GenEvent, Generator, HubFile, ModelError, ModelPaths,
 };
 pub use index::{
     FileNote, FileOutcome, IndexOptions, IndexReport, Progress, Renamed, TextDocument, STOPPED_WHILE_READING,
 };
-pub use search::{SearchMode, SearchOptions, ANN_KIND, ANN_MIN_ROWS};
+pub use search::{SearchMode, SearchOptions, ANN_MIN_ROWS};
 pub use walk::{key_path, path_key, IGNORE_FILE};
 pub use watch::{Watch, WatchEvent, DEBOUNCE};
 
@@ -570,9 +572,6 @@ pub mod jobs {
         Ok(job)
     }
 }
-
-#[cfg(test)]
-mod tests;
 
 /// An absolute, normalised form of `path` (symlinks resolved where possible).
 pub(crate) fn absolute(path: &Path) -> Result<PathBuf, EngineError> {

@@ -10,7 +10,7 @@ use folio_core::fusion::{collapse_overlaps, fuse, FusionParams};
 /// expected file: 0.753 at 1, 0.781 at 0.5 and at 0.25 (BM25 alone: 0.781); English questions are
 /// not affected.
 const FRENCH_DENSE_FACTOR: f64 = 0.5;
-use folio_core::{AnnKind, AnnParams, Bm25Query};
+use folio_core::{AnnKind, Bm25Query};
 use folio_core::{ChunkId, SearchFilter, SearchHit};
 use folio_store::VectorIndex;
 
@@ -163,28 +163,6 @@ pub const ANN_KIND: AnnKind = AnnKind::IvfHnswSq;
 
 /// The vector index: exact search while small, an ANN index past a threshold, kept fresh.
 impl Library {
-    /// Builds (or rebuilds) an ANN index of `kind` over the vectors.
-    pub async fn build_vector_index(&self, kind: AnnKind) -> Result<(), EngineError> {
-        Ok(self.store.vector_index().build(kind).await?)
-    }
-
-    /// The ANN index type, if the vectors have one.
-    pub async fn vector_index(&self) -> Result<Option<String>, EngineError> {
-        Ok(self.store.vector_index().kind().await?)
-    }
-
-    /// Sets how the ANN index is searched.
-    pub fn set_ann_params(&self, params: AnnParams) {
-        self.store.vector_index().set_params(params);
-    }
-
-    /// The `k` nearest chunks to `query`'s embedding, by the index or (with `exact`) by a full scan.
-    pub async fn nearest_chunks(&self, query: &str, k: usize, exact: bool) -> Result<Vec<ChunkId>, EngineError> {
-        let vector = self.embed_query(query).await?;
-        let found = self.store.nearest(&vector, k, None, exact).await?;
-        Ok(found.into_iter().map(|(id, _)| id).collect())
-    }
-
     /// After a job that changed vectors: compact the table (unless the index is being built), then build
     /// the ANN index once the library is large enough, or add the new rows to it, in the background.
     /// Search goes on meanwhile: rows the index does not cover are searched exactly.
@@ -232,12 +210,6 @@ impl Library {
     /// Whether the vector index is being built or refreshed in the background.
     pub fn vector_index_busy(&self) -> bool {
         lock(&self.index_work).busy()
-    }
-
-    /// How many vectors the ANN index does not cover yet (they are searched exactly); `None` without an
-    /// index.
-    pub async fn unindexed_vectors(&self) -> Result<Option<u64>, EngineError> {
-        Ok(self.store.vector_index().unindexed_rows().await?)
     }
 
     /// Stops the background work on the vector index (its half-built files are never committed).

@@ -1,11 +1,11 @@
-//! Fast tests of the engine over a store held in memory, with the hashing embedder and a scripted chat
+//! Fast tests of the engine over a store held in memory (`Library::in_memory`), with the hashing embedder and a scripted chat
 //! model: the real protocol and search, no disk and no model files.
 
 use std::sync::Arc;
 
 use folio_models::{HashEmbedder, ScriptedGenerator};
 
-use crate::{AskEvent, AskOptions, IndexOptions, Library, LibraryConfig, SearchOptions, TextDocument};
+use folio_engine::{AskEvent, AskOptions, IndexOptions, Library, LibraryConfig, SearchOptions, TextDocument};
 
 async fn library(replies: &[&str]) -> (Library, Arc<ScriptedGenerator>) {
     let generator = Arc::new(ScriptedGenerator::new(replies));
@@ -20,7 +20,7 @@ fn doc(key: &str, text: &str) -> TextDocument {
     TextDocument { key: key.into(), title: format!("{key}.txt"), text: text.into() }
 }
 
-async fn add(library: &Library, docs: Vec<TextDocument>) -> crate::IndexReport {
+async fn add(library: &Library, docs: Vec<TextDocument>) -> folio_engine::IndexReport {
     library.add_texts("notes", docs, IndexOptions::default(), &|_| {}).await.expect("add texts")
 }
 

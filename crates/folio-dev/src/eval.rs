@@ -170,6 +170,17 @@ fn metrics_json(m: &Metrics) -> Value {
     json!({"ndcg@10": m.ndcg_at_10, "recall@10": m.recall_at_10, "recall@100": m.recall_at_100, "mrr@10": m.mrr_at_10})
 }
 
+/// `eval --modes`: which searches are measured.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// BM25 alone.
+    Bm25,
+    /// Vectors alone.
+    Dense,
+    /// Both, fused.
+    Hybrid,
+}
+
 /// Indexes the set into `library`, evaluates the three modes and prints the report.
 pub async fn run(
     library: &Library,
@@ -177,7 +188,7 @@ pub async fn run(
     limit: Option<usize>,
     fusion: FusionParams,
     bm25: Bm25Query,
-    modes: &[String],
+    modes: &[Mode],
     unanswerable: Option<&Path>,
     as_json: bool,
 ) -> Result<()> {
@@ -196,8 +207,12 @@ pub async fn run(
     library.wait_for_vector_index().await;
     let limit = limit.unwrap_or(usize::MAX);
     let mut results = Vec::new();
-    for (name, mode) in [("bm25", SearchMode::Bm25), ("dense", SearchMode::Dense), ("hybrid", SearchMode::Hybrid)] {
-        let wanted = modes.iter().any(|m| m == name) || (name == "dense" && unanswerable.is_some());
+    for (name, mode, arg) in [
+        ("bm25", SearchMode::Bm25, Mode::Bm25),
+        ("dense", SearchMode::Dense, Mode::Dense),
+        ("hybrid", SearchMode::Hybrid, Mode::Hybrid),
+    ] {
+        let wanted = modes.contains(&arg) || (arg == Mode::Dense && unanswerable.is_some());
         if !wanted {
             continue;
         }

@@ -13,7 +13,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use folio_engine::{ChatRequest, GenEvent, Generator, MistralGenerator, ModelPaths, TextDocument};
+use folio_engine::dev::MistralGenerator;
+use folio_engine::{ChatRequest, GenEvent, Generator, ModelPaths, TextDocument};
 use serde_json::{json, Value};
 
 use crate::eval::percentile;

@@ -16,9 +16,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use folio_core::TokenCounter;
+use folio_engine::dev::{AnnKind, AnnParams, FastEmbedder};
 use folio_engine::{
-    AnnKind, AnnParams, Embedder, FastEmbedder, IndexOptions, Library, LibraryConfig, ModelError, ModelPaths,
-    SearchMode, SearchOptions, TextDocument,
+    Embedder, IndexOptions, Library, LibraryConfig, ModelError, ModelPaths, SearchMode, SearchOptions, TextDocument,
 };
 use serde_json::{json, Value};
 

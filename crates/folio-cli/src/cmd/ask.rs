@@ -1,0 +1,144 @@
+//! `folio ask`: the answer streamed to stdout, its sources after it; `--json` prints one document at
+//! the end.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use anyhow::Result;
+use folio_engine::{AskEvent, AskOptions, AskOutcome, Library, Location, Timings};
+use indicatif::ProgressBar;
+use serde::Serialize;
+
+use crate::terminal;
+
+/// `folio ask --json`.
+#[derive(Serialize)]
+struct Answer<'a> {
+    chat: i64,
+    answer: &'a str,
+    grounded: bool,
+    best_similarity: Option<f32>,
+    search_query: &'a str,
+    citations: Vec<Cited<'a>>,
+    dropped_markers: u32,
+    attributed_markers: &'a [u32],
+    closest: Vec<Closest<'a>>,
+    model: &'a str,
+    timings: &'a Timings,
+}
+
+#[derive(Serialize)]
+struct Cited<'a> {
+    marker: u32,
+    path: &'a str,
+    location: &'a Location,
+    span: [u64; 2],
+    quote: &'a str,
+}
+
+/// A passage shown when the files do not seem to hold the answer.
+#[derive(Serialize)]
+struct Closest<'a> {
+    path: &'a str,
+    location: &'a Location,
+    quote: &'a str,
+}
+
+/// Asks `question` and prints the answer as it streams.
+pub async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_json: bool) -> Result<()> {
+    let mut events = library.ask(question, options);
+    let mut out = terminal::Clean::new(std::io::stdout().lock(), !as_json);
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_message("retrieving passages and loading the model…");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let mut search_query = String::new();
+    while let Some(event) = events.recv().await {
+        match event {
+            AskEvent::Started { chat, search_query: q } => {
+                if q != question.trim() {
+                    spinner.suspend(|| eprintln!("(searching for: {})", terminal::clean(&q)));
+                }
+                spinner.set_message(format!("chat {}: searching…", chat.0));
+                search_query = q;
+            }
+            AskEvent::Retrieved(passages) => {
+                spinner.set_message(format!("{} passages; writing the answer…", passages.len()));
+            }
+            AskEvent::Token(t) => {
+                if !as_json {
+                    spinner.finish_and_clear();
+                    write!(out, "{t}")?;
+                    out.flush()?;
+                }
+            }
+            AskEvent::Failed(failure) => {
+                spinner.finish_and_clear();
+                return Err(failure.into());
+            }
+            AskEvent::Finished(o) => {
+                spinner.finish_and_clear();
+                return if as_json { print_json(&mut out, &o, &search_query) } else { print_text(&mut out, &o) };
+            }
+        }
+    }
+    anyhow::bail!("the answer stream ended early")
+}
+
+fn print_json(out: &mut impl Write, o: &AskOutcome, search_query: &str) -> Result<()> {
+    let citations = o
+        .answer
+        .citations
+        .iter()
+        .map(|c| Cited {
+            marker: c.marker,
+            path: &c.passage.path,
+            location: &c.passage.location,
+            span: [c.passage.span.start, c.passage.span.end],
+            quote: &c.passage.text,
+        })
+        .collect();
+    let closest = if o.grounded {
+        Vec::new()
+    } else {
+        o.passages.iter().map(|p| Closest { path: &p.path, location: &p.location, quote: &p.text }).collect()
+    };
+    let answer = Answer {
+        chat: o.chat.0,
+        answer: &o.answer.text,
+        grounded: o.grounded,
+        best_similarity: o.best_similarity,
+        search_query,
+        citations,
+        dropped_markers: o.answer.dropped_markers,
+        attributed_markers: &o.answer.attributed,
+        closest,
+        model: &o.model,
+        timings: &o.timings,
+    };
+    super::print_json(out, &answer)
+}
+
+fn print_text(out: &mut impl Write, o: &AskOutcome) -> Result<()> {
+    writeln!(out)?;
+    if !o.grounded {
+        for p in &o.passages {
+            writeln!(out, "  - {} ({})", p.path, p.location.describe())?;
+        }
+    }
+    if !o.answer.citations.is_empty() {
+        writeln!(out, "\nSources:")?;
+    }
+    for c in &o.answer.citations {
+        writeln!(out, "  [{}] {} ({})", c.marker, c.passage.path, c.passage.location.describe())?;
+    }
+    let t = &o.timings;
+    if o.grounded {
+        eprintln!(
+            "\n{} · chat {} · retrieval {} ms · first token {} ms · {:.1} tokens/s · total {} ms",
+            o.model, o.chat.0, t.retrieval_ms, t.first_token_ms, t.decode_tokens_per_sec, t.total_ms
+        );
+    } else {
+        eprintln!("\nchat {} · no passage was relevant enough; the model was not asked", o.chat.0);
+    }
+    Ok(())
+}

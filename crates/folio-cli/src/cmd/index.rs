@@ -1,0 +1,140 @@
+//! `folio index`, `watch`, `resume` and `jobs`: indexing, with a progress bar on stderr.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Result;
+use folio_engine::{FileNote, IndexOptions, JobRecord, Library, Progress, WatchEvent};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::terminal;
+
+/// Indexes `folders` (new and changed files; removed ones are purged) and reports what happened.
+pub async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> Result<()> {
+    let unfinished = library.unfinished_jobs()?;
+    if !unfinished.is_empty() {
+        eprintln!("{} indexing job(s) were interrupted; `folio resume` finishes them", unfinished.len());
+    }
+    let bar = progress_bar();
+    let started = std::time::Instant::now();
+    let on_progress = |p: &Progress| show_progress(&bar, p);
+    let options = IndexOptions { batch_chunks: batch_chunks.max(1), ..IndexOptions::default() };
+    let report = library.index(folders, options, &on_progress).await?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "indexed {} files ({} chunks), {} unchanged, {} moved, {} skipped, {} failed, {} removed in {:.1}s",
+        report.indexed,
+        report.chunks,
+        report.unchanged,
+        report.moved.len(),
+        report.skipped.len(),
+        report.failed.len(),
+        report.removed,
+        secs
+    );
+    for FileNote { path, reason } in report.skipped.iter().chain(&report.failed) {
+        eprintln!("  {}: {}", terminal::clean(path), terminal::clean(reason));
+    }
+    if report.cancelled {
+        eprintln!("job {} was cancelled; the files done so far stay indexed", report.job.0);
+    }
+    Ok(())
+}
+
+/// Finishes interrupted jobs in this process (a resumed paused job goes on in the process running it).
+pub async fn resume(library: &Library) -> Result<()> {
+    let bar = progress_bar();
+    let reports = library.run_unfinished_jobs(IndexOptions::default(), &|p| show_progress(&bar, p)).await;
+    bar.finish_and_clear();
+    let reports = reports?;
+    if reports.is_empty() {
+        eprintln!("no interrupted jobs");
+    }
+    for r in reports {
+        eprintln!("job {}: indexed {} files ({} chunks), {} unchanged", r.job.0, r.indexed, r.chunks, r.unchanged);
+    }
+    Ok(())
+}
+
+/// Indexes `folders`, then their changes as they happen, until interrupted.
+pub async fn watch(library: &Arc<Library>, folders: &[PathBuf]) -> Result<()> {
+    index(library, folders, IndexOptions::default().batch_chunks).await?;
+    let mut watch = library.watch(folders, IndexOptions::default())?;
+    eprintln!("watching for changes; press Ctrl-C to stop");
+    while let Some(event) = watch.events.recv().await {
+        match event {
+            WatchEvent::Synced(r) => {
+                if r.indexed + r.removed > 0 || !r.moved.is_empty() || !r.failed.is_empty() || !r.skipped.is_empty() {
+                    eprintln!(
+                        "synced: {} indexed, {} moved, {} removed, {} skipped, {} failed",
+                        r.indexed,
+                        r.moved.len(),
+                        r.removed,
+                        r.skipped.len(),
+                        r.failed.len()
+                    );
+                }
+            }
+            WatchEvent::Failed(e) => eprintln!("could not index the changes: {e}"),
+            WatchEvent::Unwatched { folder, reason } => {
+                eprintln!(
+                    "cannot watch {}: {reason}; the other folders are watched",
+                    terminal::clean(&folder.display().to_string())
+                )
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `folio jobs --json`.
+#[derive(Serialize)]
+struct Jobs {
+    jobs: Vec<JobRecord>,
+}
+
+/// Lists the library's indexing jobs, read from its catalog alone (so it works while another process
+/// indexes).
+pub fn jobs(dir: &Path, as_json: bool) -> Result<()> {
+    let jobs = folio_engine::jobs::list(dir)?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        return super::print_json(&mut out, &Jobs { jobs });
+    }
+    if jobs.is_empty() {
+        writeln!(out, "No indexing jobs.")?;
+    }
+    for j in jobs {
+        writeln!(
+            out,
+            "{:>4}  {:<9} {}/{} files  {}{}",
+            j.id.0,
+            j.state.as_str(),
+            j.files_done,
+            j.files_total,
+            j.folders.join(", "),
+            j.error.map(|e| format!("  ({e})")).unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn show_progress(bar: &ProgressBar, p: &Progress) {
+    bar.set_length(p.files_total);
+    bar.set_position(p.files_done);
+    let eta = p.eta_secs().map(|s| format!(", about {}:{:02} left", s / 60, s % 60)).unwrap_or_default();
+    let paused = if p.paused { format!(" — paused (folio resume {})", p.job.0) } else { String::new() };
+    bar.set_message(format!("{} chunks, {:.1} MB/s{eta}{paused}", p.chunks_written, p.bytes_per_sec() / 1e6));
+}

@@ -1,0 +1,146 @@
+//! `folio status` (every file with its status, totals per folder) and `folio check` (do the three
+//! stores agree; `--repair` reconciles them).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Result;
+use folio_engine::{ChunkId, Counts, Library, Status};
+use serde::Serialize;
+
+use crate::terminal;
+
+/// Every status, in the order totals are shown.
+const STATUSES: [Status; 5] = [Status::Queued, Status::Indexing, Status::Indexed, Status::Skipped, Status::Failed];
+
+/// `folio status --json`.
+#[derive(Serialize)]
+struct StatusReport<'a> {
+    files: Vec<File<'a>>,
+    folders: Vec<FolderTotals>,
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    path: &'a str,
+    status: &'static str,
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FolderTotals {
+    path: String,
+    files: usize,
+    /// Files per status, every status named.
+    totals: BTreeMap<&'static str, usize>,
+}
+
+/// Prints every file with its status, then each folder's totals.
+pub fn status(library: &Library, as_json: bool) -> Result<()> {
+    let docs = library.documents()?;
+    let folders: Vec<FolderTotals> = library
+        .folders()?
+        .into_iter()
+        .map(|folder| {
+            let of_folder = || docs.iter().filter(|d| d.folder_id == folder.id);
+            let totals =
+                STATUSES.iter().map(|s| (s.as_str(), of_folder().filter(|d| d.status == *s).count())).collect();
+            FolderTotals { files: of_folder().count(), path: folder.path, totals }
+        })
+        .collect();
+    let mut out = terminal::Clean::new(std::io::stdout().lock(), !as_json);
+    if as_json {
+        let files = docs
+            .iter()
+            .map(|d| File { path: &d.path, status: d.status.as_str(), reason: d.reason.as_deref() })
+            .collect();
+        return super::print_json(&mut out, &StatusReport { files, folders });
+    }
+    for d in &docs {
+        match &d.reason {
+            Some(r) => writeln!(out, "{:<9} {}  ({r})", d.status.as_str(), d.path)?,
+            None => writeln!(out, "{:<9} {}", d.status.as_str(), d.path)?,
+        }
+    }
+    for f in &folders {
+        let totals: Vec<String> = STATUSES
+            .iter()
+            .map(|s| (s.as_str(), f.totals[s.as_str()]))
+            .filter(|(_, n)| *n != 0)
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        writeln!(out, "{}: {} files ({})", f.path, f.files, totals.join(", "))?;
+    }
+    Ok(())
+}
+
+/// `folio check --json`.
+#[derive(Serialize)]
+struct Check {
+    consistent: bool,
+    counts: CountsOut,
+    missing_text: Vec<i64>,
+    missing_vectors: Vec<i64>,
+    orphan_text: Vec<i64>,
+    orphan_vectors: Vec<i64>,
+    duplicate_text: Vec<i64>,
+    duplicate_vectors: Vec<i64>,
+}
+
+#[derive(Serialize)]
+struct CountsOut {
+    documents: u64,
+    catalog_chunks: u64,
+    text_chunks: u64,
+    vector_chunks: u64,
+}
+
+impl From<Counts> for CountsOut {
+    fn from(c: Counts) -> CountsOut {
+        CountsOut {
+            documents: c.documents,
+            catalog_chunks: c.catalog_chunks,
+            text_chunks: c.text_chunks,
+            vector_chunks: c.vector_chunks,
+        }
+    }
+}
+
+/// Checks that the stores agree (after repairing them with `repair`); exits 1 when they do not.
+pub async fn check(library: &Library, as_json: bool, repair: bool) -> Result<()> {
+    if repair {
+        let before = library.repair().await?;
+        if !before.is_consistent() {
+            eprintln!("repaired: {before:?}");
+        }
+    }
+    let report = library.check().await?;
+    let counts = library.counts().await?;
+    let ids = |v: &[ChunkId]| v.iter().map(|c| c.0).collect::<Vec<_>>();
+    if as_json {
+        let check = Check {
+            consistent: report.is_consistent(),
+            counts: counts.into(),
+            missing_text: ids(&report.missing_text),
+            missing_vectors: ids(&report.missing_vectors),
+            orphan_text: ids(&report.orphan_text),
+            orphan_vectors: ids(&report.orphan_vectors),
+            duplicate_text: ids(&report.duplicate_text),
+            duplicate_vectors: ids(&report.duplicate_vectors),
+        };
+        super::print_json(&mut std::io::stdout().lock(), &check)?;
+    } else {
+        println!(
+            "documents {} · chunks: catalog {}, full text {}, vectors {}",
+            counts.documents, counts.catalog_chunks, counts.text_chunks, counts.vector_chunks
+        );
+        println!("{}", if report.is_consistent() { "consistent" } else { "INCONSISTENT" });
+        if !report.is_consistent() {
+            println!("{report:#?}");
+        }
+    }
+    if !report.is_consistent() {
+        std::process::exit(1);
+    }
+    Ok(())
+}
