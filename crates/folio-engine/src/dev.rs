@@ -8,7 +8,7 @@ use std::sync::Arc;
 pub use folio_core::{AnnKind, AnnParams};
 pub use folio_models::{FastEmbedder, MistralGenerator};
 
-pub use crate::search::ANN_KIND;
+pub use crate::vector_index::ANN_KIND;
 
 use folio_core::ChunkId;
 

@@ -17,8 +17,6 @@ use std::time::UNIX_EPOCH;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
 
-use crate::index::Found;
-
 /// Name of the ignore file users can put in any folder, with `.gitignore` syntax.
 pub const IGNORE_FILE: &str = ".folioignore";
 
@@ -263,4 +261,17 @@ fn read_once(path: &Path, identity: (u64, u64), max_bytes: u64) -> std::io::Resu
         return Err(std::io::ErrorKind::FileTooLarge.into());
     }
     Ok((bytes, stamp(&file.metadata()?)))
+}
+
+/// A file found by the walk.
+pub(crate) struct Found {
+    pub(crate) folder_id: folio_core::FolderId,
+    pub(crate) path: PathBuf,
+    /// The path as the catalog stores it (lossy UTF-8 for names that are not valid UTF-8); the one
+    /// form used to look files up and to tell which ones disappeared.
+    pub(crate) key: String,
+    pub(crate) size: u64,
+    pub(crate) mtime_ns: i64,
+    /// Device and inode the walk saw: the file opened later must be this one.
+    pub(crate) identity: (u64, u64),
 }
