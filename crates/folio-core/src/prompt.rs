@@ -55,6 +55,54 @@ pub fn pack(header_tokens: usize, passage_tokens: &[usize], budget: usize) -> (u
     (n, used)
 }
 
+/// The token costs a prompt is fitted from: the header, the question, each history message (oldest
+/// first, in user/assistant pairs) and each rendered passage (best first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptCosts<'a> {
+    /// The system message's header (instructions).
+    pub header: usize,
+    /// The user's question.
+    pub question: usize,
+    /// Each earlier message given as history.
+    pub history: &'a [usize],
+    /// Each passage as rendered.
+    pub passages: &'a [usize],
+}
+
+/// What fits a model's context: how many earlier messages give way (always whole turns, oldest first)
+/// and how many passages, in order, are given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fit {
+    /// Earlier messages left out, from the oldest.
+    pub dropped_history: usize,
+    /// Passages given, from the best.
+    pub passages: usize,
+}
+
+/// Tokens kept free beside the answer's allowance (the chat template's own tokens).
+pub const TEMPLATE_SLACK: usize = 64;
+
+/// Fits a prompt into a model of `context_tokens`, leaving `max_answer` tokens for the answer and
+/// giving the passages at most `passage_budget`: passages come first, so the earliest turns of the
+/// conversation give way (two messages at a time) until at least one passage fits. `None` when not
+/// even one passage fits with the whole history left out (the question itself is too long).
+pub fn fit(costs: &PromptCosts<'_>, max_answer: usize, passage_budget: usize, context_tokens: usize) -> Option<Fit> {
+    let mut dropped = 0;
+    loop {
+        let history: usize = costs.history[dropped..].iter().sum();
+        let reserved = max_answer + costs.question + history + TEMPLATE_SLACK;
+        let budget = passage_budget.min(context_tokens.saturating_sub(reserved));
+        let (n, _) = pack(costs.header, costs.passages, budget);
+        if n > 0 {
+            return Some(Fit { dropped_history: dropped, passages: n });
+        }
+        if dropped >= costs.history.len() {
+            return None;
+        }
+        dropped = (dropped + 2).min(costs.history.len());
+    }
+}
+
 /// The system message holding the header and the given rendered passages.
 pub fn assemble(blocks: &[String]) -> String {
     let mut text = header();

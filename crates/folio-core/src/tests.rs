@@ -593,3 +593,72 @@ fn the_not_found_message_follows_the_question_s_language() {
     assert_eq!(not_found("Quelle est la hauteur de la tour Eiffel ?"), NOT_FOUND_FR);
     assert_eq!(not_found("What is the height of the Eiffel Tower?"), NOT_FOUND);
 }
+
+mod fit {
+    use crate::prompt::{fit, pack, Fit, PromptCosts, TEMPLATE_SLACK};
+
+    #[test]
+    fn passages_fill_the_budget_and_history_stays_when_there_is_room() {
+        let costs = PromptCosts { header: 100, question: 20, history: &[30, 40], passages: &[200, 200, 200] };
+        assert_eq!(fit(&costs, 256, 2048, 4096), Some(Fit { dropped_history: 0, passages: 3 }));
+        // A passage budget of 450 takes two (each passage costs one more token for its separator).
+        assert_eq!(fit(&costs, 256, 450, 4096), Some(Fit { dropped_history: 0, passages: 1 }));
+        assert_eq!(fit(&costs, 256, 502, 4096), Some(Fit { dropped_history: 0, passages: 2 }));
+    }
+
+    #[test]
+    fn the_oldest_turns_give_way_two_at_a_time_then_the_question_is_too_long() {
+        let costs = PromptCosts { header: 50, question: 10, history: &[300, 300, 300, 300], passages: &[100] };
+        // 1024 - 128 - 10 - 64 = 822 for history and passages: two turns must go.
+        assert_eq!(fit(&costs, 128, 2048, 1024), Some(Fit { dropped_history: 2, passages: 1 }));
+        let long = PromptCosts { header: 50, question: 900, history: &[10, 10], passages: &[100] };
+        assert_eq!(fit(&long, 128, 2048, 1024), None);
+    }
+
+    #[test]
+    fn every_fit_holds_within_the_context_and_drops_no_more_than_it_must() {
+        // An exhaustive check over small costs: the prompt fits, whole turns go, and keeping two more
+        // messages would not have fitted a passage.
+        let mut checked = 0;
+        for header in [0, 40, 300] {
+            for question in [1, 50, 500] {
+                for turns in 0..4 {
+                    let history: Vec<usize> = (0..turns * 2).map(|i| 37 + 90 * i).collect();
+                    for passage in [10, 150, 700] {
+                        let passages = [passage, passage / 2 + 3, passage * 2];
+                        for context in [256, 1024, 2048] {
+                            let costs = PromptCosts { header, question, history: &history, passages: &passages };
+                            let budget = 2048;
+                            match fit(&costs, 128, budget, context) {
+                                Some(f) => {
+                                    checked += 1;
+                                    assert!(
+                                        f.passages >= 1 && f.dropped_history % 2 == 0
+                                            || f.dropped_history == history.len()
+                                    );
+                                    let kept: usize = history[f.dropped_history..].iter().sum();
+                                    let (_, used) = pack(header, &passages[..f.passages], usize::MAX);
+                                    assert!(
+                                        used + kept + question + 128 + TEMPLATE_SLACK <= context,
+                                        "{costs:?} {f:?}"
+                                    );
+                                    if f.dropped_history >= 2 {
+                                        let more: usize = history[f.dropped_history - 2..].iter().sum();
+                                        let room =
+                                            budget.min(context.saturating_sub(128 + question + more + TEMPLATE_SLACK));
+                                        assert_eq!(pack(header, &passages, room).0, 0, "dropped too much: {costs:?}");
+                                    }
+                                }
+                                None => {
+                                    let room = budget.min(context.saturating_sub(128 + question + TEMPLATE_SLACK));
+                                    assert_eq!(pack(header, &passages, room).0, 0, "{costs:?}");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 50);
+    }
+}

@@ -10,7 +10,7 @@ use folio_core::chat::{
     MessageId, MessageState, Role, REWRITE_INSTRUCTIONS,
 };
 use folio_core::citation::CitationFilter;
-use folio_core::prompt::{assemble, header, not_found, pack, render_passage};
+use folio_core::prompt::{assemble, fit, header, not_found, render_passage, PromptCosts};
 use folio_core::{Answer, Citation, Passage};
 use folio_models::{ChatRequest, GenEvent, GenStats, Generator};
 use folio_store::NewMessage;
@@ -253,7 +253,7 @@ impl Library {
         options: &AskOptions,
         tx: &mpsc::Sender<AskEvent>,
     ) -> Result<(), EngineError> {
-        let Turn { chat, message, question, search_query, history, mut generator, start, mut timings } = turn;
+        let Turn { chat, message, question, search_query, history, generator, start, mut timings } = turn;
         if tx.send(AskEvent::Started { chat, search_query: search_query.clone() }).await.is_err() {
             self.store.chats().finish_message(message, "", MessageState::Cancelled, &[])?;
             return Ok(());
@@ -266,35 +266,14 @@ impl Library {
         // BM25-only search has no similarity; it answers from whatever it found.
         let grounded = !hits.is_empty() && best_similarity.is_none_or(|s| s >= options.min_similarity);
         let candidates: Vec<Passage> = hits.into_iter().map(|h| h.passage).collect();
-
+        let found = Found { chat, message, best_similarity };
         if !grounded {
             timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
-            let closest: Vec<Passage> = candidates.into_iter().take(3).collect();
-            let _ = tx.send(AskEvent::Retrieved(closest.clone())).await;
-            // Said in the question's language (English or French).
-            let said = not_found(&question);
-            self.store.chats().finish_message(message, said, MessageState::NotFound, &[])?;
-            let _ = tx.send(AskEvent::Token(said.to_string())).await;
             timings.total_ms = start.elapsed().as_millis() as u64;
-            let outcome = AskOutcome {
-                chat,
-                answer: Answer {
-                    text: said.to_string(),
-                    citations: Vec::new(),
-                    dropped_markers: 0,
-                    attributed: Vec::new(),
-                },
-                passages: closest,
-                grounded: false,
-                best_similarity,
-                model: String::new(),
-                timings,
-            };
-            let _ = tx.send(AskEvent::Finished(outcome)).await;
-            return Ok(());
+            return self.decline(found, question, candidates, timings, tx).await;
         }
 
-        let generator = match generator.take() {
+        let generator = match generator {
             Some(g) => g,
             None => {
                 let load = Instant::now();
@@ -303,89 +282,98 @@ impl Library {
                 g
             }
         };
-        let blocks: Vec<String> = candidates.iter().enumerate().map(|(i, p)| render_passage(i + 1, p)).collect();
-        // One tokenizer call: header, question, the history turns, then the passages.
-        let mut to_count = vec![header(), question.to_string()];
-        to_count.extend(history.iter().map(|(_, t)| t.clone()));
-        to_count.extend(blocks.iter().cloned());
-        let counts = generator.count_tokens(&to_count).await?;
-        let (fixed, passage_costs) = counts.split_at(2 + history.len());
-        // The earliest turns of the conversation give way first when the passages do not fit.
-        let history_costs = &fixed[2..];
-        let mut dropped_turns = 0;
-        let n = loop {
-            let history_tokens: usize = history_costs[dropped_turns..].iter().sum();
-            let reserved = options.max_answer_tokens + fixed[1] + history_tokens + 64;
-            let budget = options.context_budget.min(generator.context_tokens().saturating_sub(reserved));
-            let (n, _) = pack(fixed[0], passage_costs, budget);
-            if n > 0 || dropped_turns >= history.len() {
-                break n;
-            }
-            dropped_turns = (dropped_turns + 2).min(history.len());
-        };
-        if n == 0 {
-            return Err(EngineError::InvalidInput(format!(
-                "the question leaves no room for a passage in the model's {}-token context: ask it in fewer words",
-                generator.context_tokens()
-            )));
-        }
-        let history = history[dropped_turns..].to_vec();
-        let passages: Vec<Passage> = candidates.into_iter().take(n).collect();
+        let (prompt, passages) = fit_prompt(generator.as_ref(), question, history, candidates, options).await?;
         timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
         if tx.send(AskEvent::Retrieved(passages.clone())).await.is_err() {
             self.store.chats().finish_message(message, "", MessageState::Cancelled, &[])?;
             return Ok(());
         }
+        self.store.chats().set_message_model(message, generator.name())?;
+        let streamed = self.stream(generator.as_ref(), &prompt, passages.len(), message, &mut timings, tx).await;
+        self.finish(found, generator.as_ref(), &prompt, passages, streamed, start, timings, tx).await
+    }
 
-        let model = generator.name().to_string();
-        self.store.chats().set_message_model(message, &model)?;
-        let prompt = ChatRequest {
-            system: assemble(&blocks[..n]),
-            history,
-            user: question.to_string(),
-            max_tokens: options.max_answer_tokens,
+    /// The files do not seem to hold the answer: says so in the question's language, with the closest
+    /// passages, without asking the model.
+    async fn decline(
+        &self,
+        found: Found,
+        question: &str,
+        candidates: Vec<Passage>,
+        timings: Timings,
+        tx: &mpsc::Sender<AskEvent>,
+    ) -> Result<(), EngineError> {
+        let closest: Vec<Passage> = candidates.into_iter().take(3).collect();
+        let _ = tx.send(AskEvent::Retrieved(closest.clone())).await;
+        let said = not_found(question);
+        self.store.chats().finish_message(found.message, said, MessageState::NotFound, &[])?;
+        let _ = tx.send(AskEvent::Token(said.to_string())).await;
+        let outcome = AskOutcome {
+            chat: found.chat,
+            answer: Answer {
+                text: said.to_string(),
+                citations: Vec::new(),
+                dropped_markers: 0,
+                attributed: Vec::new(),
+            },
+            passages: closest,
+            grounded: false,
+            best_similarity: found.best_similarity,
+            model: String::new(),
+            timings,
         };
+        let _ = tx.send(AskEvent::Finished(outcome)).await;
+        Ok(())
+    }
+
+    /// Streams the model's answer through the citation filter to `tx`, saving it every second; stops
+    /// when the receiver is dropped or the model repeats itself.
+    async fn stream(
+        &self,
+        generator: &dyn Generator,
+        prompt: &ChatRequest,
+        passages: usize,
+        message: MessageId,
+        timings: &mut Timings,
+        tx: &mpsc::Sender<AskEvent>,
+    ) -> Streamed {
         let gen_start = Instant::now();
-        let mut filter = CitationFilter::new(passages.len());
-        let mut text = String::new();
-        let mut stats = None;
-        let mut cancelled = false;
-        let mut repeated = false;
-        let mut generated = 0_usize;
-        let mut first_token = None;
+        let mut filter = CitationFilter::new(passages);
+        let mut out = Streamed::default();
         let mut saved = Instant::now();
-        let streamed: Result<(), EngineError> = async {
+        let result: Result<(), EngineError> = async {
             let mut stream = generator.generate(prompt.clone()).await?;
             while let Some(event) = stream.recv().await {
                 match event? {
                     GenEvent::Token(t) => {
-                        generated += 1;
+                        out.generated += 1;
                         if timings.first_token_ms == 0 {
                             timings.first_token_ms = gen_start.elapsed().as_millis().max(1) as u64;
-                            first_token = Some(Instant::now());
+                            out.first_token = Some(Instant::now());
                         }
                         let shown = filter.push(&t);
-                        if !shown.is_empty() {
-                            text.push_str(&shown);
-                            if tx.send(AskEvent::Token(shown)).await.is_err() {
-                                cancelled = true; // dropping `stream` stops the model
-                                return Ok(());
-                            }
-                            // A model saying the same sentence again has nothing more to say: stop it
-                            // there and keep the answer up to the first time (dropping `stream` stops it).
-                            if let Some(keep) = folio_core::citation::repetition_cut(&text) {
-                                text.truncate(keep);
-                                repeated = true;
-                                return Ok(());
-                            }
-                            if saved.elapsed() >= SAVE_EVERY {
-                                self.store.chats().save_partial(message, &text)?;
-                                saved = Instant::now();
-                            }
+                        if shown.is_empty() {
+                            continue;
+                        }
+                        out.text.push_str(&shown);
+                        if tx.send(AskEvent::Token(shown)).await.is_err() {
+                            out.cancelled = true; // dropping `stream` stops the model
+                            return Ok(());
+                        }
+                        // A model saying the same sentence again has nothing more to say: stop it
+                        // there and keep the answer up to the first time (dropping `stream` stops it).
+                        if let Some(keep) = folio_core::citation::repetition_cut(&out.text) {
+                            out.text.truncate(keep);
+                            out.repeated = true;
+                            return Ok(());
+                        }
+                        if saved.elapsed() >= SAVE_EVERY {
+                            self.store.chats().save_partial(message, &out.text)?;
+                            saved = Instant::now();
                         }
                     }
                     GenEvent::Done(s) => {
-                        stats = Some(s);
+                        out.stats = Some(s);
                         break;
                     }
                 }
@@ -394,13 +382,33 @@ impl Library {
         }
         .await;
         let (rest, markers) = filter.finish();
-        if !repeated && !cancelled && !rest.is_empty() {
-            text.push_str(&rest);
+        if !out.repeated && !out.cancelled && !rest.is_empty() {
+            out.text.push_str(&rest);
             let _ = tx.send(AskEvent::Token(rest)).await;
         }
+        out.dropped_markers = markers.dropped;
+        out.error = result.err();
+        out
+    }
+
+    /// Resolves the answer's citations, stores the answer as it ended (complete, cancelled or failed)
+    /// and sends the outcome.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish(
+        &self,
+        found: Found,
+        generator: &dyn Generator,
+        prompt: &ChatRequest,
+        passages: Vec<Passage>,
+        streamed: Streamed,
+        start: Instant,
+        mut timings: Timings,
+        tx: &mpsc::Sender<AskEvent>,
+    ) -> Result<(), EngineError> {
+        let Streamed { text, stats, cancelled, repeated, generated, first_token, dropped_markers, error } = streamed;
         let mut text = text.trim().to_string();
         let mut attributed = Vec::new();
-        if !cancelled && streamed.is_ok() {
+        if !cancelled && error.is_none() {
             let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
             (text, attributed) = folio_core::citation::attribute(&text, &texts);
         }
@@ -411,13 +419,13 @@ impl Library {
             .iter()
             .filter_map(|&m| passages.get(m as usize - 1).map(|p| Citation { marker: m, passage: p.clone() }))
             .collect();
-        if let Err(e) = streamed {
+        if let Some(e) = error {
             let shown = if text.is_empty() { e.to_string() } else { format!("{text}\n\n({e})") };
-            self.store.chats().finish_message(message, &shown, MessageState::Failed, &citations)?;
+            self.store.chats().finish_message(found.message, &shown, MessageState::Failed, &citations)?;
             return Err(e);
         }
         let state = if cancelled { MessageState::Cancelled } else { MessageState::Complete };
-        self.store.chats().finish_message(message, &text, state, &citations)?;
+        self.store.chats().finish_message(found.message, &text, state, &citations)?;
         if cancelled {
             return Ok(());
         }
@@ -426,7 +434,7 @@ impl Library {
         let stats = match stats {
             Some(stats) => stats,
             None => GenStats {
-                prompt_tokens: generator.prompt_len(&prompt).await.unwrap_or(0),
+                prompt_tokens: generator.prompt_len(prompt).await.unwrap_or(0),
                 completion_tokens: generated,
                 decode_tokens_per_sec: first_token
                     .map_or(0.0, |f| generated.saturating_sub(1) as f64 / f.elapsed().as_secs_f64().max(1e-9)),
@@ -439,17 +447,78 @@ impl Library {
         timings.completion_tokens = stats.completion_tokens;
         timings.decode_tokens_per_sec = stats.decode_tokens_per_sec;
         let outcome = AskOutcome {
-            chat,
-            answer: Answer { text, citations, dropped_markers: markers.dropped, attributed },
+            chat: found.chat,
+            answer: Answer { text, citations, dropped_markers, attributed },
             passages,
             grounded: true,
-            best_similarity,
-            model,
+            best_similarity: found.best_similarity,
+            model: generator.name().to_string(),
             timings,
         };
         let _ = tx.send(AskEvent::Finished(outcome)).await;
         Ok(())
     }
+}
+
+/// Where the turn's answer goes, and how relevant retrieval found the library.
+#[derive(Clone, Copy)]
+struct Found {
+    chat: ChatId,
+    message: MessageId,
+    best_similarity: Option<f32>,
+}
+
+/// What streaming the answer left.
+#[derive(Default)]
+struct Streamed {
+    /// The answer as shown, invalid markers removed.
+    text: String,
+    /// The runtime's statistics, when it ended by itself.
+    stats: Option<GenStats>,
+    /// The receiver went away.
+    cancelled: bool,
+    /// Folio stopped a model that said the same sentence again.
+    repeated: bool,
+    /// Tokens generated.
+    generated: usize,
+    /// When the first token came.
+    first_token: Option<Instant>,
+    /// Markers removed for citing no passage.
+    dropped_markers: u32,
+    /// Why the stream failed, if it did.
+    error: Option<EngineError>,
+}
+
+/// The request for the model: as many passages as fit beside the question and the conversation (the
+/// earliest turns give way first, [`folio_core::prompt::fit`]), with the passages given.
+async fn fit_prompt(
+    generator: &dyn Generator,
+    question: &str,
+    history: Vec<(Role, String)>,
+    candidates: Vec<Passage>,
+    options: &AskOptions,
+) -> Result<(ChatRequest, Vec<Passage>), EngineError> {
+    let blocks: Vec<String> = candidates.iter().enumerate().map(|(i, p)| render_passage(i + 1, p)).collect();
+    // One tokenizer call: header, question, the history turns, then the passages.
+    let mut to_count = vec![header(), question.to_string()];
+    to_count.extend(history.iter().map(|(_, t)| t.clone()));
+    to_count.extend(blocks.iter().cloned());
+    let counts = generator.count_tokens(&to_count).await?;
+    let (fixed, passage_costs) = counts.split_at(2 + history.len());
+    let costs = PromptCosts { header: fixed[0], question: fixed[1], history: &fixed[2..], passages: passage_costs };
+    let context = generator.context_tokens();
+    let Some(fit) = fit(&costs, options.max_answer_tokens, options.context_budget, context) else {
+        return Err(EngineError::InvalidInput(format!(
+            "the question leaves no room for a passage in the model's {context}-token context: ask it in fewer words"
+        )));
+    };
+    let request = ChatRequest {
+        system: assemble(&blocks[..fit.passages]),
+        history: history[fit.dropped_history..].to_vec(),
+        user: question.to_string(),
+        max_tokens: options.max_answer_tokens,
+    };
+    Ok((request, candidates.into_iter().take(fit.passages).collect()))
 }
 
 /// Asks the model for a standalone version of a follow-up; `None` when it fails, is too slow, or
