@@ -1,0 +1,87 @@
+//! Work the app does in the background, off the window: open the library, load the chat model, finish
+//! interrupted jobs and watch the folders, retrying what fails and telling the window about it.
+
+use std::sync::Arc;
+
+use folio_app::dto::{IndexSummaryDto, ProgressDto};
+use folio_engine::IndexOptions;
+use tauri::{Emitter, Manager};
+
+use crate::state::AppState;
+
+/// Tells the window about a problem of the background work (shown to the user) and logs it.
+pub fn background_problem(app: &tauri::AppHandle, message: String) {
+    tracing::warn!("{message}");
+    let _ = app.emit("background-problem", message);
+}
+
+/// Runs `attempt` until it succeeds, telling the window about each failure (`what` failed, and why)
+/// and waiting longer each time (`folio_app::retry`).
+async fn until_ok<T, E: std::fmt::Display, F: std::future::Future<Output = Result<T, E>>>(
+    app: &tauri::AppHandle,
+    what: &str,
+    mut attempt: impl FnMut() -> F,
+) -> T {
+    let mut waits = folio_app::retry::Backoff::default();
+    loop {
+        match attempt().await {
+            Ok(done) => return done,
+            Err(e) => {
+                let wait = waits.next().unwrap_or(folio_app::retry::LONGEST);
+                background_problem(app, format!("{what} ({e}); trying again in {} s.", wait.as_secs()));
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}
+
+/// At start: open the library, load the chat model, finish jobs a crash interrupted, and watch every
+/// folder for changes, all in the background so the window is usable at once. A library that cannot be
+/// opened yet (the CLI holds it) is tried again, waiting longer each time (`folio_app::retry`).
+pub async fn start_background(app: tauri::AppHandle) {
+    let state = app.state::<AppState>();
+    let library =
+        until_ok(&app, "The library cannot be opened yet", || async { state.library().await.map_err(|e| e.message) })
+            .await;
+    // Load the chat model now, off the UI, so the first question does not wait for it (a question
+    // asked meanwhile waits in its "looking" state until the model is ready).
+    let preload = Arc::clone(&library);
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = preload.generator().await {
+            tracing::warn!("could not load the chat model: {e}");
+        }
+    });
+    let emit = {
+        let app = app.clone();
+        move |p: &folio_engine::Progress| {
+            let _ = app.emit("index-progress", ProgressDto::from(p));
+        }
+    };
+    let reports = until_ok(&app, "Interrupted indexing could not be finished", || {
+        library.run_unfinished_jobs(IndexOptions::default(), &emit)
+    })
+    .await;
+    for r in &reports {
+        let _ = app.emit("library-changed", IndexSummaryDto::from(r));
+    }
+    // The watch follows the library's folders: one added later is watched at once, one removed is not.
+    // A folder that cannot be watched is reported and the others are watched.
+    let mut watch = until_ok(&app, "Folio cannot watch for changes", || {
+        std::future::ready(library.watch_library(IndexOptions::default()))
+    })
+    .await;
+    while let Some(event) = watch.events.recv().await {
+        match event {
+            folio_engine::WatchEvent::Synced(r) => {
+                let _ = app.emit("library-changed", IndexSummaryDto::from(&r));
+            }
+            folio_engine::WatchEvent::Failed(e) => {
+                background_problem(&app, format!("Changes could not be indexed: {e}"))
+            }
+            folio_engine::WatchEvent::Unwatched { folder, reason } => background_problem(
+                &app,
+                format!("Changes in {} are not followed ({reason}); the other folders are.", folder.display()),
+            ),
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The settings panel: the chat model (and the Llama download), indexing threads.
+
+use std::path::PathBuf;
+
+use folio_app::dto::{DownloadEventDto, ErrorDto, SettingsDto};
+use tauri::ipc::Channel;
+
+use crate::state::AppState;
+
+/// The settings panel's contents.
+#[tauri::command]
+pub fn settings(state: tauri::State<'_, AppState>) -> SettingsDto {
+    state.settings_dto(&state.settings())
+}
+
+/// Chooses the chat model: `default` (Llama 3.1 when downloaded, else the bundled model), `bundled` or
+/// `llama`. Any other file is chosen with [`pick_chat_model`]. The next question loads it.
+#[tauri::command]
+pub async fn set_chat_model(state: tauri::State<'_, AppState>, choice: String) -> Result<SettingsDto, ErrorDto> {
+    let models = state.library.config().models.clone();
+    let path = match choice.as_str() {
+        "default" => None,
+        "bundled" => Some(models.bundled_chat_model()),
+        "llama" => Some(models.llama_chat_model()),
+        other => return Err(ErrorDto { code: "invalid_input", message: format!("unknown model choice {other:?}") }),
+    };
+    use_chat_model(&state, path).await
+}
+
+/// The system's file picker for a GGUF model file (opened here, not by the page); the file must be a
+/// GGUF model (`folio_models::check_gguf`). `null` when the picker was cancelled.
+#[tauri::command]
+pub async fn pick_chat_model(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, AppState>,
+) -> Result<Option<SettingsDto>, ErrorDto> {
+    use tauri_plugin_dialog::DialogExt;
+    let picker = app.dialog().file().set_title("Choose a GGUF model file").add_filter("GGUF model", &["gguf"]);
+    let picked = tokio::task::spawn_blocking(move || picker.blocking_pick_file())
+        .await
+        .map_err(|e| ErrorDto { code: "internal", message: e.to_string() })?;
+    let Some(path) = picked.and_then(|f| f.into_path().ok()) else { return Ok(None) };
+    use_chat_model(&state, Some(path)).await.map(Some)
+}
+
+pub async fn use_chat_model(state: &AppState, path: Option<PathBuf>) -> Result<SettingsDto, ErrorDto> {
+    // The library checks the file (a GGUF model); it is open already (start-up opens it in the background).
+    state.library().await?.set_chat_model(path.clone())?;
+    state.update_settings(|s| s.chat_model = path)
+}
+
+/// Sets the threads used for indexing, from the next start.
+#[tauri::command]
+pub fn set_index_threads(state: tauri::State<'_, AppState>, threads: u32) -> Result<SettingsDto, ErrorDto> {
+    let threads = usize::try_from(threads.max(1)).unwrap_or(1);
+    state.update_settings(|s| s.index_threads = Some(threads))
+}
+
+/// Downloads Llama 3.1 8B Instruct from the Hugging Face hub (the one network call Folio makes, and only
+/// when the user asks), resuming an interrupted download and verifying its checksum.
+#[tauri::command]
+pub async fn download_llama(
+    state: tauri::State<'_, AppState>,
+    on_event: Channel<DownloadEventDto>,
+) -> Result<(), ErrorDto> {
+    let dest = state.library.config().models.llama_chat_model();
+    let hub = folio_engine::HubFile::llama31_8b_instruct();
+    let progress = {
+        let on_event = on_event.clone();
+        let last = std::sync::Mutex::new(std::time::Instant::now() - std::time::Duration::from_secs(1));
+        move |p: folio_engine::DownloadProgress| {
+            // A few updates a second are enough for a progress bar.
+            let mut last = last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.elapsed() >= std::time::Duration::from_millis(200) || p.total == Some(p.done) {
+                *last = std::time::Instant::now();
+                let _ = on_event.send(DownloadEventDto::Progress { done: p.done, total: p.total });
+            }
+        }
+    };
+    let event = match folio_engine::download(&hub, &dest, &progress).await {
+        Ok(path) => DownloadEventDto::Finished { path: path.display().to_string() },
+        Err(e) => DownloadEventDto::Failed { message: e.to_string() },
+    };
+    let _ = on_event.send(event);
+    Ok(())
+}
