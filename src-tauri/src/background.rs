@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use folio_app::dto::{IndexSummaryDto, ProgressDto};
+use folio_app::dto::{ErrorDto, IndexEventDto, IndexSummaryDto};
 use folio_engine::IndexOptions;
 use tauri::{Emitter, Manager};
 
@@ -35,6 +35,31 @@ async fn until_ok<T, E: std::fmt::Display, F: std::future::Future<Output = Resul
     }
 }
 
+/// Sends an indexing job's events to the window as `index-event`s (a finished job also as
+/// `library-changed`, which refreshes the folders), until the stream ends: the last job's summary, or
+/// its failure as an error.
+pub async fn forward(
+    app: &tauri::AppHandle,
+    mut events: tokio::sync::mpsc::Receiver<folio_engine::IndexEvent>,
+) -> Result<Option<IndexSummaryDto>, ErrorDto> {
+    let mut last = None;
+    while let Some(event) = events.recv().await {
+        let _ = app.emit("index-event", IndexEventDto::from(&event));
+        match event {
+            folio_engine::IndexEvent::Finished(report) => {
+                let summary = IndexSummaryDto::from(&report);
+                let _ = app.emit("library-changed", &summary);
+                last = Some(summary);
+            }
+            folio_engine::IndexEvent::Failed { failure, .. } => {
+                return Err(ErrorDto { code: failure.code, message: failure.message })
+            }
+            _ => {}
+        }
+    }
+    Ok(last)
+}
+
 /// At start: open the library, load the chat model, finish jobs a crash interrupted, and watch every
 /// folder for changes, all in the background so the window is usable at once. A library that cannot be
 /// opened yet (the CLI holds it) is tried again, waiting longer each time (`folio_app::retry`).
@@ -51,19 +76,11 @@ pub async fn start_background(app: tauri::AppHandle) {
             tracing::warn!("could not load the chat model: {e}");
         }
     });
-    let emit = {
-        let app = app.clone();
-        move |p: &folio_engine::Progress| {
-            let _ = app.emit("index-progress", ProgressDto::from(p));
-        }
-    };
-    let reports = until_ok(&app, "Interrupted indexing could not be finished", || {
-        library.run_unfinished_jobs(IndexOptions::default(), &emit)
+    until_ok(&app, "Interrupted indexing could not be finished", || {
+        let events = library.unfinished_job_events(IndexOptions::default());
+        async { forward(&app, events).await.map_err(|e| e.message) }
     })
     .await;
-    for r in &reports {
-        let _ = app.emit("library-changed", IndexSummaryDto::from(r));
-    }
     // The watch follows the library's folders: one added later is watched at once, one removed is not.
     // A folder that cannot be watched is reported and the others are watched.
     let mut watch = until_ok(&app, "Folio cannot watch for changes", || {

@@ -1,7 +1,7 @@
 //! The data that crosses IPC, converted by hand from engine types. The UI's TypeScript declarations
 //! (`ui/src/bindings/`) are generated from these types; a test keeps them current.
 
-use folio_engine::{AskEvent, EngineError, IndexReport, Location, Progress, SearchHit};
+use folio_engine::{AskEvent, EngineError, IndexEvent, IndexReport, Location, Progress, SearchHit};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -191,6 +191,54 @@ impl From<&IndexReport> for IndexSummaryDto {
             unchanged: r.unchanged,
             chunks: r.chunks,
             problems: r.skipped.iter().chain(&r.failed).map(|n| (n.path.clone(), n.reason.clone())).collect(),
+        }
+    }
+}
+
+/// An event of an indexing job (the page's view of `folio_engine::IndexEvent`), sent to the window as
+/// `index-event` for every job, those the page started and those the app runs in the background: each
+/// job's events end with `finished` or `failed`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum IndexEventDto {
+    /// The job exists.
+    Started {
+        /// The job's id.
+        job: i64,
+    },
+    /// Where the job stands.
+    Progress {
+        /// Its progress.
+        progress: ProgressDto,
+    },
+    /// The job ended (done or cancelled).
+    Finished {
+        /// What it did.
+        summary: IndexSummaryDto,
+    },
+    /// The job stopped on an error; what was done stays indexed.
+    Failed {
+        /// The job, when it was created.
+        job: Option<i64>,
+        /// The engine error's stable code (see [`ErrorDto::code`]).
+        #[ts(
+            type = r#""invalid_input" | "not_found" | "refused" | "busy" | "incompatible" | "storage" | "model" | "io" | "internal" | "not_granted""#
+        )]
+        code: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl From<&IndexEvent> for IndexEventDto {
+    fn from(e: &IndexEvent) -> Self {
+        match e {
+            IndexEvent::Started { job } => IndexEventDto::Started { job: job.0 },
+            IndexEvent::Progress(p) => IndexEventDto::Progress { progress: ProgressDto::from(p) },
+            IndexEvent::Finished(r) => IndexEventDto::Finished { summary: IndexSummaryDto::from(r) },
+            IndexEvent::Failed { job, failure } => {
+                IndexEventDto::Failed { job: job.map(|j| j.0), code: failure.code, message: failure.message.clone() }
+            }
         }
     }
 }
@@ -391,6 +439,7 @@ mod tests {
         ChatDto::export_all(&cfg).unwrap();
         MessageDto::export_all(&cfg).unwrap();
         IndexSummaryDto::export_all(&cfg).unwrap();
+        IndexEventDto::export_all(&cfg).unwrap();
         HitDto::export_all(&cfg).unwrap();
         AskEventDto::export_all(&cfg).unwrap();
         SettingsDto::export_all(&cfg).unwrap();

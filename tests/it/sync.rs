@@ -641,3 +641,31 @@ async fn french_text_is_found_by_other_forms_of_its_words() {
     let hits = library.search("horse eating hay", &bm25).await.expect("search");
     assert!(hits.first().is_some_and(|h| h.passage.path.ends_with("ferme/english.md")), "{hits:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn indexing_as_events_starts_with_its_job_and_ends_with_its_report_or_failure() {
+    use folio_engine::{IndexEvent, IndexOptions};
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    let mut events = library.index_events(vec![sandbox.docs()], IndexOptions::default());
+    let mut seen = Vec::new();
+    while let Some(event) = events.recv().await {
+        seen.push(event);
+    }
+    let Some(IndexEvent::Started { job }) = seen.first().cloned() else { panic!("first: {:?}", seen.first()) };
+    assert!(seen.iter().any(|e| matches!(e, IndexEvent::Progress(p) if p.job == job)), "progress of the job");
+    match seen.last() {
+        Some(IndexEvent::Finished(report)) => assert!(report.job == job && report.indexed > 20, "{report:?}"),
+        other => panic!("the stream ends with the report: {other:?}"),
+    }
+    assert_eq!(seen.iter().filter(|e| matches!(e, IndexEvent::Finished(_) | IndexEvent::Failed { .. })).count(), 1);
+    assert_eq!(library.jobs().expect("jobs")[0].state, folio_engine::JobState::Done);
+
+    // A folder that is not there: no job, and the failure says why.
+    let mut events = library.index_events(vec![sandbox.dir.path().join("missing")], IndexOptions::default());
+    match events.recv().await {
+        Some(IndexEvent::Failed { job: None, failure }) => assert_eq!(failure.code, "io", "{failure:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(events.recv().await.is_none());
+}

@@ -71,14 +71,14 @@ describe("api", () => {
     expect(onEvent).toHaveBeenCalledWith({ kind: "progress", done: 1, total: 2 });
   });
 
-  it("onIndexProgress passes each event's payload", async () => {
+  it("onIndexEvent passes each event's payload", async () => {
     const handler = vi.fn();
     vi.mocked(listen).mockResolvedValue(() => {});
-    await api.onIndexProgress(handler);
-    expect(listen).toHaveBeenCalledWith("index-progress", expect.any(Function));
+    await api.onIndexEvent(handler);
+    expect(listen).toHaveBeenCalledWith("index-event", expect.any(Function));
     const forward = vi.mocked(listen).mock.calls[0]?.[1];
-    forward?.({ event: "index-progress", id: 1, payload: { filesDone: 1 } });
-    expect(handler).toHaveBeenCalledWith({ filesDone: 1 });
+    forward?.({ event: "index-event", id: 1, payload: { kind: "started", job: 4 } });
+    expect(handler).toHaveBeenCalledWith({ kind: "started", job: 4 });
   });
 
   it("chooseFolders has Folio open the picker for several folders (the page opens no dialog itself)", async () => {

@@ -8,12 +8,12 @@ import type { ChatDto } from "./bindings/ChatDto";
 import type { DownloadEventDto } from "./bindings/DownloadEventDto";
 import type { FolderDto } from "./bindings/FolderDto";
 import type { HitDto } from "./bindings/HitDto";
+import type { IndexEventDto } from "./bindings/IndexEventDto";
 import type { IndexSummaryDto } from "./bindings/IndexSummaryDto";
 import type { JobActionDto } from "./bindings/JobActionDto";
 import type { JobDto } from "./bindings/JobDto";
 import type { MessageDto } from "./bindings/MessageDto";
 import type { PassageDto } from "./bindings/PassageDto";
-import type { ProgressDto } from "./bindings/ProgressDto";
 import type { SettingsDto } from "./bindings/SettingsDto";
 
 /** Stops an event subscription. */
@@ -22,7 +22,7 @@ export type Unlisten = () => void;
 /** What `controlJob` can do to an indexing job. */
 export type JobAction = JobActionDto;
 
-/** Adds folders or files to the library and indexes them; progress arrives through `onIndexProgress`. */
+/** Adds folders or files to the library and indexes them; the job's events arrive through `onIndexEvent`. */
 export function addPaths(paths: string[]): Promise<IndexSummaryDto> {
   return invoke("add_paths", { paths });
 }
@@ -140,9 +140,10 @@ export function downloadLlama(onEvent: (event: DownloadEventDto) => void): Promi
   return invoke("download_llama", { onEvent: channel });
 }
 
-/** Calls `handler` with the progress of every indexing job, including ones started in the background. */
-export function onIndexProgress(handler: (progress: ProgressDto) => void): Promise<Unlisten> {
-  return listen<ProgressDto>("index-progress", (e) => handler(e.payload));
+/** Calls `handler` with the events of every indexing job, including ones run in the background: each
+ * job's end in `finished` or `failed`. */
+export function onIndexEvent(handler: (event: IndexEventDto) => void): Promise<Unlisten> {
+  return listen<IndexEventDto>("index-event", (e) => handler(e.payload));
 }
 
 /** Calls `handler` when watched folders changed and the changes are indexed. */

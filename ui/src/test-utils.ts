@@ -42,7 +42,7 @@ export function stubApi(): void {
   mockedApi.preview.mockImplementation(async (chunkId) => [passage({ chunkId })]);
   mockedApi.stop.mockResolvedValue();
   mockedApi.openFile.mockResolvedValue();
-  mockedApi.onIndexProgress.mockResolvedValue(unlisten);
+  mockedApi.onIndexEvent.mockResolvedValue(unlisten);
   mockedApi.onLibraryChanged.mockResolvedValue(unlisten);
   mockedApi.onDrop.mockResolvedValue(unlisten);
   mockedApi.onDragHover.mockResolvedValue(unlisten);

@@ -31,7 +31,8 @@ pub use folio_models::{
 };
 pub use index::walk::{key_path, path_key, IGNORE_FILE};
 pub use index::{
-    FileNote, FileOutcome, IndexOptions, IndexReport, Progress, Renamed, TextDocument, STOPPED_WHILE_READING,
+    FileNote, FileOutcome, IndexEvent, IndexOptions, IndexReport, Progress, Renamed, TextDocument,
+    STOPPED_WHILE_READING,
 };
 pub(crate) use library::absolute;
 pub use library::{is_library, library_destination, remove_old_library, Library, LibraryConfig, Relocated};

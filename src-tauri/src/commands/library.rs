@@ -3,9 +3,8 @@
 
 use std::path::PathBuf;
 
-use folio_app::dto::{self, ErrorDto, FolderDto, IndexSummaryDto, JobActionDto, JobDto, ProgressDto, SettingsDto};
+use folio_app::dto::{self, ErrorDto, FolderDto, IndexSummaryDto, JobActionDto, JobDto, SettingsDto};
 use folio_engine::{IndexOptions, LibraryConfig};
-use tauri::Emitter;
 
 use crate::state::AppState;
 
@@ -43,10 +42,7 @@ pub async fn control_job(
         JobActionDto::Pause => library.pause_job(job)?,
         JobActionDto::Cancel => library.cancel_job(job)?,
         JobActionDto::Resume => {
-            let emit = move |p: &folio_engine::Progress| {
-                let _ = app.emit("index-progress", ProgressDto::from(p));
-            };
-            library.resume_job(job, IndexOptions::default(), &emit).await?;
+            crate::background::forward(&app, library.resume_job_events(job, IndexOptions::default())).await?;
         }
     }
     Ok(())
@@ -109,7 +105,7 @@ pub async fn pick_folders(
     Ok(paths.iter().map(|p| p.display().to_string()).collect())
 }
 
-/// Adds folders or files to the library and indexes them; progress arrives as `index-progress` events.
+/// Adds folders or files to the library and indexes them; the job's events arrive as `index-event`s.
 /// Each path must be one the user chose (picker, drop, command line, a folder already in the library)
 /// or confirms now; the whole computer, the home folder and system folders are always confirmed.
 #[tauri::command]
@@ -138,11 +134,11 @@ pub async fn add_paths(
     if folders.is_empty() {
         return Err(ErrorDto { code: "not_granted", message: "Nothing was added: no folder was confirmed.".into() });
     }
-    let emit = move |p: &folio_engine::Progress| {
-        let _ = app.emit("index-progress", ProgressDto::from(p));
-    };
-    let report = library.index(&folders, IndexOptions::default(), &emit).await?;
-    Ok(IndexSummaryDto::from(&report))
+    let events = library.index_events(folders, IndexOptions::default());
+    match crate::background::forward(&app, events).await? {
+        Some(summary) => Ok(summary),
+        None => Err(ErrorDto { code: "internal", message: "indexing ended without a report".into() }),
+    }
 }
 
 /// Moves the library to the folder `path` (empty or new), or opens the Folio library already there,

@@ -2,6 +2,7 @@ import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../App";
+import type { IndexEventDto } from "../bindings/IndexEventDto";
 import type { IndexSummaryDto } from "../bindings/IndexSummaryDto";
 import type { ProgressDto } from "../bindings/ProgressDto";
 import { mockedApi, stubApi } from "../test-utils";
@@ -31,8 +32,8 @@ describe("Library", () => {
     let finish = (_s: IndexSummaryDto) => {};
     mockedApi.addPaths.mockImplementation(() => new Promise((resolve) => (finish = resolve)));
     let sendProgress = (_p: ProgressDto) => {};
-    mockedApi.onIndexProgress.mockImplementation(async (h) => {
-      sendProgress = (p) => act(() => h(p));
+    mockedApi.onIndexEvent.mockImplementation(async (h) => {
+      sendProgress = (progress) => act(() => h({ kind: "progress", progress }));
       return () => {};
     });
     render(<Library />);
@@ -41,7 +42,7 @@ describe("Library", () => {
     expect(mockedApi.addPaths).toHaveBeenCalledWith(["/home/me/notes"]);
     expect(screen.getByTestId("index-status").dataset.state).toBe("indexing");
 
-    await waitFor(() => expect(mockedApi.onIndexProgress).toHaveBeenCalled());
+    await waitFor(() => expect(mockedApi.onIndexEvent).toHaveBeenCalled());
     sendProgress({ ...progress, filesDone: 3 });
     expect(screen.getByTestId("index-status").textContent).toContain("3 of 3 files");
     expect(screen.getByTestId("index-status").dataset.state).toBe("indexing");
@@ -93,18 +94,39 @@ describe("Library", () => {
     expect(await screen.findByTestId("folder")).toBeTruthy();
   });
 
-  it("shows a job resumed in the background, and its end", async () => {
-    let sendProgress = (_p: ProgressDto) => {};
-    mockedApi.onIndexProgress.mockImplementation(async (h) => {
-      sendProgress = (p) => act(() => h(p));
+  it("shows a job run in the background until its end is reported, not guessed", async () => {
+    let send = (_e: IndexEventDto) => {};
+    mockedApi.onIndexEvent.mockImplementation(async (h) => {
+      send = (e) => act(() => h(e));
       return () => {};
     });
     render(<Library />);
-    await waitFor(() => expect(mockedApi.onIndexProgress).toHaveBeenCalled());
-    sendProgress(progress);
+    await waitFor(() => expect(mockedApi.onIndexEvent).toHaveBeenCalled());
+    send({ kind: "started", job: 2 });
+    send({ kind: "progress", progress });
     expect(screen.getByTestId("index-status").dataset.state).toBe("indexing");
-    sendProgress({ ...progress, filesDone: 3 });
+    // Every file looked at is not the end: the vectors of the last batch may still be written.
+    send({ kind: "progress", progress: { ...progress, filesDone: 3 } });
+    expect(screen.getByTestId("index-status").dataset.state).toBe("indexing");
+    mockedApi.libraryOverview.mockClear();
+    send({ kind: "finished", summary });
     expect(screen.getByTestId("index-status").dataset.state).toBe("done");
+    expect(screen.getByTestId("index-status").textContent).toContain("Indexed 3 files (9 passages)");
+    await waitFor(() => expect(mockedApi.libraryOverview).toHaveBeenCalled());
+  });
+
+  it("shows a background job that failed, with its reason", async () => {
+    let send = (_e: IndexEventDto) => {};
+    mockedApi.onIndexEvent.mockImplementation(async (h) => {
+      send = (e) => act(() => h(e));
+      return () => {};
+    });
+    render(<Library />);
+    await waitFor(() => expect(mockedApi.onIndexEvent).toHaveBeenCalled());
+    send({ kind: "progress", progress });
+    send({ kind: "failed", job: 2, code: "storage", message: "the disk is full" });
+    expect(screen.getByTestId("index-status").dataset.state).toBe("failed");
+    expect(screen.getByTestId("index-status").textContent).toContain("the disk is full");
   });
 
   it("shows a failure in the alert and the status", async () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { FolderDto } from "../bindings/FolderDto";
-import type { ProgressDto } from "../bindings/ProgressDto";
+import type { IndexEventDto } from "../bindings/IndexEventDto";
 import { errorMessage, useReportError } from "../errors";
 import { useListener } from "../useListener";
 import { AddPathForm } from "./AddPathForm";
@@ -23,12 +23,31 @@ export function Library() {
   useEffect(refresh, [refresh]);
   useListener(api.onLibraryChanged, refresh);
 
-  useListener(api.onIndexProgress, (progress: ProgressDto) => {
-    // A job resumed at start-up sends progress but no summary: it is over when every file is done.
-    const backgroundDone = pending.current === 0 && progress.filesTotal > 0 && progress.filesDone >= progress.filesTotal;
-    // Progress of a job whose summary is already shown arrived late: the summary says more.
-    setRun((r) => (r.summary?.job === progress.job ? r : { ...idleRun, state: backgroundDone ? "done" : "indexing", progress }));
-    if (backgroundDone) refresh();
+  useListener(api.onIndexEvent, (event: IndexEventDto) => {
+    switch (event.kind) {
+      case "started":
+        return;
+      case "progress": {
+        const progress = event.progress;
+        // Progress of a job whose summary is already shown arrived late: the summary says more.
+        setRun((r) => (r.summary?.job === progress.job ? r : { ...idleRun, state: "indexing", progress }));
+        return;
+      }
+      // The end of a job this page started is shown when add_paths returns; a job the app ran in the
+      // background (resumed at start-up, or from the jobs list) ends here.
+      case "finished":
+        if (pending.current === 0) {
+          setRun({ ...idleRun, state: "done", summary: event.summary });
+          refresh();
+        }
+        return;
+      case "failed":
+        if (pending.current === 0) {
+          setRun({ ...idleRun, state: "failed", error: event.message });
+          refresh();
+        }
+        return;
+    }
   });
 
   const add = async (paths: string[]) => {

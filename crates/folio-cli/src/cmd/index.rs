@@ -5,24 +5,24 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
-use folio_engine::{FileNote, IndexOptions, JobRecord, Library, Progress, WatchEvent};
+use folio_engine::{FileNote, IndexEvent, IndexOptions, IndexReport, JobRecord, Library, Progress, WatchEvent};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::terminal;
 
 /// Indexes `folders` (new and changed files; removed ones are purged) and reports what happened.
-pub async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) -> Result<()> {
+pub async fn index(library: &Arc<Library>, folders: &[PathBuf], batch_chunks: usize) -> Result<()> {
     let unfinished = library.unfinished_jobs()?;
     if !unfinished.is_empty() {
         eprintln!("{} indexing job(s) were interrupted; `folio resume` finishes them", unfinished.len());
     }
     let bar = progress_bar();
     let started = std::time::Instant::now();
-    let on_progress = |p: &Progress| show_progress(&bar, p);
     let options = IndexOptions { batch_chunks: batch_chunks.max(1), ..IndexOptions::default() };
-    let report = library.index(folders, options, &on_progress).await?;
+    let report = follow(&bar, library.index_events(folders.to_vec(), options)).await;
     bar.finish_and_clear();
+    let Some(report) = report? else { anyhow::bail!("the indexing stream ended early") };
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "indexed {} files ({} chunks), {} unchanged, {} moved, {} skipped, {} failed, {} removed in {:.1}s",
@@ -45,18 +45,47 @@ pub async fn index(library: &Library, folders: &[PathBuf], batch_chunks: usize) 
 }
 
 /// Finishes interrupted jobs in this process (a resumed paused job goes on in the process running it).
-pub async fn resume(library: &Library) -> Result<()> {
+pub async fn resume(library: &Arc<Library>) -> Result<()> {
     let bar = progress_bar();
-    let reports = library.run_unfinished_jobs(IndexOptions::default(), &|p| show_progress(&bar, p)).await;
+    let mut any = false;
+    let mut events = library.unfinished_job_events(IndexOptions::default());
+    while let Some(event) = events.recv().await {
+        match event {
+            IndexEvent::Started { job } => {
+                any = true;
+                bar.suspend(|| eprintln!("finishing job {}", job.0));
+            }
+            IndexEvent::Progress(p) => show_progress(&bar, &p),
+            IndexEvent::Finished(r) => bar.suspend(|| {
+                eprintln!(
+                    "job {}: indexed {} files ({} chunks), {} unchanged",
+                    r.job.0, r.indexed, r.chunks, r.unchanged
+                )
+            }),
+            IndexEvent::Failed { failure, .. } => {
+                bar.finish_and_clear();
+                return Err(failure.into());
+            }
+        }
+    }
     bar.finish_and_clear();
-    let reports = reports?;
-    if reports.is_empty() {
+    if !any {
         eprintln!("no interrupted jobs");
     }
-    for r in reports {
-        eprintln!("job {}: indexed {} files ({} chunks), {} unchanged", r.job.0, r.indexed, r.chunks, r.unchanged);
-    }
     Ok(())
+}
+
+/// Shows a job's events on `bar` until it ends: its report, or its failure as the error.
+async fn follow(bar: &ProgressBar, mut events: tokio::sync::mpsc::Receiver<IndexEvent>) -> Result<Option<IndexReport>> {
+    while let Some(event) = events.recv().await {
+        match event {
+            IndexEvent::Started { .. } => {}
+            IndexEvent::Progress(p) => show_progress(bar, &p),
+            IndexEvent::Finished(report) => return Ok(Some(report)),
+            IndexEvent::Failed { failure, .. } => return Err(failure.into()),
+        }
+    }
+    Ok(None)
 }
 
 /// Indexes `folders`, then their changes as they happen, until interrupted.

@@ -3,6 +3,7 @@
 //! and what the run tells its caller (`report`); documents given as text go the same way (`texts`).
 //! A run is a durable job: paused, resumed and cancelled through its row, also from another process.
 
+mod events;
 mod pipeline;
 mod prepare;
 mod report;
@@ -16,6 +17,7 @@ use folio_core::chunk::ChunkParams;
 use folio_core::{DocumentId, JobId, JobRecord, JobState};
 
 use crate::{absolute, jobs, EngineError, Library};
+pub use events::IndexEvent;
 use pipeline::Run;
 use prepare::Prepared;
 pub use report::{FileNote, FileOutcome, IndexReport, Progress, Renamed};
@@ -123,7 +125,7 @@ impl Library {
             .collect())
     }
 
-    async fn run_job(
+    pub(crate) async fn run_job(
         &self,
         job: JobId,
         roots: &[PathBuf],

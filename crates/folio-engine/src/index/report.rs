@@ -78,7 +78,7 @@ pub struct Renamed {
 }
 
 /// The result of an indexing run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IndexReport {
     /// Files indexed (new or changed).
     pub indexed: u64,
