@@ -1,4 +1,9 @@
 //! Hybrid search: BM25 from Tantivy and nearest neighbours from LanceDB, fused into one ranking.
+//!
+//! The query is embedded while BM25 runs on the blocking pool; the two lists are fused by a convex
+//! combination of their scores, each list scaled by its best (`folio_core::fusion`; a French question
+//! leans on BM25, see [`FRENCH_DENSE_FACTOR`]); passages that overlap in a file are collapsed. Filters
+//! (folders, formats, dates) become a set of documents from the catalog, applied inside both stores.
 
 use std::sync::Arc;
 

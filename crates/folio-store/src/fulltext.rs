@@ -1,4 +1,11 @@
 //! The full-text index: Tantivy documents (one per chunk) scored with BM25.
+//!
+//! Folio's analyzers lower-case, fold accents and stem in English or French; a chunk's body goes to the
+//! field of its language (`text` or `text_fr`, `folio_core::lang::detect`) and a query is analysed both
+//! ways and searched in both, each language's function words dropped. BM25 is scored with chosen k1 and
+//! b (`bm25.rs`; Tantivy fixes them). A filter arrives as a set of document ids and is applied inside
+//! Tantivy (a zero-scored term-set clause), so it never changes the order. An index of an older layout
+//! is emptied at open and filled again from the catalog, which holds every chunk's text.
 
 use std::path::Path;
 use std::sync::Mutex;

@@ -1,4 +1,10 @@
 //! The vector store: one LanceDB table of chunk embeddings keyed by chunk id.
+//!
+//! Cosine distance; exact search while small, an IVF-HNSW-SQ (or, for comparison, IVF-PQ) index past a
+//! size the engine chooses, with rows the index lacks searched exactly. A filter is a LanceDB
+//! pre-filter on document ids, so the `k` come from the matching rows. Every write ends by fsyncing
+//! the files it added and their directories (Lance's local store does not), before the catalog relies
+//! on them.
 
 use std::collections::HashSet;
 use std::path::Path;
