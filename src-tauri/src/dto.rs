@@ -303,6 +303,18 @@ impl From<&folio_engine::Citation> for CitationDto {
     }
 }
 
+/// A cited sentence its passage does not support (`folio_core::support`).
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UnsupportedDto {
+    /// The sentence as shown.
+    sentence: String,
+    /// The marker whose passage does not support it.
+    marker: u32,
+    /// Why.
+    reason: String,
+}
+
 /// An event of a streamed answer.
 #[derive(Debug, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
@@ -336,6 +348,8 @@ pub enum AskEventDto {
         grounded: bool,
         /// The passages the answer cites, each with its marker.
         citations: Vec<CitationDto>,
+        /// Cited sentences their passage does not support, shown as such.
+        unsupported: Vec<UnsupportedDto>,
         /// The model that answered.
         model: String,
     },
@@ -363,6 +377,12 @@ impl From<AskEvent> for AskEventDto {
                 answer_html: crate::render::answer_html(&o.answer.text),
                 answer: o.answer.text,
                 citations: o.answer.citations.iter().map(CitationDto::from).collect(),
+                unsupported: o
+                    .answer
+                    .unsupported
+                    .into_iter()
+                    .map(|u| UnsupportedDto { sentence: u.sentence, marker: u.marker, reason: u.reason })
+                    .collect(),
                 model: o.model,
             },
             AskEvent::Failed(f) => AskEventDto::Failed { code: f.code, message: f.message },
@@ -442,6 +462,7 @@ mod tests {
         IndexEventDto::export_all(&cfg).unwrap();
         HitDto::export_all(&cfg).unwrap();
         AskEventDto::export_all(&cfg).unwrap();
+        UnsupportedDto::export_all(&cfg).unwrap();
         SettingsDto::export_all(&cfg).unwrap();
         DownloadEventDto::export_all(&cfg).unwrap();
         JobActionDto::export_all(&cfg).unwrap();

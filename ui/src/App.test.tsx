@@ -53,6 +53,7 @@ describe("asking", () => {
       answerHtml: "<p>Every <strong>76 years</strong> [1].</p>",
       grounded: true,
       citations: [{ marker: 1, passage: cited }],
+      unsupported: [],
       model: "Llama-3.1-8B-Instruct",
     });
     await ask.end();

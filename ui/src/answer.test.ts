@@ -21,6 +21,7 @@ describe("answers", () => {
       answerHtml: "<p>Every 212 years [2].</p>",
       grounded: true,
       citations: [{ marker: 2, passage: b }],
+      unsupported: [],
       model: "Llama",
     });
     expect(answer).toMatchObject({ state: "done", model: "Llama", html: "<p>Every 212 years [2].</p>" });

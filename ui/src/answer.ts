@@ -3,6 +3,7 @@ import type { AskEventDto } from "./bindings/AskEventDto";
 import type { CitationDto } from "./bindings/CitationDto";
 import type { MessageDto } from "./bindings/MessageDto";
 import type { PassageDto } from "./bindings/PassageDto";
+import type { UnsupportedDto } from "./bindings/UnsupportedDto";
 import { splitMarkers } from "./citations";
 
 /** Where an answer is; shown as data-state on the answer container. */
@@ -19,6 +20,8 @@ export type Answer = {
   model: string | null;
   grounded: boolean;
   citations: CitationDto[];
+  /** Cited sentences their passage does not support (checked when the answer finished). */
+  unsupported: UnsupportedDto[];
   error: string | null;
 };
 
@@ -35,6 +38,7 @@ export const emptyAnswer: Answer = {
   model: null,
   grounded: true,
   citations: [],
+  unsupported: [],
   error: null,
 };
 
@@ -55,6 +59,7 @@ export function applyAskEvent(a: Answer, event: AskEventDto): Answer {
         html: event.answerHtml,
         grounded: event.grounded,
         citations: event.citations,
+        unsupported: event.unsupported,
         model: event.model,
       };
     case "failed":

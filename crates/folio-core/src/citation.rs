@@ -211,7 +211,7 @@ pub fn repetition_cut(text: &str) -> Option<usize> {
 /// Splits text into sentences, each keeping its closing punctuation and the whitespace after it, so
 /// that joining them gives the text back. A sentence ends at `.`, `!` or `?` followed by whitespace, or
 /// at a line break.
-fn sentences(text: &str) -> Vec<&str> {
+pub(crate) fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut chars = text.char_indices().peekable();

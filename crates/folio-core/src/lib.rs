@@ -12,6 +12,7 @@ pub mod lang;
 pub mod prompt;
 mod records;
 pub mod snippet;
+pub mod support;
 mod types;
 
 pub use records::{

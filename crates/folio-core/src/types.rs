@@ -246,7 +246,7 @@ pub struct Citation {
 }
 
 /// A finished answer with its citations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Answer {
     /// The answer text, with markers that cite no passage removed.
     pub text: String,
@@ -258,4 +258,11 @@ pub struct Answer {
     /// streamed text lacks them.
     #[serde(default)]
     pub attributed: Vec<u32>,
+    /// Cited sentences checked against their passages ([`crate::support::check`]), one per sentence and
+    /// marker.
+    #[serde(default)]
+    pub checked_sentences: u32,
+    /// Those their passage does not support, with why.
+    #[serde(default)]
+    pub unsupported: Vec<crate::support::Unsupported>,
 }

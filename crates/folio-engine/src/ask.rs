@@ -310,12 +310,7 @@ impl Library {
         let _ = tx.send(AskEvent::Token(said.to_string())).await;
         let outcome = AskOutcome {
             chat: found.chat,
-            answer: Answer {
-                text: said.to_string(),
-                citations: Vec::new(),
-                dropped_markers: 0,
-                attributed: Vec::new(),
-            },
+            answer: Answer { text: said.to_string(), ..Answer::default() },
             passages: closest,
             grounded: false,
             best_similarity: found.best_similarity,
@@ -408,9 +403,14 @@ impl Library {
         let Streamed { text, stats, cancelled, repeated, generated, first_token, dropped_markers, error } = streamed;
         let mut text = text.trim().to_string();
         let mut attributed = Vec::new();
+        let mut checked = folio_core::support::Checked::default();
         if !cancelled && error.is_none() {
             let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
             (text, attributed) = folio_core::citation::attribute(&text, &texts);
+            // Every cited sentence against its passage; a marker to a passage that shares nothing
+            // with its sentence goes, like a marker to no passage.
+            checked = folio_core::support::check(&text, &texts);
+            text = std::mem::take(&mut checked.text);
         }
         // The citations of the answer as kept (a repeat cut or attribution changes them), in order of
         // first appearance.
@@ -448,7 +448,14 @@ impl Library {
         timings.decode_tokens_per_sec = stats.decode_tokens_per_sec;
         let outcome = AskOutcome {
             chat: found.chat,
-            answer: Answer { text, citations, dropped_markers, attributed },
+            answer: Answer {
+                text,
+                citations,
+                dropped_markers: dropped_markers + checked.dropped,
+                attributed,
+                checked_sentences: u32::try_from(checked.checked).unwrap_or(u32::MAX),
+                unsupported: checked.unsupported,
+            },
             passages,
             grounded: true,
             best_similarity: found.best_similarity,

@@ -32,6 +32,18 @@ describe("Answer", () => {
     expect(onCite).toHaveBeenCalledWith(2);
   });
 
+  it("marks the cited sentences their passage does not support, with why", () => {
+    const answer: AnswerData = {
+      ...emptyAnswer,
+      state: "done",
+      html: "<p>She was born in 1822 [4].</p>",
+      unsupported: [{ sentence: "She was born in 1822 [4].", marker: 4, reason: "the passage does not say 1822" }],
+    };
+    render(<Answer answer={answer} onCite={() => {}} />);
+    const list = screen.getByTestId("unsupported");
+    expect(list.textContent).toContain("Not supported by [4]: “She was born in 1822 [4].” (the passage does not say 1822)");
+  });
+
   it("says plainly when the files do not contain the answer", () => {
     render(<Answer answer={{ ...emptyAnswer, state: "done", grounded: false, html: "<p>Not found.</p>" }} onCite={() => {}} />);
     expect(screen.getByText(/do not seem to contain the answer; closest passages below/)).toBeTruthy();

@@ -28,6 +28,15 @@ export function Answer({ answer, onCite, testId }: Props) {
           <MarkedText text={answer.text} onCite={onCite} />
         </div>
       ) : null}
+      {answer.state === "done" && answer.unsupported.length > 0 && (
+        <ul className="notice unsupported" data-testid="unsupported" aria-label="Sentences their source does not support">
+          {answer.unsupported.map((u) => (
+            <li key={`${u.marker}:${u.sentence}`}>
+              Not supported by [{u.marker}]: “{u.sentence}” ({u.reason})
+            </li>
+          ))}
+        </ul>
+      )}
       {answer.state === "done" && !answer.grounded && (
         <p className="notice">Your files do not seem to contain the answer; closest passages below.</p>
       )}

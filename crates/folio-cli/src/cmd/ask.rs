@@ -5,6 +5,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::Result;
+use folio_core::support::Unsupported;
 use folio_engine::{AskEvent, AskOptions, AskOutcome, Library, Location, Timings};
 use indicatif::ProgressBar;
 use serde::Serialize;
@@ -22,6 +23,10 @@ struct Answer<'a> {
     citations: Vec<Cited<'a>>,
     dropped_markers: u32,
     attributed_markers: &'a [u32],
+    /// Cited sentences checked against their passages.
+    checked_sentences: u32,
+    /// Those their passage does not support: the sentence, the marker, why.
+    unsupported: &'a [Unsupported],
     closest: Vec<Closest<'a>>,
     model: &'a str,
     timings: &'a Timings,
@@ -111,6 +116,8 @@ fn print_json(out: &mut impl Write, o: &AskOutcome, search_query: &str) -> Resul
         citations,
         dropped_markers: o.answer.dropped_markers,
         attributed_markers: &o.answer.attributed,
+        checked_sentences: o.answer.checked_sentences,
+        unsupported: &o.answer.unsupported,
         closest,
         model: &o.model,
         timings: &o.timings,
@@ -130,6 +137,9 @@ fn print_text(out: &mut impl Write, o: &AskOutcome) -> Result<()> {
     }
     for c in &o.answer.citations {
         writeln!(out, "  [{}] {} ({})", c.marker, c.passage.path, c.passage.location.describe())?;
+    }
+    for u in &o.answer.unsupported {
+        writeln!(out, "  not supported by [{}]: “{}” ({})", u.marker, u.sentence, u.reason)?;
     }
     let t = &o.timings;
     if o.grounded {
