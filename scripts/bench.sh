@@ -20,10 +20,14 @@
 #   scripts/bench.sh french     scripts/eval-cases.py on the French / mixed-language set (notes-fr-dev):
 #                               where the expected file ranks, BM25 and hybrid; BASELINE_BIN=DIR runs
 #                               another build's `folio` on it too, in the same run
+#   scripts/bench.sh ask        `folio-dev bench ask` on notes-fr-dev: every question asked of the chat model
+#                               with the prompt as before (every passage, whole: the baseline) and as now
+#                               (by evidence, trimmed), in one run: first-token p50/p95, prompt tokens,
+#                               expected file cited, declines, cited sentences supported (LIMIT=N cases)
 #   scripts/bench.sh answer     `folio-dev bench answer`: first token with ~2,000 passage tokens and decode speed
 #                               under mistral.rs and, in the same run, llama.cpp (llama-cpp-python from PyPI,
 #                               built once into ~/.cache/folio/llama-cpp; GGUF=... to time another model)
-# With no argument, all six run in that order. Needs ../shared beside the clone for index, search, eval and french.
+# With no argument, all but hostile run in that order. Needs ../shared beside the clone for index, search, eval and french.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -177,6 +181,11 @@ answer() {
     --llama-cpp-python "$venv/bin/python"
 }
 
+ask() {
+  "$bin/folio-dev" bench ask --cases "$shared/eval/notes-fr-dev.cases.jsonl" --folder "$shared/eval/notes-fr-dev" \
+    ${LIMIT:+--limit "$LIMIT"}
+}
+
 french() {
   local cases="$shared/eval/notes-fr-dev.cases.jsonl" folder="$shared/eval/notes-fr-dev"
   for b in "$bin" ${BASELINE_BIN:+"$BASELINE_BIN"}; do
@@ -195,6 +204,7 @@ case "${1:-all}" in
   eval) eval_sets ;;
   french) french ;;
   answer) answer ;;
-  all) fixtures; index; search; eval_sets; french; answer ;;
-  *) echo "usage: scripts/bench.sh [fixtures|index|search|eval|french|answer|all]" >&2; exit 2 ;;
+  ask) ask ;;
+  all) fixtures; index; search; eval_sets; french; ask; answer ;;
+  *) echo "usage: scripts/bench.sh [fixtures|index|hostile|search|eval|french|ask|answer|all]" >&2; exit 2 ;;
 esac

@@ -7,6 +7,7 @@ pub mod chat;
 pub mod chunk;
 pub mod citation;
 pub mod eval;
+pub mod evidence;
 pub mod fusion;
 pub mod lang;
 pub mod prompt;

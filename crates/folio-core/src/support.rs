@@ -288,12 +288,12 @@ fn digits_then_boundary(chars: &[char], at: usize, n: usize) -> bool {
 }
 
 /// The words of `text` (letters and digits, apostrophes splitting elisions such as `l'expert`).
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string)
 }
 
 /// Lower case without accents.
-fn fold(word: &str) -> String {
+pub(crate) fn fold(word: &str) -> String {
     word.chars()
         .flat_map(char::to_lowercase)
         .map(|c| match c {
@@ -373,12 +373,12 @@ const EXTRA_FUNCTION: &[&str] = &[
     "nous",
 ];
 
-fn is_content(folded: &str) -> bool {
+pub(crate) fn is_content(folded: &str) -> bool {
     folded.chars().count() >= 3 && !is_function_word(folded) && !folded.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A crude stem: the first five letters, so that plurals and most conjugations agree.
-fn stem(folded: &str) -> String {
+pub(crate) fn stem(folded: &str) -> String {
     folded.chars().take(5).collect()
 }
 

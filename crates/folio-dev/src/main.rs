@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_answer;
+mod bench_ask;
 mod eval;
 
 use std::path::PathBuf;
@@ -119,6 +120,26 @@ enum BenchWhat {
         #[arg(long)]
         json: bool,
     },
+    /// The questions of a files-and-questions set asked of the chat model, with the prompt as before
+    /// and as now, in one run: first-token time, prompt tokens, the expected file cited, declines, and
+    /// cited sentences their passage supports.
+    Ask {
+        /// The cases: JSON lines of {question, lang, expected_file (relative to --folder, or null)}.
+        #[arg(long, default_value = "../shared/eval/notes-fr-dev.cases.jsonl")]
+        cases: PathBuf,
+        /// The folder the questions are about.
+        #[arg(long, default_value = "../shared/eval/notes-fr-dev")]
+        folder: PathBuf,
+        /// Only the first N cases.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Most answer tokens.
+        #[arg(long, default_value_t = 160)]
+        max_tokens: usize,
+        /// Print one JSON document (every answer, then the figures).
+        #[arg(long)]
+        json: bool,
+    },
     /// Whole-search latency, memory and ANN recall on libraries of growing size.
     Search {
         /// Library sizes in chunks, comma-separated.
@@ -211,6 +232,10 @@ async fn run(cli: Cli) -> Result<()> {
                 json,
             })
             .await
+        }
+        Command::Bench { what: BenchWhat::Ask { cases, folder, limit, max_tokens, json } } => {
+            bench_ask::ask(bench_ask::AskBench { cases, folder, models, model: cli.model, limit, max_tokens, json })
+                .await
         }
         Command::Bench {
             what: BenchWhat::Search { sizes, queries, corpora, work, kinds, ann_params, reuse_index, json },

@@ -11,7 +11,7 @@ use folio_core::chat::{
 };
 use folio_core::citation::CitationFilter;
 use folio_core::prompt::{assemble, fit, header, not_found, render_passage, PromptCosts};
-use folio_core::{Answer, Citation, Passage};
+use folio_core::{Answer, Citation, Passage, SearchHit, TextSpan};
 use folio_models::{ChatRequest, GenEvent, GenStats, Generator};
 use folio_store::NewMessage;
 use tokio::sync::mpsc;
@@ -27,6 +27,20 @@ use crate::{EngineError, Library};
 /// (declining 100 %); the lower of the two, rounded down, is used. Declining an answerable question is
 /// the worse mistake, so the threshold favours answering.
 pub const DEFAULT_MIN_SIMILARITY: f32 = 0.38;
+
+/// The share of the best passage's fused score a passage needs to be given to the model. Measured with
+/// `folio-dev bench ask` on the notes set (see the notes): prompt tokens against the expected
+/// file being cited.
+pub const EVIDENCE_RATIO: f64 = 0.55;
+
+/// Most tokens of the system message (instructions and passages). The prompt's length is what the
+/// first token waits for (mistral.rs's CPU attention grows with its square), and a small model uses a
+/// few passages better than many. On the notes set the expected passage scored at least 0.59 of the
+/// best and ranked in the first five; trimmed passages average about 100 tokens.
+pub const PROMPT_BUDGET: usize = 640;
+
+/// Passages shorter than this are given whole; longer ones are cut to their relevant sentences.
+const TRIM_FROM_CHARS: usize = 300;
 
 /// How often the text of an answer being written is saved to the catalog.
 const SAVE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -50,6 +64,11 @@ pub struct AskOptions {
     pub history_messages: usize,
     /// How long rewriting a follow-up may take before the fallback query is used.
     pub rewrite_timeout: Duration,
+    /// Passages whose fused score is below this share of the best are left out of the prompt, as are
+    /// near-duplicates of a better one (`folio_core::evidence`); 0 gives every passage retrieved.
+    pub evidence_ratio: f64,
+    /// Each passage is cut to the sentences that carry the question's terms and their neighbours.
+    pub trim_passages: bool,
 }
 
 impl Default for AskOptions {
@@ -58,11 +77,13 @@ impl Default for AskOptions {
             chat: None,
             passages: 8,
             max_answer_tokens: 384,
-            context_budget: 2048,
+            context_budget: PROMPT_BUDGET,
             search: SearchOptions::default(),
             min_similarity: DEFAULT_MIN_SIMILARITY,
             history_messages: 4,
             rewrite_timeout: Duration::from_secs(20),
+            evidence_ratio: EVIDENCE_RATIO,
+            trim_passages: true,
         }
     }
 }
@@ -265,13 +286,14 @@ impl Library {
         let best_similarity = hits.iter().filter_map(|h| h.similarity).reduce(f32::max);
         // BM25-only search has no similarity; it answers from whatever it found.
         let grounded = !hits.is_empty() && best_similarity.is_none_or(|s| s >= options.min_similarity);
-        let candidates: Vec<Passage> = hits.into_iter().map(|h| h.passage).collect();
         let found = Found { chat, message, best_similarity };
         if !grounded {
             timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
             timings.total_ms = start.elapsed().as_millis() as u64;
-            return self.decline(found, question, candidates, timings, tx).await;
+            let closest = hits.into_iter().map(|h| h.passage).collect();
+            return self.decline(found, question, closest, timings, tx).await;
         }
+        let candidates = evidence(hits, &search_query, options);
 
         let generator = match generator {
             Some(g) => g,
@@ -494,6 +516,32 @@ struct Streamed {
     dropped_markers: u32,
     /// Why the stream failed, if it did.
     error: Option<EngineError>,
+}
+
+/// The passages worth giving the model, best first: within [`AskOptions::evidence_ratio`] of the best
+/// fused score, near-duplicates of a better one left out, each cut to its relevant sentences (still an
+/// exact span of its file, so the citation's quote and highlight are right).
+fn evidence(hits: Vec<SearchHit>, query: &str, options: &AskOptions) -> Vec<Passage> {
+    use folio_core::evidence::{by_score, near_duplicate, trim};
+    let scores: Vec<f64> = hits.iter().map(|h| h.score).collect();
+    let keep = if options.evidence_ratio > 0.0 { by_score(&scores, options.evidence_ratio) } else { hits.len() };
+    let mut out: Vec<Passage> = Vec::with_capacity(keep);
+    for hit in hits.into_iter().take(keep) {
+        let mut p = hit.passage;
+        if options.evidence_ratio > 0.0 && out.iter().any(|q| near_duplicate(&q.text, &p.text, 0.8)) {
+            continue;
+        }
+        if options.trim_passages {
+            if let Some(range) = trim(&p.text, query, 1, TRIM_FROM_CHARS) {
+                let skipped = p.text[..range.start].chars().count() as u64;
+                let kept = p.text[range.clone()].chars().count() as u64;
+                p.span = TextSpan { start: p.span.start + skipped, end: p.span.start + skipped + kept };
+                p.text = p.text[range].to_string();
+            }
+        }
+        out.push(p);
+    }
+    out
 }
 
 /// The request for the model: as many passages as fit beside the question and the conversation (the

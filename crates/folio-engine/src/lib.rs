@@ -15,7 +15,7 @@ pub mod settings;
 mod vector_index;
 mod watch;
 
-pub use ask::{AskEvent, AskOptions, AskOutcome, Failure, Timings, DEFAULT_MIN_SIMILARITY};
+pub use ask::{AskEvent, AskOptions, AskOutcome, Failure, Timings, DEFAULT_MIN_SIMILARITY, EVIDENCE_RATIO};
 pub use error::EngineError;
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageId, MessageState, Role};
 pub use folio_core::{

@@ -1,0 +1,242 @@
+//! `folio-dev bench ask`: the questions of a files-and-questions set (the layout of
+//! `../shared/eval/notes-fr-dev`) asked of the chat model, in one run: first with the prompt as Folio
+//! built it before (every passage retrieved, whole: the baseline), then as it builds it now (passages
+//! chosen by evidence and trimmed). For each: time to first token as a user waits for it (from the
+//! question to the first word, the model already loaded), prompt tokens, whether the expected file is
+//! cited, whether the unanswerable questions are declined, and the share of cited sentences their
+//! passage supports (`folio_core::support`).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use folio_engine::{AskEvent, AskOptions, IndexOptions, Library, LibraryConfig, ModelPaths};
+use serde::{Deserialize, Serialize};
+
+use crate::eval::percentile;
+
+/// What `bench ask` runs.
+pub struct AskBench {
+    /// The cases (JSON lines: question, lang, expected_file relative to `folder` or null).
+    pub cases: PathBuf,
+    /// The folder of files the questions are about.
+    pub folder: PathBuf,
+    /// The models directory.
+    pub models: ModelPaths,
+    /// The chat model [default: the one Folio would use].
+    pub model: Option<PathBuf>,
+    /// Only the first N cases.
+    pub limit: Option<usize>,
+    /// Most answer tokens.
+    pub max_tokens: usize,
+    /// Print one JSON document.
+    pub json: bool,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    question: String,
+    lang: String,
+    expected_file: Option<String>,
+}
+
+/// One question's outcome under one way of building the prompt.
+#[derive(Serialize)]
+struct Row {
+    question: String,
+    lang: String,
+    expected_file: Option<String>,
+    grounded: bool,
+    first_token_ms: Option<u64>,
+    prompt_tokens: usize,
+    passages: usize,
+    cited_expected: bool,
+    cited_files: Vec<String>,
+    checked_sentences: u32,
+    unsupported: Vec<folio_core::support::Unsupported>,
+    answer: String,
+    failed: Option<String>,
+}
+
+/// The figures of one way of building the prompt.
+#[derive(Serialize)]
+struct Summary {
+    name: &'static str,
+    answered: usize,
+    first_token_ms_p50: f64,
+    first_token_ms_p95: f64,
+    prompt_tokens_p50: f64,
+    prompt_tokens_p95: f64,
+    /// Answerable questions whose expected file is among the citations.
+    expected_file_cited: f64,
+    /// Answerable questions declined as not in the files.
+    answerable_declined: f64,
+    /// Unanswerable questions declined.
+    unanswerable_declined: f64,
+    /// Cited sentences (per marker) their passage supports.
+    supported_share: f64,
+    checked_sentences: u32,
+}
+
+/// Runs the benchmark and prints the figures, the current way against the baseline.
+pub async fn ask(opts: AskBench) -> Result<()> {
+    let cases: Vec<Case> = std::fs::read_to_string(&opts.cases)
+        .with_context(|| format!("reading {}", opts.cases.display()))?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()
+        .context("a case is not {question, lang, expected_file}")?;
+    let cases: Vec<Case> = cases.into_iter().take(opts.limit.unwrap_or(usize::MAX)).collect();
+    let folder = std::fs::canonicalize(&opts.folder).with_context(|| format!("{}", opts.folder.display()))?;
+    let scratch = tempfile::tempdir().context("a scratch library")?;
+    let mut config = LibraryConfig::new(scratch.path());
+    config.models = opts.models.clone();
+    config.chat_model = opts.model.clone();
+    let library = std::sync::Arc::new(Library::open(config).await?);
+    let report = library.index(&[folder.clone()], IndexOptions::default(), &|_| {}).await?;
+    eprintln!("indexed {} files; loading the chat model", report.indexed);
+    library.generator().await?;
+
+    let ways: [(&'static str, AskOptions); 2] = [
+        (
+            "before: every passage retrieved, whole",
+            AskOptions { evidence_ratio: 0.0, trim_passages: false, context_budget: 2048, ..AskOptions::default() },
+        ),
+        ("now: passages by evidence, trimmed", AskOptions::default()),
+    ];
+    let mut all = Vec::new();
+    for (name, options) in ways {
+        let options = AskOptions { max_answer_tokens: opts.max_tokens, ..options };
+        let mut rows = Vec::new();
+        for (i, case) in cases.iter().enumerate() {
+            let row = ask_one(&library, case, &folder, options.clone()).await;
+            eprintln!(
+                "{name} {}/{}: first token {:?} ms, {} prompt tokens, expected cited {}",
+                i + 1,
+                cases.len(),
+                row.first_token_ms,
+                row.prompt_tokens,
+                row.cited_expected
+            );
+            rows.push(row);
+        }
+        all.push((summarise(name, &rows), rows));
+    }
+    if opts.json {
+        let doc: Vec<_> = all.iter().map(|(s, rows)| serde_json::json!({ "summary": s, "rows": rows })).collect();
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
+    println!(
+        "{} questions ({}), chat model {}",
+        cases.len(),
+        opts.cases.display(),
+        library.chat_model_path().display()
+    );
+    for (s, _) in &all {
+        println!(
+            "{}: first token p50 {:.0} ms, p95 {:.0} ms; prompt tokens p50 {:.0}, p95 {:.0}; expected file cited {:.3}; \
+             answerable declined {:.3}; unanswerable declined {:.3}; cited sentences supported {:.3} of {}",
+            s.name,
+            s.first_token_ms_p50,
+            s.first_token_ms_p95,
+            s.prompt_tokens_p50,
+            s.prompt_tokens_p95,
+            s.expected_file_cited,
+            s.answerable_declined,
+            s.unanswerable_declined,
+            s.supported_share,
+            s.checked_sentences
+        );
+    }
+    if let [(before, _), (now, _)] = &all[..] {
+        println!(
+            "now / before: first token p50 {:.2}, prompt tokens p50 {:.2}, expected file cited {:+.3}, supported {:+.3}",
+            now.first_token_ms_p50 / before.first_token_ms_p50.max(1.0),
+            now.prompt_tokens_p50 / before.prompt_tokens_p50.max(1.0),
+            now.expected_file_cited - before.expected_file_cited,
+            now.supported_share - before.supported_share
+        );
+    }
+    Ok(())
+}
+
+async fn ask_one(library: &std::sync::Arc<Library>, case: &Case, folder: &Path, options: AskOptions) -> Row {
+    let started = Instant::now();
+    let mut events = library.ask(&case.question, options);
+    let mut row = Row {
+        question: case.question.clone(),
+        lang: case.lang.clone(),
+        expected_file: case.expected_file.clone(),
+        grounded: false,
+        first_token_ms: None,
+        prompt_tokens: 0,
+        passages: 0,
+        cited_expected: false,
+        cited_files: Vec::new(),
+        checked_sentences: 0,
+        unsupported: Vec::new(),
+        answer: String::new(),
+        failed: None,
+    };
+    while let Some(event) = events.recv().await {
+        match event {
+            AskEvent::Token(_) if row.first_token_ms.is_none() => {
+                row.first_token_ms = Some(started.elapsed().as_millis() as u64);
+            }
+            AskEvent::Finished(o) => {
+                row.grounded = o.grounded;
+                row.prompt_tokens = o.timings.prompt_tokens;
+                row.passages = o.passages.len();
+                row.cited_files = o
+                    .answer
+                    .citations
+                    .iter()
+                    .map(|c| {
+                        Path::new(&c.passage.path)
+                            .strip_prefix(folder)
+                            .map_or_else(|_| c.passage.path.clone(), |p| p.to_string_lossy().into_owned())
+                    })
+                    .collect();
+                row.cited_expected = case.expected_file.as_ref().is_some_and(|f| row.cited_files.contains(f));
+                row.checked_sentences = o.answer.checked_sentences;
+                row.unsupported = o.answer.unsupported;
+                row.answer = o.answer.text;
+                if !o.grounded {
+                    row.first_token_ms = None;
+                }
+            }
+            AskEvent::Failed(f) => row.failed = Some(f.message),
+            _ => {}
+        }
+    }
+    row
+}
+
+fn summarise(name: &'static str, rows: &[Row]) -> Summary {
+    let sorted = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let ttft = sorted(rows.iter().filter_map(|r| r.first_token_ms).map(|t| t as f64).collect());
+    let prompts = sorted(rows.iter().filter(|r| r.grounded).map(|r| r.prompt_tokens as f64).collect());
+    let answerable: Vec<&Row> = rows.iter().filter(|r| r.expected_file.is_some()).collect();
+    let unanswerable: Vec<&Row> = rows.iter().filter(|r| r.expected_file.is_none()).collect();
+    let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
+    let checked: u32 = rows.iter().map(|r| r.checked_sentences).sum();
+    let unsupported: usize = rows.iter().map(|r| r.unsupported.len()).sum();
+    Summary {
+        name,
+        answered: rows.iter().filter(|r| r.grounded).count(),
+        first_token_ms_p50: percentile(&ttft, 50.0),
+        first_token_ms_p95: percentile(&ttft, 95.0),
+        prompt_tokens_p50: percentile(&prompts, 50.0),
+        prompt_tokens_p95: percentile(&prompts, 95.0),
+        expected_file_cited: share(answerable.iter().filter(|r| r.cited_expected).count(), answerable.len()),
+        answerable_declined: share(answerable.iter().filter(|r| !r.grounded).count(), answerable.len()),
+        unanswerable_declined: share(unanswerable.iter().filter(|r| !r.grounded).count(), unanswerable.len()),
+        supported_share: 1.0 - share(unsupported, checked as usize),
+        checked_sentences: checked,
+    }
+}
