@@ -24,6 +24,8 @@
 #                               with the prompt as before (every passage, whole: the baseline) and as now
 #                               (by evidence, trimmed), in one run: first-token p50/p95, prompt tokens,
 #                               expected file cited, declines, cited sentences supported (LIMIT=N cases)
+#   scripts/bench.sh mcp        the `search` tool of `folio mcp` over stdio, driven by the official MCP Python
+#                               SDK, on the fixture corpus: p50/p95/p99, against `folio search` in the same run
 #   scripts/bench.sh answer     `folio-dev bench answer`: first token with ~2,000 passage tokens and decode speed
 #                               under mistral.rs and, in the same run, llama.cpp (llama-cpp-python from PyPI,
 #                               built once into ~/.cache/folio/llama-cpp; GGUF=... to time another model)
@@ -186,6 +188,13 @@ ask() {
     ${LIMIT:+--limit "$LIMIT"}
 }
 
+mcp() {
+  "$bin/folio-fixtures" "$work/docs" >/dev/null
+  "$bin/folio" --library "$work/library" index "$work/docs" 2>/dev/null
+  "${XDG_CACHE_HOME:-$HOME/.cache}/folio/mcp-venv/bin/python" scripts/mcp_bench.py "$bin/folio" "$work/library" \
+    "${FOLIO_MODELS:-${XDG_DATA_HOME:-$HOME/.local/share}/folio/models}" "${QUERIES:-200}"
+}
+
 french() {
   local cases="$shared/eval/notes-fr-dev.cases.jsonl" folder="$shared/eval/notes-fr-dev"
   for b in "$bin" ${BASELINE_BIN:+"$BASELINE_BIN"}; do
@@ -205,6 +214,7 @@ case "${1:-all}" in
   french) french ;;
   answer) answer ;;
   ask) ask ;;
+  mcp) mcp ;;
   all) fixtures; index; search; eval_sets; french; ask; answer ;;
-  *) echo "usage: scripts/bench.sh [fixtures|index|hostile|search|eval|french|ask|answer|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [fixtures|index|hostile|search|eval|french|ask|mcp|answer|all]" >&2; exit 2 ;;
 esac

@@ -106,6 +106,7 @@ for lang in ("eng", "fra"):
 node = run("node", "--version").stdout.strip().lstrip("v") if shutil.which("node") else "0"
 check(tuple(int(x) for x in node.split(".")[:2]) >= (18, 19), f"Node.js {node} >= 18.19 (the UI)", "install nodejs")
 check(run("python3", "-m", "pip", "--version").returncode == 0, "pip (the model wheels)", "install python3-pip")
+check(run("python3", "-c", "import ensurepip, venv").returncode == 0, "venv with pip (the MCP client's environment)", "install python3-venv")
 
 if failures:
     print(f"\n{len(failures)} missing on a fresh Debian 12 root after set-up:")

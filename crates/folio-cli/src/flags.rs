@@ -119,6 +119,13 @@ pub enum Command {
         #[command(subcommand)]
         what: ModelWhat,
     },
+    /// Serve the library to AI tools over the Model Context Protocol (stdio): search, ask, passages,
+    /// folders, status, and each document as a resource. See the README for a host's configuration.
+    Mcp {
+        /// Also offer the tools that change the library (add_folder, reindex).
+        #[arg(long)]
+        allow_writes: bool,
+    },
     /// Verify that the catalog, the full-text index and the vector table agree.
     Check {
         /// Reconcile the full-text index and the vectors with the catalog.

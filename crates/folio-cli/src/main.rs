@@ -104,6 +104,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Chats { action, json } => cmd::chats::chats(&library, action, json),
         Command::Status { json } => cmd::status::status(&library, json),
         Command::Check { json, repair } => cmd::status::check(&library, json, repair).await,
+        Command::Mcp { allow_writes } => cmd::mcp::serve(Arc::clone(&library), allow_writes).await,
         Command::Model { .. } | Command::Jobs { .. } | Command::Pause { .. } | Command::Cancel { .. } => {
             unreachable!("handled before the library is opened")
         }

@@ -50,6 +50,8 @@ struct Row {
     first_token_ms: Option<u64>,
     prompt_tokens: usize,
     passages: usize,
+    /// Files of the passages the model was given.
+    passage_files: Vec<String>,
     cited_expected: bool,
     cited_files: Vec<String>,
     checked_sentences: u32,
@@ -67,6 +69,8 @@ struct Summary {
     first_token_ms_p95: f64,
     prompt_tokens_p50: f64,
     prompt_tokens_p95: f64,
+    /// Answerable questions whose expected file is among the passages the model was given.
+    expected_file_given: f64,
     /// Answerable questions whose expected file is among the citations.
     expected_file_cited: f64,
     /// Answerable questions declined as not in the files.
@@ -136,13 +140,15 @@ pub async fn ask(opts: AskBench) -> Result<()> {
     );
     for (s, _) in &all {
         println!(
-            "{}: first token p50 {:.0} ms, p95 {:.0} ms; prompt tokens p50 {:.0}, p95 {:.0}; expected file cited {:.3}; \
-             answerable declined {:.3}; unanswerable declined {:.3}; cited sentences supported {:.3} of {}",
+            "{}: first token p50 {:.0} ms, p95 {:.0} ms; prompt tokens p50 {:.0}, p95 {:.0}; expected file given \
+             {:.3}, cited {:.3}; answerable declined {:.3}; unanswerable declined {:.3}; cited sentences supported \
+             {:.3} of {}",
             s.name,
             s.first_token_ms_p50,
             s.first_token_ms_p95,
             s.prompt_tokens_p50,
             s.prompt_tokens_p95,
+            s.expected_file_given,
             s.expected_file_cited,
             s.answerable_declined,
             s.unanswerable_declined,
@@ -173,6 +179,7 @@ async fn ask_one(library: &std::sync::Arc<Library>, case: &Case, folder: &Path, 
         first_token_ms: None,
         prompt_tokens: 0,
         passages: 0,
+        passage_files: Vec::new(),
         cited_expected: false,
         cited_files: Vec::new(),
         checked_sentences: 0,
@@ -233,6 +240,13 @@ fn summarise(name: &'static str, rows: &[Row]) -> Summary {
         first_token_ms_p95: percentile(&ttft, 95.0),
         prompt_tokens_p50: percentile(&prompts, 50.0),
         prompt_tokens_p95: percentile(&prompts, 95.0),
+        expected_file_given: share(
+            answerable
+                .iter()
+                .filter(|r| r.grounded && r.expected_file.as_ref().is_some_and(|f| r.passage_files.contains(f)))
+                .count(),
+            answerable.len(),
+        ),
         expected_file_cited: share(answerable.iter().filter(|r| r.cited_expected).count(), answerable.len()),
         answerable_declined: share(answerable.iter().filter(|r| !r.grounded).count(), answerable.len()),
         unanswerable_declined: share(unanswerable.iter().filter(|r| !r.grounded).count(), unanswerable.len()),

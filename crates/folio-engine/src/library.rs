@@ -308,6 +308,13 @@ impl Library {
         Ok(self.store.documents().passages(&ids)?)
     }
 
+    /// Every passage of indexed document `id`, in document order, once the document is known to be an
+    /// indexed file inside the library's folders ([`Library::document_file`]).
+    pub fn document_passages(&self, id: folio_core::DocumentId) -> Result<Vec<Passage>, EngineError> {
+        self.document_file(id)?;
+        Ok(self.store.documents().document_passages(id)?)
+    }
+
     /// Every document with its status and reason.
     pub fn documents(&self) -> Result<Vec<DocumentRecord>, EngineError> {
         Ok(self.store.documents().documents()?)

@@ -405,6 +405,12 @@ impl Documents<'_> {
         Ok(())
     }
 
+    /// Every passage of document `id`, in document order.
+    pub fn document_passages(&self, id: DocumentId) -> Result<Vec<Passage>, StoreError> {
+        let ids: Vec<ChunkId> = self.0.chunk_texts(id)?.into_iter().map(|(c, _)| c).collect();
+        self.passages(&ids)
+    }
+
     /// Passages for chunk ids, in the order given; ids not in the catalog are left out.
     pub fn passages(&self, ids: &[ChunkId]) -> Result<Vec<Passage>, StoreError> {
         let mut stmt = self.0.conn.prepare_cached(&format!(

@@ -4,6 +4,7 @@
 pub mod ask;
 pub mod chats;
 pub mod index;
+pub mod mcp;
 pub mod model;
 pub mod search;
 pub mod status;
