@@ -24,12 +24,16 @@ fn mcp_python() -> PathBuf {
 fn an_mcp_host_searches_reads_and_asks_through_folio() {
     let sandbox = Sandbox::with_corpus();
     folio(&sandbox, &["index", sandbox.docs().to_str().expect("utf-8")]);
+    let new_folder = sandbox.dir.path().join("later");
+    std::fs::create_dir_all(&new_folder).expect("mkdir");
+    std::fs::write(new_folder.join("vashti.txt"), "The Vashti lock opened four times in May.\n").expect("write");
     let out = Command::new(mcp_python())
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py"))
         .arg(folio_bin())
         .arg(sandbox.library_dir())
         .arg(&models().root)
         .arg("How often does comet Halvard return?")
+        .arg(&new_folder)
         .output()
         .expect("run the MCP client");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -73,5 +77,15 @@ fn an_mcp_host_searches_reads_and_asks_through_folio() {
     assert!(answer["model"].as_str().expect("model").contains("SmolLM2"));
     let progress = t["ask_progress"].as_array().expect("progress");
     assert!(!progress.is_empty(), "the answer is streamed as progress");
+    // A second server while the first holds the library stops at once (busy) instead of waiting.
+    assert_ne!(t["second_server"], "served");
+
+    // --allow-writes offers add_folder and reindex, and they index.
+    let with_writes = t["tools_with_writes"].as_array().expect("tools");
+    assert!(with_writes.iter().any(|n| n == "add_folder") && with_writes.iter().any(|n| n == "reindex"));
+    assert_eq!(t["add_folder"]["is_error"], false, "{}", t["add_folder"]);
+    assert_eq!(t["add_folder"]["content"]["indexed"], 1);
+    assert_eq!(t["reindex"]["is_error"], false, "{}", t["reindex"]);
+    assert_eq!(t["reindex"]["content"]["indexed"], 0, "nothing changed since");
     eprintln!("search over MCP took {:.1} ms", t["search_ms"].as_f64().unwrap_or(0.0));
 }

@@ -2,7 +2,7 @@
 write), as a host such as Claude Desktop would: initialise, list the tools, call each, read a
 resource, and the refusals. Prints one JSON document, the transcript, for tests/it/mcp.rs to check.
 
-    python client.py FOLIO LIBRARY MODELS QUESTION
+    python client.py FOLIO LIBRARY MODELS QUESTION NEW_FOLDER
 """
 import asyncio
 import json
@@ -14,15 +14,18 @@ from mcp import ClientSession, MCPError, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 
+def server(folio, library, models, *extra):
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LD_LIBRARY_PATH", "XDG_CONFIG_HOME")}
+    return StdioServerParameters(command=folio, args=["--library", library, "--models", models, "mcp", *extra], env=env)
+
+
 def structured(result):
     return {"is_error": bool(result.is_error), "content": result.structured_content}
 
 
-async def main(folio, library, models, question):
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LD_LIBRARY_PATH", "XDG_CONFIG_HOME")}
-    params = StdioServerParameters(command=folio, args=["--library", library, "--models", models, "mcp"], env=env)
+async def main(folio, library, models, question, new_folder):
     out = {}
-    async with stdio_client(params) as (read, write):
+    async with stdio_client(server(folio, library, models)) as (read, write):
         async with ClientSession(read, write) as session:
             init = await session.initialize()
             out["server"] = init.server_info.name
@@ -61,8 +64,25 @@ async def main(folio, library, models, question):
 
             out["ask"] = structured(await session.call_tool("ask", {"question": question}, progress_callback=on_progress))
             out["ask_progress"] = progress
+
+            # A second server on the same library while this one holds it: a clear refusal, not a hang.
+            try:
+                async with stdio_client(server(folio, library, models)) as (read2, write2):
+                    async with ClientSession(read2, write2) as second:
+                        await asyncio.wait_for(second.initialize(), 60)
+                        out["second_server"] = "served"
+            except BaseException as e:  # the server exits at once; the SDK reports the closed stream
+                out["second_server"] = type(e).__name__
+
+    # With --allow-writes: the writing tools are offered and work.
+    async with stdio_client(server(folio, library, models, "--allow-writes")) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            out["tools_with_writes"] = sorted(t.name for t in (await session.list_tools()).tools)
+            out["add_folder"] = structured(await session.call_tool("add_folder", {"path": new_folder}))
+            out["reindex"] = structured(await session.call_tool("reindex", {}))
     print(json.dumps(out))
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:5]))
+    asyncio.run(main(*sys.argv[1:6]))

@@ -196,16 +196,13 @@ async fn ask_one(library: &std::sync::Arc<Library>, case: &Case, folder: &Path, 
                 row.grounded = o.grounded;
                 row.prompt_tokens = o.timings.prompt_tokens;
                 row.passages = o.passages.len();
-                row.cited_files = o
-                    .answer
-                    .citations
-                    .iter()
-                    .map(|c| {
-                        Path::new(&c.passage.path)
-                            .strip_prefix(folder)
-                            .map_or_else(|_| c.passage.path.clone(), |p| p.to_string_lossy().into_owned())
-                    })
-                    .collect();
+                let relative = |path: &str| {
+                    Path::new(path)
+                        .strip_prefix(folder)
+                        .map_or_else(|_| path.to_string(), |p| p.to_string_lossy().into_owned())
+                };
+                row.passage_files = o.passages.iter().map(|p| relative(&p.path)).collect();
+                row.cited_files = o.answer.citations.iter().map(|c| relative(&c.passage.path)).collect();
                 row.cited_expected = case.expected_file.as_ref().is_some_and(|f| row.cited_files.contains(f));
                 row.checked_sentences = o.answer.checked_sentences;
                 row.unsupported = o.answer.unsupported;
