@@ -125,6 +125,9 @@ if [ "$mode" = quick ]; then
     --filter-platform x86_64-unknown-linux-gnu) >"$root/tmp/metadata.json"
   cp "$here/scripts/fresh-probe.py" "$root/tmp/fresh-probe.py"
   inside "python3 /tmp/fresh-probe.py /tmp/metadata.json" 2>&1 | tee -a "$log" >&2
+  say "set-up's MCP client step (a virtual environment from PyPI) in the clean root"
+  inside "bash scripts/setup.sh --mcp-client && ~/.cache/folio/mcp-venv/bin/python -c 'import mcp.client.stdio'" \
+    2>&1 | tee -a "$log" >&2
   say "quick check passed in $(elapsed)"
   exit 0
 fi

