@@ -240,7 +240,7 @@ impl Server {
         serde_json::to_value(ListToolsResult { meta: None, next_cursor: None, tools }).unwrap_or(Value::Null)
     }
 
-    async fn call_tool(&self, id: Value, params: &Value) -> () {
+    async fn call_tool(&self, id: Value, params: &Value) {
         let name = params.get("name").and_then(Value::as_str).unwrap_or("");
         let args = params.get("arguments").cloned().unwrap_or_else(|| json!({}));
         let progress = params.get("_meta").and_then(|m| m.get("progressToken")).cloned();
