@@ -199,8 +199,11 @@ french() {
   local cases="$shared/eval/notes-fr-dev.cases.jsonl" folder="$shared/eval/notes-fr-dev"
   for b in "$bin" ${BASELINE_BIN:+"$BASELINE_BIN"}; do
     echo "== $b/folio"
-    for mode in bm25 hybrid; do
-      python3 scripts/eval-cases.py --folio "$b/folio" --mode "$mode" "$cases" "$folder" 2>/dev/null
+    rm -rf "$work/fr-library"
+    "$b/folio" --library "$work/fr-library" index "$folder" >/dev/null 2>&1
+    for mode in bm25 dense hybrid; do
+      python3 scripts/eval-cases.py --folio "$b/folio" --library "$work/fr-library" --mode "$mode" \
+        $([ "$mode" = hybrid ] && echo --ask) "$cases" "$folder" 2>/dev/null
     done
   done
 }

@@ -256,6 +256,25 @@ async fn questions_the_files_cannot_answer_are_declined_with_the_closest_passage
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_naming_what_no_passage_mentions_is_declined_in_its_language() {
+    let (_sandbox, generator, library) = corpus_with(&["Comet Halvard returns every 212 years [1]."]).await;
+    // However close the passages seem, the files never name the Eiffel Tower; also as a follow-up,
+    // whose search query carries the names of the question before it.
+    let (_, first) = ask(&library, "How often does comet Halvard return?", always_grounded(None)).await;
+    assert!(first.grounded, "a question whose names the files hold is answered");
+    for (question, said) in [
+        ("What is the height of the Eiffel Tower?", folio_core::prompt::NOT_FOUND),
+        ("Quelle est la hauteur de la tour Eiffel ?", folio_core::prompt::NOT_FOUND_FR),
+    ] {
+        let (_, outcome) = ask(&library, question, always_grounded(Some(first.chat))).await;
+        assert!(!outcome.grounded, "{question}");
+        assert_eq!(outcome.answer.text, said);
+    }
+    // The model wrote the first answer, then only the follow-ups' search queries.
+    assert_eq!(generator.requests().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filters_are_pushed_down_into_both_stores() {
     let sandbox = Sandbox::with_corpus();
     // One old file, one in an extra folder.

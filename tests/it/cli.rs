@@ -91,9 +91,14 @@ fn index_search_and_ask_from_the_command_line() {
     assert_eq!(v["grounded"], false, "{v}");
     assert!(v["citations"].as_array().expect("citations").is_empty());
     assert!(!v["closest"].as_array().expect("closest").is_empty());
+    // Asked in French, declined in French: the message, the places of the closest passages and the note.
+    let (stdout, stderr) = folio(&sandbox, &["ask", "Quelle est la hauteur de la tour Eiffel ?"]);
+    assert!(stdout.starts_with(folio_core::prompt::NOT_FOUND_FR), "{stdout}");
+    assert!(stdout.contains("lignes "), "places in French: {stdout}");
+    assert!(stderr.contains("le modèle n’a pas été interrogé"), "{stderr}");
     let (stdout, _) = folio(&sandbox, &["chats", "--json"]);
     let v: Value = serde_json::from_str(&stdout).expect("chats JSON");
-    assert_eq!(v["chats"].as_array().expect("chats").len(), 2, "{v}");
+    assert_eq!(v["chats"].as_array().expect("chats").len(), 3, "{v}");
 }
 
 /// `folio index <docs>` held to permission bits: root reads anything, but without the two

@@ -643,6 +643,48 @@ async fn french_text_is_found_by_other_forms_of_its_words() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_language_is_stemmed_as_itself_and_numbers_match_in_either_form() {
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    let dir = sandbox.docs().join("langues");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let notes = [
+        ("de.md", "Die Kinder spielten gestern im Garten, während die Nachbarn ihre Fahrräder reparierten und \
+                   die Blumen gossen. Der Gärtner kommt nächste Woche wieder."),
+        ("es.md", "Los niños jugaban en el jardín mientras los vecinos reparaban sus bicicletas y regaban las \
+                   flores. El jardinero volverá la próxima semana."),
+        ("it.md", "I bambini giocavano nel giardino mentre i vicini riparavano le loro biciclette e \
+                   innaffiavano i fiori. Il giardiniere tornerà la settimana prossima dell'anno."),
+        ("nl.md", "De kinderen speelden in de tuin terwijl de buren hun fietsen repareerden en de bloemen \
+                   water gaven. De tuinman komt volgende week terug."),
+        ("pt.md", "As crianças brincavam no jardim enquanto os vizinhos consertavam as suas bicicletas e \
+                   regavam as flores. O jardineiro voltará na próxima semana."),
+        ("fr.md", "L'expert de l'assurance passera le mardi 9 décembre ; la franchise s'élève à 1 234,56 € \
+                   et le sinistre date du 18/11/2024."),
+    ];
+    for (name, text) in notes {
+        std::fs::write(dir.join(name), format!("# Note\n\n{text}\n")).expect("write");
+    }
+    index(&library, sandbox.docs()).await;
+    let bm25 = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    // Other forms of each language's words (singular for plural, another tense); the elided article
+    // of `l'expert` is no word of its own; a French amount written the English way.
+    for (query, file) in [
+        ("Fahrrad reparieren", "de.md"),
+        ("reparar bicicleta", "es.md"),
+        ("riparare bicicletta", "it.md"),
+        ("bloem tuinen", "nl.md"),
+        ("consertar bicicleta", "pt.md"),
+        ("expert", "fr.md"),
+        ("1,234.56", "fr.md"),
+        ("18 11 2024", "fr.md"),
+    ] {
+        let hits = library.search(query, &bm25).await.expect("search");
+        assert!(hits.first().is_some_and(|h| h.passage.path.ends_with(file)), "{query}: {hits:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn indexing_as_events_starts_with_its_job_and_ends_with_its_report_or_failure() {
     use folio_engine::{IndexEvent, IndexOptions};
     let sandbox = Sandbox::with_corpus();

@@ -1,15 +1,76 @@
-//! The language of a short text (a question), for the messages Folio writes itself: English or French,
-//! the languages of Folio's users so far. Counts each language's common function words (and French's
-//! elisions such as `l'` and `qu'`); English wins ties, as the default.
+//! The language of a text: a chunk's, to index it with that language's analyzer, and a question's, for
+//! the messages Folio writes itself and for how much the English embedder is trusted. Long texts are
+//! told apart by `whatlang`'s trigram statistics among the seven languages Folio's full text analyses;
+//! a text too short for them to be sure (most questions) is told apart by English and French function
+//! words (and French's elisions such as `l'` and `qu'`), English winning ties, as the default.
 
-/// A language Folio speaks in its own messages.
+/// A language Folio's full text analyses (stemming, function words).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Language {
-    /// English.
+    /// English, also the language of text no other language fits.
     English,
     /// French.
     French,
+    /// German.
+    German,
+    /// Spanish.
+    Spanish,
+    /// Italian.
+    Italian,
+    /// Dutch.
+    Dutch,
+    /// Portuguese.
+    Portuguese,
 }
+
+impl Language {
+    /// Every language, English first.
+    pub const ALL: [Language; 7] = [
+        Language::English,
+        Language::French,
+        Language::German,
+        Language::Spanish,
+        Language::Italian,
+        Language::Dutch,
+        Language::Portuguese,
+    ];
+
+    /// The ISO 639-1 code: `en`, `fr`, ...
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::French => "fr",
+            Language::German => "de",
+            Language::Spanish => "es",
+            Language::Italian => "it",
+            Language::Dutch => "nl",
+            Language::Portuguese => "pt",
+        }
+    }
+
+    fn from_whatlang(lang: whatlang::Lang) -> Option<Language> {
+        Some(match lang {
+            whatlang::Lang::Eng => Language::English,
+            whatlang::Lang::Fra => Language::French,
+            whatlang::Lang::Deu => Language::German,
+            whatlang::Lang::Spa => Language::Spanish,
+            whatlang::Lang::Ita => Language::Italian,
+            whatlang::Lang::Nld => Language::Dutch,
+            whatlang::Lang::Por => Language::Portuguese,
+            _ => return None,
+        })
+    }
+}
+
+const WHATLANG: [whatlang::Lang; 7] = [
+    whatlang::Lang::Eng,
+    whatlang::Lang::Fra,
+    whatlang::Lang::Deu,
+    whatlang::Lang::Spa,
+    whatlang::Lang::Ita,
+    whatlang::Lang::Nld,
+    whatlang::Lang::Por,
+];
 
 const FRENCH: &[&str] = &[
     "le", "la", "les", "un", "une", "des", "du", "de", "et", "est", "sont", "que", "qui", "quoi", "quel", "quelle",
@@ -26,6 +87,15 @@ const ENGLISH: &[&str] = &[
 
 /// The language `text` is most likely written in.
 pub fn detect(text: &str) -> Language {
+    let detector = whatlang::Detector::with_allowlist(WHATLANG.to_vec());
+    match detector.detect(text) {
+        Some(info) if info.is_reliable() => Language::from_whatlang(info.lang()).unwrap_or(Language::English),
+        _ => english_or_french(text),
+    }
+}
+
+/// English or French by their function words, for texts too short for trigram statistics.
+fn english_or_french(text: &str) -> Language {
     let lower = text.to_lowercase();
     let (mut fr, mut en) = (0usize, 0usize);
     for word in lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {

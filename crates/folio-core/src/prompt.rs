@@ -146,6 +146,6 @@ Les passages les plus proches sont listés ci-dessous ; ils peuvent quand même 
 pub fn not_found(question: &str) -> &'static str {
     match crate::lang::detect(question) {
         crate::lang::Language::French => NOT_FOUND_FR,
-        crate::lang::Language::English => NOT_FOUND,
+        _ => NOT_FOUND,
     }
 }

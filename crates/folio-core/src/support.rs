@@ -46,8 +46,10 @@ pub struct Checked {
     pub dropped: u32,
 }
 
-/// Checks every sentence of `answer` that cites one of `passages` (numbered from 1).
-pub fn check(answer: &str, passages: &[&str]) -> Checked {
+/// Checks every sentence of `answer` that cites one of `passages` (numbered from 1); the reasons are
+/// written in `language` (French, else English).
+pub fn check(answer: &str, passages: &[&str], language: crate::lang::Language) -> Checked {
+    let fr = language == crate::lang::Language::French;
     let facts: Vec<Facts> = passages.iter().map(|p| Facts::of_passage(p)).collect();
     let mut out = Checked { text: String::with_capacity(answer.len()), ..Checked::default() };
     for sentence in crate::citation::sentences(answer) {
@@ -60,7 +62,7 @@ pub fn check(answer: &str, passages: &[&str]) -> Checked {
         let mut kept = sentence.to_string();
         for marker in markers {
             let Some(passage) = facts.get(marker as usize - 1) else { continue };
-            match claim.against(passage) {
+            match claim.against(passage, fr) {
                 Verdict::Supported => out.checked += 1,
                 Verdict::Unrelated => {
                     kept = remove_marker(&kept, marker);
@@ -75,6 +77,18 @@ pub fn check(answer: &str, passages: &[&str]) -> Checked {
         out.text.push_str(&kept);
     }
     out
+}
+
+/// Whether `question` names something (a capitalised word that does not open it, as [`check`] finds
+/// names) and none of `passages` mentions any of its names: the files then know nothing of what it is
+/// about ("the height of the Eiffel Tower" over someone's notes that never name it).
+pub fn names_unknown(question: &str, passages: &[&str]) -> bool {
+    let names = Claim::of(question).names;
+    if names.is_empty() {
+        return false;
+    }
+    let words: HashSet<String> = passages.iter().flat_map(|p| words(p).map(|w| fold(&w))).collect();
+    !names.iter().any(|n| words.contains(n))
 }
 
 /// The markers `[n]` of a sentence (each once, in order) and the sentence without them.
@@ -203,7 +217,7 @@ impl Claim {
         Claim { numbers, names, stems }
     }
 
-    fn against(&self, passage: &Facts) -> Verdict {
+    fn against(&self, passage: &Facts, fr: bool) -> Verdict {
         let shared = self.stems.iter().filter(|s| passage.stems.contains(*s)).count();
         let numbers_found = self.numbers.iter().filter(|n| passage.numbers.contains(*n)).count();
         let names_found = self.names.iter().filter(|n| passage.words.contains(*n)).count();
@@ -211,20 +225,30 @@ impl Claim {
             return Verdict::Unrelated;
         }
         if let Some(n) = self.numbers.iter().find(|n| !passage.numbers.contains(*n)) {
-            return Verdict::Unsupported(format!("the passage does not say {n}"));
+            return Verdict::Unsupported(if fr {
+                format!("le passage ne dit pas {n}")
+            } else {
+                format!("the passage does not say {n}")
+            });
         }
         if let Some(n) = self.names.iter().find(|n| !passage.words.contains(*n)) {
-            return Verdict::Unsupported(format!("the passage does not mention {n}"));
+            return Verdict::Unsupported(if fr {
+                format!("le passage ne mentionne pas {n}")
+            } else {
+                format!("the passage does not mention {n}")
+            });
         }
         // A figure the passage holds is the claim (and may be said in another language than the
         // passage's); without one, the words must overlap.
         if self.numbers.is_empty() && !self.stems.is_empty() {
             let overlap = shared as f64 / self.stems.len() as f64;
             if overlap < MIN_OVERLAP {
-                return Verdict::Unsupported(format!(
-                    "the passage shares {shared} of the sentence's {} content words",
-                    self.stems.len()
-                ));
+                let total = self.stems.len();
+                return Verdict::Unsupported(if fr {
+                    format!("le passage ne partage que {shared} des {total} mots de la phrase")
+                } else {
+                    format!("the passage shares {shared} of the sentence's {total} content words")
+                });
             }
         }
         Verdict::Supported
@@ -404,6 +428,11 @@ fn month(folded: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Language;
+
+    fn check(answer: &str, passages: &[&str]) -> Checked {
+        super::check(answer, passages, Language::English)
+    }
 
     const SKARVIK: &str = "Ingrid Holm was born in 1931 in Skarvik, a fishing village, and taught there until 1990.";
     const ROSA: &str = "Rosa Lind, born 1822 in Malmö, painted the harbour.";
@@ -437,6 +466,9 @@ mod tests {
         }
         let wrong = check("La cotisation mensuelle est de 45,52 € [1].", &[passage]);
         assert_eq!(wrong.unsupported.len(), 1);
+        // Said to a French reader in French.
+        let wrong = super::check("La cotisation mensuelle est de 45,52 € [1].", &[passage], Language::French);
+        assert_eq!(wrong.unsupported[0].reason, "le passage ne dit pas 4552");
     }
 
     #[test]

@@ -577,6 +577,34 @@ fn history_keeps_whole_answered_exchanges() {
 }
 
 #[test]
+fn each_of_the_seven_languages_is_told_apart_in_a_passage() {
+    use crate::lang::{detect, Language};
+    for (text, lang) in [
+        ("The committee will meet again next week to review the budget and the plans for the new library.", Language::English),
+        ("Le comité se réunira la semaine prochaine pour examiner le budget et les plans de la nouvelle médiathèque.", Language::French),
+        ("Der Ausschuss trifft sich nächste Woche wieder, um den Haushalt und die Pläne für die neue Bibliothek zu prüfen.", Language::German),
+        ("El comité se reunirá la próxima semana para revisar el presupuesto y los planes de la nueva biblioteca.", Language::Spanish),
+        ("Il comitato si riunirà la prossima settimana per esaminare il bilancio e i progetti della nuova biblioteca.", Language::Italian),
+        ("Het comité komt volgende week weer bijeen om de begroting en de plannen voor de nieuwe bibliotheek te bekijken.", Language::Dutch),
+        ("O comité voltará a reunir-se na próxima semana para analisar o orçamento e os planos da nova biblioteca.", Language::Portuguese),
+    ] {
+        assert_eq!(detect(text), lang, "{text}");
+    }
+}
+
+#[test]
+fn a_question_s_names_must_be_somewhere_in_the_passages() {
+    use crate::support::names_unknown;
+    let passages = ["Le séminaire de Nantes aura lieu à l'hôtel Rivage.", "Pistache pèse 4,2 kg."];
+    assert!(names_unknown("Quelle est la hauteur de la tour Eiffel ?", &passages));
+    assert!(names_unknown("Who won the 2018 FIFA World Cup?", &passages));
+    // One name found is enough; accents and case do not matter; no name, no verdict.
+    assert!(!names_unknown("Is the seminar in Lyon or in Nantes?", &passages));
+    assert!(!names_unknown("Combien pèse PISTACHE ?", &passages));
+    assert!(!names_unknown("comment remplacer la chaîne d'un vélo ?", &passages));
+}
+
+#[test]
 fn the_not_found_message_follows_the_question_s_language() {
     use crate::lang::{detect, Language};
     use crate::prompt::{not_found, NOT_FOUND, NOT_FOUND_FR};

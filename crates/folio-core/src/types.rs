@@ -78,24 +78,32 @@ impl Location {
 
     /// Short human form, e.g. `lines 12-18` or `page 3, "Intro"`.
     pub fn describe(&self) -> String {
+        self.describe_in(crate::lang::Language::English)
+    }
+
+    /// [`Location::describe`] in `language`'s words (French; English for the others).
+    pub fn describe_in(&self, language: crate::lang::Language) -> String {
+        let fr = language == crate::lang::Language::French;
+        let word = |en: &'static str, fr_word: &'static str| if fr { fr_word } else { en };
+        let span = |one: &str, many: &str, [a, b]: [u32; 2]| if a == b { format!("{one} {a}") } else { format!("{many} {a}-{b}") };
         let mut parts = Vec::new();
         if let Some(h) = &self.heading {
-            parts.push(format!("\"{h}\""));
+            parts.push(if fr { format!("« {h} »") } else { format!("\"{h}\"") });
         }
         if let Some(p) = self.page {
             parts.push(format!("page {p}"));
         }
         if let Some(s) = self.slide {
-            parts.push(format!("slide {s}"));
+            parts.push(format!("{} {s}", word("slide", "diapositive")));
         }
         if let Some(s) = &self.sheet {
-            parts.push(format!("sheet {s}"));
+            parts.push(format!("{} {s}", word("sheet", "feuille")));
         }
-        if let Some([a, b]) = self.rows {
-            parts.push(if a == b { format!("row {a}") } else { format!("rows {a}-{b}") });
+        if let Some(rows) = self.rows {
+            parts.push(span(word("row", "ligne"), word("rows", "lignes"), rows));
         }
         if let Some(c) = self.chapter {
-            parts.push(format!("chapter {c}"));
+            parts.push(format!("{} {c}", word("chapter", "chapitre")));
         }
         if let Some(m) = self.message {
             parts.push(format!("message {m}"));
@@ -103,11 +111,11 @@ impl Location {
         if let Some(p) = &self.part {
             parts.push(p.clone());
         }
-        if let Some([a, b]) = self.paragraphs {
-            parts.push(if a == b { format!("paragraph {a}") } else { format!("paragraphs {a}-{b}") });
+        if let Some(paragraphs) = self.paragraphs {
+            parts.push(span(word("paragraph", "paragraphe"), word("paragraphs", "paragraphes"), paragraphs));
         }
-        if let Some([a, b]) = self.lines {
-            parts.push(if a == b { format!("line {a}") } else { format!("lines {a}-{b}") });
+        if let Some(lines) = self.lines {
+            parts.push(span(word("line", "ligne"), word("lines", "lignes"), lines));
         }
         if self.ocr {
             parts.push("OCR".to_string());

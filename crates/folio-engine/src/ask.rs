@@ -28,6 +28,22 @@ use crate::{EngineError, Library};
 /// the worse mistake, so the threshold favours answering.
 pub const DEFAULT_MIN_SIMILARITY: f32 = 0.38;
 
+/// The decline threshold for a question in another language than English, as a share of the English
+/// one ([`AskOptions::min_similarity`]). all-MiniLM-L6-v2 places any two French texts closer than two
+/// English ones: on notes-fr-dev (`scripts/eval-cases.py`, French questions on French files, the best of
+/// the eight passages retrieved) the answerable questions reach 0.458 to 0.695, and no threshold
+/// separates the off-topic ones ("Comment remplacer la chaîne d'un vélo de route ?" 0.500, "la tour
+/// Eiffel" 0.631, which the names rule declines). 0.44 (0.38 × 1.16) keeps every answerable one and
+/// still asks more of a French match than of an English one. Measured on French only; German,
+/// Spanish, Italian, Dutch and Portuguese use it too. A multilingual embedder is the real remedy.
+pub const OTHER_LANGUAGE_SIMILARITY_RATIO: f32 = 1.16;
+
+/// The decline threshold when the closest passage is in another language than the question, as a share
+/// of the English one: similarities across languages are lower. On notes-fr-dev, English questions on
+/// French files reach 0.243 to 0.414 while an off-topic English question reaches 0.190; 0.21 (the
+/// middle) is 0.38 × 0.55.
+pub const CROSS_LANGUAGE_SIMILARITY_RATIO: f32 = 0.55;
+
 /// The share of the best passage's fused score a passage needs to be given to the model. Measured with
 /// `folio-dev bench ask` on the notes set (see the issue's notes): prompt tokens against the expected
 /// file being cited.
@@ -284,9 +300,14 @@ impl Library {
         let search = SearchOptions { limit: options.passages, ..options.search.clone() };
         let hits = self.search(&search_query, &search).await?;
         let best_similarity = hits.iter().filter_map(|h| h.similarity).reduce(f32::max);
-        // BM25-only search has no similarity; it answers from whatever it found.
-        let grounded = !hits.is_empty() && best_similarity.is_none_or(|s| s >= options.min_similarity);
-        let found = Found { chat, message, best_similarity };
+        // BM25-only search has no similarity; it answers from whatever it found, unless the question
+        // names something no passage mentions (the question, not the search query: a follow-up's
+        // query carries the names of the turns before it).
+        let texts: Vec<&str> = hits.iter().map(|h| h.passage.text.as_str()).collect();
+        let grounded = !hits.is_empty()
+            && best_similarity.is_none_or(|s| s >= min_similarity(question, &hits, options.min_similarity))
+            && !folio_core::support::names_unknown(question, &texts);
+        let found = Found { chat, message, best_similarity, language: folio_core::lang::detect(question) };
         if !grounded {
             timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
             timings.total_ms = start.elapsed().as_millis() as u64;
@@ -431,7 +452,7 @@ impl Library {
             (text, attributed) = folio_core::citation::attribute(&text, &texts);
             // Every cited sentence against its passage; a marker to a passage that shares nothing
             // with its sentence goes, like a marker to no passage.
-            checked = folio_core::support::check(&text, &texts);
+            checked = folio_core::support::check(&text, &texts, found.language);
             text = std::mem::take(&mut checked.text);
         }
         // The citations of the answer as kept (a repeat cut or attribution changes them), in order of
@@ -495,6 +516,8 @@ struct Found {
     chat: ChatId,
     message: MessageId,
     best_similarity: Option<f32>,
+    /// The question's language, for what Folio itself says about the answer.
+    language: folio_core::lang::Language,
 }
 
 /// What streaming the answer left.
@@ -649,5 +672,25 @@ impl Library {
             return Err(EngineError::NotFound(format!("there is no chat {}", chat.0)));
         }
         Ok(())
+    }
+}
+
+/// The similarity under which a question is declined: `english` for an English question on English
+/// passages, scaled for a question in another language ([`OTHER_LANGUAGE_SIMILARITY_RATIO`]) or one
+/// whose closest passage is in another language than it ([`CROSS_LANGUAGE_SIMILARITY_RATIO`]).
+fn min_similarity(question: &str, hits: &[SearchHit], english: f32) -> f32 {
+    use folio_core::lang::{detect, Language};
+    let asked_in = detect(question);
+    let closest = hits
+        .iter()
+        .filter_map(|h| Some((h, h.similarity?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(h, _)| h);
+    if closest.is_some_and(|h| detect(&h.passage.text) != asked_in) {
+        english * CROSS_LANGUAGE_SIMILARITY_RATIO
+    } else if asked_in != Language::English {
+        english * OTHER_LANGUAGE_SIMILARITY_RATIO
+    } else {
+        english
     }
 }

@@ -1,7 +1,8 @@
 //! BM25 with chosen `k1` and `b` over several boosted fields. Tantivy 0.27 fixes `k1 = 1.2` and
 //! `b = 0.75`; this query scores term-at-a-time into a per-segment array instead, which also makes
-//! the sum over fields exact. Statistics (document frequencies, average field lengths) come from the
-//! whole index, like Tantivy's own BM25.
+//! the sum over fields exact. Document frequencies come from the whole index, like Tantivy's own BM25;
+//! a field's average length is over the documents that have it (a field of one language is in a few
+//! documents only: averaged over all of them, its length would look enormous and its matches punished).
 
 use tantivy::postings::Postings;
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Explanation, Query, Scorer, Weight};
@@ -17,6 +18,9 @@ pub struct TunedBm25 {
     pub k1: Score,
     /// Length normalisation.
     pub b: Score,
+    /// For a field only some documents have, a term every one of them (and no other) holds, to count
+    /// them; a field not listed is in every document.
+    pub field_docs: Vec<(tantivy::schema::Field, Term)>,
 }
 
 struct TermWeight {
@@ -46,7 +50,11 @@ impl Query for TunedBm25 {
         for (term, boost) in &self.terms {
             let df = stats.doc_freq(term)? as Score;
             let idf = (1.0 + (docs - df + 0.5) / (df + 0.5)).ln();
-            let avg_len = (stats.total_num_tokens(term.field())? as Score / docs).max(1.0);
+            let with_field = match self.field_docs.iter().find(|(f, _)| *f == term.field()) {
+                Some((_, counter)) => (stats.doc_freq(counter)? as Score).max(1.0),
+                None => docs,
+            };
+            let avg_len = (stats.total_num_tokens(term.field())? as Score / with_field).max(1.0);
             terms.push(TermWeight { term: term.clone(), weight: idf * boost, avg_len });
         }
         Ok(Box::new(TunedWeight { terms, k1: self.k1, b: self.b }))
@@ -173,7 +181,8 @@ mod tests {
             .collect();
         let top = TopDocs::with_limit(10).order_by_score();
         let expected = searcher.search(&BooleanQuery::new(clauses), &top)?;
-        let tuned = TunedBm25 { terms: terms.iter().map(|t| (t.clone(), 1.0)).collect(), k1: 1.2, b: 0.75 };
+        let tuned =
+            TunedBm25 { terms: terms.iter().map(|t| (t.clone(), 1.0)).collect(), k1: 1.2, b: 0.75, field_docs: Vec::new() };
         let got = searcher.search(&tuned, &top)?;
         assert_eq!(got.len(), expected.len());
         for ((gs, ga), (es, ea)) in got.iter().zip(&expected) {

@@ -1,8 +1,13 @@
 //! The full-text index: Tantivy documents (one per chunk) scored with BM25.
 //!
-//! Folio's analyzers lower-case, fold accents and stem in English or French; a chunk's body goes to the
-//! field of its language (`text` or `text_fr`, `folio_core::lang::detect`) and a query is analysed both
-//! ways and searched in both, each language's function words dropped. BM25 is scored with chosen k1 and
+//! Folio's analyzers lower-case, fold accents and stem in one of seven languages (English, French,
+//! German, Spanish, Italian, Dutch, Portuguese; French and Italian also drop elided articles such as
+//! `l'` and `qu'`); a chunk's body goes to the field of its language (`text` for English, `text_fr`,
+//! `text_de`, ..., `folio_core::lang::detect`) and a query is analysed in every language and searched
+//! in each language's field, that language's function words dropped, so a library of several languages
+//! is searched in all of them at once. Numbers split at their separators (`1 234,56` and `1,234.56`
+//! both give `1`, `234`, `56`; `18/11/2024` gives `18`, `11`, `2024`), so their French and English forms
+//! match. BM25 is scored with chosen k1 and
 //! b (`bm25.rs`; Tantivy fixes them). A filter arrives as a set of document ids and is applied inside
 //! Tantivy (a zero-scored term-set clause), so it never changes the order. An index of an older layout
 //! is emptied at open and filled again from the catalog, which holds every chunk's text.
@@ -16,25 +21,38 @@ use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, DirectoryLock, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED};
+use folio_core::lang::Language;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
 };
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::bm25::TunedBm25;
 use crate::StoreError;
 
-/// Folio's analyzers: split on non-alphanumerics, lower-case, fold accents, then English or French
-/// stemming. A chunk's body is indexed in the field of its language (`text` or `text_fr`,
-/// `folio_core::lang::detect`); a query is analysed both ways and searched in both.
-const ANALYZER: &str = "folio_en";
-const ANALYZER_FR: &str = "folio_fr";
+/// Languages other than English, each with its body field (`text_<code>`) and analyzer (`folio_<code>`).
+/// English text (and text in no other of these languages) goes to `text`, analysed by `folio_en`.
+const OTHER_LANGUAGES: [Language; 6] = [
+    Language::French,
+    Language::German,
+    Language::Spanish,
+    Language::Italian,
+    Language::Dutch,
+    Language::Portuguese,
+];
 
 /// Memory the index writer may buffer before flushing a segment.
 const WRITER_BUDGET: usize = 64 << 20;
 
 /// Most distinct terms a query is searched with (a pasted page would otherwise make thousands of clauses).
 const MAX_QUERY_TERMS: usize = 256;
+
+/// Articles and pronouns French and Italian elide before a vowel (`l'expert`, `qu'il`, `dell'anno`):
+/// split at the apostrophe, they are words of their own that the analyzers drop.
+const ELIDED: &[&str] = &[
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "dell", "all", "dall", "nell",
+    "sull", "coll", "un", "quest", "quell", "nessun", "alcun",
+];
 
 /// What the user is told when another process has the library open.
 const BUSY: &str = "another Folio process has this library open for indexing; wait for it, or pause or cancel \
@@ -53,8 +71,19 @@ struct Fields {
     chunk_id: Field,
     document_id: Field,
     title: Field,
+    /// English text (and text of no other analysed language).
     text: Field,
-    text_fr: Field,
+    /// The other languages' bodies, in the order of [`OTHER_LANGUAGES`].
+    others: Vec<Field>,
+    /// The code of the language whose field holds the body (`en`, `fr`, ...), to count each field's
+    /// documents.
+    language: Field,
+}
+
+impl Fields {
+    fn body(&self, language: Language) -> Field {
+        OTHER_LANGUAGES.iter().position(|&l| l == language).map_or(self.text, |i| self.others[i])
+    }
 }
 
 /// A Tantivy index of chunks.
@@ -64,17 +93,53 @@ pub struct FullText {
     fields: Fields,
 }
 
-fn analyzer() -> TextAnalyzer {
-    stemming(Language::English)
+fn analyzer_name(language: Language) -> String {
+    format!("folio_{}", language.code())
 }
 
-fn stemming(language: Language) -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(language))
-        .build()
+fn stemmer_language(language: Language) -> tantivy::tokenizer::Language {
+    use tantivy::tokenizer::Language as L;
+    match language {
+        Language::English => L::English,
+        Language::French => L::French,
+        Language::German => L::German,
+        Language::Spanish => L::Spanish,
+        Language::Italian => L::Italian,
+        Language::Dutch => L::Dutch,
+        Language::Portuguese => L::Portuguese,
+    }
+}
+
+/// The analyzer of `language`'s text: split on non-alphanumerics, drop overlong tokens, lower-case, drop
+/// elided articles (French, Italian), fold accents, stem. With `stopwords`, the language's function
+/// words are dropped too (queries only: the index keeps them).
+fn analyzer(language: Language, stopwords: bool) -> TextAnalyzer {
+    let mut builder =
+        TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).dynamic();
+    let elided = matches!(language, Language::French | Language::Italian);
+    let words = match (stopwords, elided) {
+        (true, _) => StopWordFilter::new(stemmer_language(language)),
+        (false, true) => Some(StopWordFilter::remove(ELIDED.iter().map(|w| w.to_string()))),
+        (false, false) => None,
+    };
+    if let Some(words) = words {
+        builder = builder.filter_dynamic(words);
+    }
+    builder.filter_dynamic(AsciiFoldingFilter).filter_dynamic(Stemmer::new(stemmer_language(language))).build()
+}
+
+/// The distinct terms `analyzer` makes of `query`, in order, the first `MAX_QUERY_TERMS`.
+fn analyse(mut analyzer: TextAnalyzer, query: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(query);
+    let mut terms: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    while stream.advance() && terms.len() < MAX_QUERY_TERMS {
+        let t = stream.token().text.clone();
+        if seen.insert(t.clone()) {
+            terms.push(t);
+        }
+    }
+    terms
 }
 
 /// The French analyzer's words before stemming, to compare with [`folio_core::FRENCH_STOPWORDS`].
@@ -87,14 +152,9 @@ fn folding() -> TextAnalyzer {
 }
 
 /// The French analyzer's terms for `query` (the first `MAX_QUERY_TERMS` distinct ones); French function
-/// words dropped when asked and when something else remains.
+/// words (Folio's own list) dropped when asked and when something else remains.
 fn french_terms(query: &str, drop_stopwords: bool) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut fold = folding();
-    let mut stream = fold.token_stream(query);
-    while stream.advance() && words.len() < MAX_QUERY_TERMS {
-        words.push(stream.token().text.clone());
-    }
+    let mut words = analyse(folding(), query);
     if drop_stopwords {
         let content: Vec<String> =
             words.iter().filter(|w| !folio_core::FRENCH_STOPWORDS.contains(&w.as_str())).cloned().collect();
@@ -102,19 +162,32 @@ fn french_terms(query: &str, drop_stopwords: bool) -> Vec<String> {
             words = content;
         }
     }
-    let mut stem = stemming(Language::French);
     let mut seen = std::collections::HashSet::new();
     let mut terms = Vec::new();
     for w in words {
-        let mut stream = stem.token_stream(&w);
-        while stream.advance() {
-            let t = stream.token().text.clone();
+        for t in analyse(analyzer(Language::French, false), &w) {
             if seen.insert(t.clone()) {
                 terms.push(t);
             }
         }
     }
     terms
+}
+
+/// `language`'s terms for `query`: its function words (Tantivy's lists) dropped when asked and when
+/// something else remains. English and French have their own functions ([`FullText::terms`],
+/// [`french_terms`]), whose lists were tuned on the shared sets.
+fn language_terms(query: &str, language: Language, drop_stopwords: bool) -> Vec<String> {
+    if language == Language::French {
+        return french_terms(query, drop_stopwords);
+    }
+    if drop_stopwords {
+        let content = analyse(analyzer(language, true), query);
+        if !content.is_empty() {
+            return content;
+        }
+    }
+    analyse(analyzer(language, false), query)
 }
 
 /// A BM25 search bound to a snapshot of the index, runnable on any thread ([`FullText::prepare`]).
@@ -141,7 +214,7 @@ impl PreparedSearch {
 
 impl FullText {
     /// Opens the index in `dir`, creating it if absent. An index of an older layout (without the
-    /// French field) is emptied and made anew: `true` says so, and the caller fills it again from the
+    /// fields of every language) is emptied and made anew: `true` says so, and the caller fills it again from the
     /// catalog, which holds every chunk's text.
     pub fn open(dir: &Path) -> Result<(FullText, bool), StoreError> {
         let (schema, fields) = Self::schema();
@@ -180,27 +253,25 @@ impl FullText {
         let mut sb = Schema::builder();
         let chunk_id = sb.add_u64_field("chunk_id", INDEXED | STORED | FAST);
         let document_id = sb.add_u64_field("document_id", INDEXED | FAST);
-        let opts = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        let title = sb.add_text_field("title", opts.clone());
-        let text = sb.add_text_field("text", opts);
-        let text_fr = sb.add_text_field(
-            "text_fr",
+        let body = |language: Language| {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
-                    .set_tokenizer(ANALYZER_FR)
+                    .set_tokenizer(&analyzer_name(language))
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            ),
-        );
-        (sb.build(), Fields { chunk_id, document_id, title, text, text_fr })
+            )
+        };
+        let title = sb.add_text_field("title", body(Language::English));
+        let text = sb.add_text_field("text", body(Language::English));
+        let others =
+            OTHER_LANGUAGES.iter().map(|&l| sb.add_text_field(&format!("text_{}", l.code()), body(l))).collect();
+        let language = sb.add_text_field("language", tantivy::schema::STRING);
+        (sb.build(), Fields { chunk_id, document_id, title, text, others, language })
     }
 
     fn with_index(index: Index, fields: Fields) -> Result<FullText, StoreError> {
-        index.tokenizers().register(ANALYZER, analyzer());
-        index.tokenizers().register(ANALYZER_FR, stemming(Language::French));
+        for language in Language::ALL {
+            index.tokenizers().register(&analyzer_name(language), analyzer(language, false));
+        }
         let writer = match index.writer(WRITER_BUDGET) {
             Err(tantivy::TantivyError::LockFailure(..)) => return Err(StoreError::Busy(BUSY.into())),
             other => other?,
@@ -231,15 +302,15 @@ impl FullText {
     /// Queues a chunk for indexing (visible after [`FullText::commit`]).
     pub fn add(&self, chunk: ChunkId, document: DocumentId, title: &str, text: &str) -> Result<(), StoreError> {
         let f = &self.fields;
-        let body = match folio_core::lang::detect(text) {
-            folio_core::lang::Language::French => f.text_fr,
-            folio_core::lang::Language::English => f.text,
-        };
+        // English holds what no other field does, so its code is the field's, not the text's.
+        let language = OTHER_LANGUAGES.iter().copied().find(|&l| l == folio_core::lang::detect(text));
+        let body = language.map_or(f.text, |l| f.body(l));
         self.writer().add_document(doc!(
             f.chunk_id => chunk.0 as u64,
             f.document_id => document.0 as u64,
             f.title => title,
             body => text,
+            f.language => language.unwrap_or(Language::English).code(),
         ))?;
         Ok(())
     }
@@ -272,16 +343,7 @@ impl FullText {
     /// The analyzer's terms for `query` (the first `MAX_QUERY_TERMS` distinct ones), in order;
     /// stopwords dropped when asked and when something else remains.
     fn terms(&self, query: &str, drop_stopwords: bool) -> Vec<String> {
-        let mut analyzer = analyzer();
-        let mut stream = analyzer.token_stream(query);
-        let mut terms: Vec<String> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        while stream.advance() && terms.len() < MAX_QUERY_TERMS {
-            let t = stream.token().text.clone();
-            if seen.insert(t.clone()) {
-                terms.push(t);
-            }
-        }
+        let terms = analyse(analyzer(Language::English, false), query);
         if drop_stopwords {
             let content: Vec<String> =
                 terms.iter().filter(|t| !folio_core::STOPWORDS.contains(&t.as_str())).cloned().collect();
@@ -292,8 +354,8 @@ impl FullText {
         terms
     }
 
-    /// The `k` best chunks for `query` by BM25 over body (in either language's field) and (boosted) file
-    /// name, among the chunks of `within` when given (the filter runs inside Tantivy, before ranking),
+    /// The `k` best chunks for `query` by BM25 over body (each language's field with the query analysed
+    /// in that language) and (boosted) file name, among the chunks of `within` when given (the filter runs inside Tantivy, before ranking),
     /// made ready to run on another thread (beside the query's embedding, say); `None` when it can find
     /// nothing. Any text is a valid query: it is analysed into terms, never parsed as query syntax.
     pub fn prepare(
@@ -314,10 +376,16 @@ impl FullText {
                 weighted.push((Term::from_field_text(self.fields.title, t), how.title_boost));
             }
         }
-        for t in french_terms(query, how.drop_stopwords) {
-            weighted.push((Term::from_field_text(self.fields.text_fr, &t), 1.0));
+        for (&language, &field) in OTHER_LANGUAGES.iter().zip(&self.fields.others) {
+            for t in language_terms(query, language, how.drop_stopwords) {
+                weighted.push((Term::from_field_text(field, &t), 1.0));
+            }
         }
-        let mut query: Box<dyn Query> = Box::new(TunedBm25 { terms: weighted, k1: how.k1, b: how.b });
+        let field_docs = std::iter::once((self.fields.text, Language::English))
+            .chain(self.fields.others.iter().copied().zip(OTHER_LANGUAGES))
+            .map(|(field, l)| (field, Term::from_field_text(self.fields.language, l.code())))
+            .collect();
+        let mut query: Box<dyn Query> = Box::new(TunedBm25 { terms: weighted, k1: how.k1, b: how.b, field_docs });
         if let Some(docs) = within {
             if docs.is_empty() {
                 return None;
@@ -348,5 +416,30 @@ impl FullText {
     /// Number of live chunks.
     pub fn count(&self) -> Result<u64, StoreError> {
         Ok(self.reader.searcher().num_docs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elided_articles_are_no_words_and_numbers_split_alike() {
+        let terms = |language, text| analyse(analyzer(language, false), text);
+        assert_eq!(terms(Language::French, "L'expert qu'il attendait"), ["expert", "il", "attend"]);
+        assert_eq!(terms(Language::Italian, "dell'anno all'alba"), ["anno", "alba"]);
+        // English keeps its one-letter words (the index is unchanged for English text).
+        assert_eq!(terms(Language::English, "l'expert"), ["l", "expert"]);
+        for language in Language::ALL {
+            assert_eq!(terms(language, "1 234,56"), terms(language, "1,234.56"), "{language:?}");
+            assert_eq!(terms(language, "18/11/2024"), ["18", "11", "2024"], "{language:?}");
+        }
+    }
+
+    #[test]
+    fn a_query_is_searched_in_every_language_s_field_without_its_function_words() {
+        assert_eq!(language_terms("die Kinder spielten im Garten", Language::German, true), ["kind", "spielt", "gart"]);
+        assert_eq!(language_terms("die der", Language::German, true), ["die", "der"], "all function words: kept");
+        assert_eq!(french_terms("Quand faut-il réparer le toit ?", true), ["faut", "repar", "toit"]);
     }
 }

@@ -1,11 +1,12 @@
 //! `folio ask`: the answer streamed to stdout, its sources after it; `--json` prints one document at
-//! the end.
+//! the end. What it writes around the answer follows the question's language (English or French).
 
 use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::Result;
 use folio_core::support::Unsupported;
+use folio_core::lang::Language;
 use folio_engine::{AskEvent, AskOptions, AskOutcome, Library, Location, Timings};
 use indicatif::ProgressBar;
 use serde::Serialize;
@@ -49,25 +50,71 @@ struct Closest<'a> {
     quote: &'a str,
 }
 
+/// What `folio ask` says around the answer, in one language.
+struct Words {
+    language: Language,
+    retrieving: &'static str,
+    searching_for: &'static str,
+    searching: &'static str,
+    writing: &'static str,
+    sources: &'static str,
+    not_supported_by: &'static str,
+    /// What stands before a quotation: ": " in English, " : " in French.
+    colon: &'static str,
+    not_asked: &'static str,
+}
+
+const ENGLISH: Words = Words {
+    language: Language::English,
+    retrieving: "retrieving passages and loading the model…",
+    searching_for: "searching for",
+    searching: "searching…",
+    writing: "passages; writing the answer…",
+    sources: "Sources:",
+    not_supported_by: "not supported by",
+    colon: ": ",
+    not_asked: "no passage was relevant enough; the model was not asked",
+};
+
+const FRENCH: Words = Words {
+    language: Language::French,
+    retrieving: "recherche des passages et chargement du modèle…",
+    searching_for: "recherche de",
+    searching: "recherche…",
+    writing: "passages\u{a0}; rédaction de la réponse…",
+    sources: "Sources\u{a0}:",
+    not_supported_by: "non étayé par",
+    colon: "\u{a0}: ",
+    not_asked: "aucun passage assez proche\u{a0}; le modèle n’a pas été interrogé",
+};
+
+fn words_for(question: &str) -> &'static Words {
+    match folio_core::lang::detect(question) {
+        Language::French => &FRENCH,
+        _ => &ENGLISH,
+    }
+}
+
 /// Asks `question` and prints the answer as it streams.
 pub async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as_json: bool) -> Result<()> {
+    let words = words_for(question);
     let mut events = library.ask(question, options);
     let mut out = terminal::Clean::new(std::io::stdout().lock(), !as_json);
     let spinner = ProgressBar::new_spinner();
-    spinner.set_message("retrieving passages and loading the model…");
+    spinner.set_message(words.retrieving);
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let mut search_query = String::new();
     while let Some(event) = events.recv().await {
         match event {
             AskEvent::Started { chat, search_query: q } => {
                 if q != question.trim() {
-                    spinner.suspend(|| eprintln!("(searching for: {})", terminal::clean(&q)));
+                    spinner.suspend(|| eprintln!("({}: {})", words.searching_for, terminal::clean(&q)));
                 }
-                spinner.set_message(format!("chat {}: searching…", chat.0));
+                spinner.set_message(format!("chat {}: {}", chat.0, words.searching));
                 search_query = q;
             }
             AskEvent::Retrieved(passages) => {
-                spinner.set_message(format!("{} passages; writing the answer…", passages.len()));
+                spinner.set_message(format!("{} {}", passages.len(), words.writing));
             }
             AskEvent::Token(t) => {
                 if !as_json {
@@ -82,7 +129,7 @@ pub async fn ask(library: &Arc<Library>, question: &str, options: AskOptions, as
             }
             AskEvent::Finished(o) => {
                 spinner.finish_and_clear();
-                return if as_json { print_json(&mut out, &o, &search_query) } else { print_text(&mut out, &o) };
+                return if as_json { print_json(&mut out, &o, &search_query) } else { print_text(&mut out, &o, words) };
             }
         }
     }
@@ -125,21 +172,27 @@ fn print_json(out: &mut impl Write, o: &AskOutcome, search_query: &str) -> Resul
     super::print_json(out, &answer)
 }
 
-fn print_text(out: &mut impl Write, o: &AskOutcome) -> Result<()> {
+fn print_text(out: &mut impl Write, o: &AskOutcome, words: &Words) -> Result<()> {
     writeln!(out)?;
+    let place = |l: &Location| l.describe_in(words.language);
     if !o.grounded {
         for p in &o.passages {
-            writeln!(out, "  - {} ({})", p.path, p.location.describe())?;
+            writeln!(out, "  - {} ({})", p.path, place(&p.location))?;
         }
     }
     if !o.answer.citations.is_empty() {
-        writeln!(out, "\nSources:")?;
+        writeln!(out, "\n{}", words.sources)?;
     }
     for c in &o.answer.citations {
-        writeln!(out, "  [{}] {} ({})", c.marker, c.passage.path, c.passage.location.describe())?;
+        writeln!(out, "  [{}] {} ({})", c.marker, c.passage.path, place(&c.passage.location))?;
     }
     for u in &o.answer.unsupported {
-        writeln!(out, "  not supported by [{}]: “{}” ({})", u.marker, u.sentence, u.reason)?;
+        let quoted = if words.language == Language::French {
+            format!("«\u{a0}{}\u{a0}»", u.sentence)
+        } else {
+            format!("“{}”", u.sentence)
+        };
+        writeln!(out, "  {} [{}]{}{} ({})", words.not_supported_by, u.marker, words.colon, quoted, u.reason)?;
     }
     let t = &o.timings;
     if o.grounded {
@@ -148,7 +201,7 @@ fn print_text(out: &mut impl Write, o: &AskOutcome) -> Result<()> {
             o.model, o.chat.0, t.retrieval_ms, t.first_token_ms, t.decode_tokens_per_sec, t.total_ms
         );
     } else {
-        eprintln!("\nchat {} · no passage was relevant enough; the model was not asked", o.chat.0);
+        eprintln!("\nchat {} · {}", o.chat.0, words.not_asked);
     }
     Ok(())
 }
