@@ -414,6 +414,8 @@ pub struct SettingsDto {
     pub index_threads: u32,
     /// The machine's CPU threads.
     pub max_threads: u32,
+    /// The language of the app's window: "system" (the system's locale), "en" or "fr".
+    pub ui_language: String,
 }
 
 /// An event of a model download.

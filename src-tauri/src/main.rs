@@ -143,6 +143,7 @@ fn main() {
             commands::settings::settings,
             commands::settings::set_chat_model,
             commands::settings::set_index_threads,
+            commands::settings::set_ui_language,
             commands::library::set_library_dir,
             commands::settings::download_llama
         ])

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use folio_app::dto::{ErrorDto, SettingsDto};
 use folio_app::grants::{Grants, Verdict};
 use folio_app::slot::LibrarySlot;
-use folio_engine::settings::Settings;
+use folio_engine::settings::{Settings, UiLanguage};
 use folio_engine::{Library, LibraryConfig};
 
 use crate::background::start_background;
@@ -110,6 +110,12 @@ impl AppState {
             llama_path: show(&llama),
             index_threads: u32::try_from(settings.index_threads.unwrap_or(cpus)).unwrap_or(u32::MAX),
             max_threads: u32::try_from(cpus).unwrap_or(u32::MAX),
+            ui_language: match settings.ui_language {
+                None => "system",
+                Some(UiLanguage::En) => "en",
+                Some(UiLanguage::Fr) => "fr",
+            }
+            .to_owned(),
         }
     }
 }

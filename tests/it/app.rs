@@ -194,6 +194,34 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     let refused: Vec<String> = serde_json::from_value(refused).expect("codes");
     assert!(refused.iter().all(|r| r != "done"), "every made-up request is refused: {refused:?}");
 
+    // 8b. The window in French, chosen in the settings (the system's locale is followed by default:
+    //     Vitest covers that choice), and a question asked in French.
+    wd.script(r#"document.querySelector('[data-testid="language-select"]').scrollIntoView(); return true"#);
+    wd.click(&wd.find(r#"[data-testid="language-select"] option[value="fr"]"#).expect("the French option"));
+    wd.wait("the window in French", Duration::from_secs(10), |wd| {
+        (wd.script("return document.documentElement.lang") == json!("fr")).then_some(())
+    });
+    let saved: Value = serde_json::from_slice(&std::fs::read(&settings).expect("settings")).expect("json");
+    assert_eq!(saved["ui_language"], json!("fr"), "the choice is remembered");
+    wd.type_text(&wd.find(r#"[data-testid="language-select"]"#).expect("select"), ESCAPE);
+    wd.wait("the settings to close", Duration::from_secs(10), |wd| {
+        wd.find(r#"[data-testid="library-dir"]"#).is_none().then_some(())
+    });
+    let button = wd.text(&wd.find(r#"[data-testid="ask-submit"]"#).expect("ask button"));
+    assert_eq!(button, "Poser la question");
+    // The files never name the Eiffel Tower: Folio declines, in the question's language (one message,
+    // not streamed).
+    let before = wd.find(r#"[data-testid="answer"]"#).map(|a| wd.text(&a)).unwrap_or_default();
+    let q = wd.find(r#"[data-testid="question"]"#).expect("question box");
+    wd.type_text(&q, "Quelle est la hauteur de la tour Eiffel ?");
+    wd.click(&wd.find(r#"[data-testid="ask-submit"]"#).expect("ask button"));
+    let answer = wd.wait("the decline", Duration::from_secs(120), |wd| {
+        let text = wd.text(&wd.find(r#"[data-testid="answer"]"#)?);
+        (answer_state(wd) == "done" && text != before).then_some(text)
+    });
+    assert!(answer.trim().starts_with(folio_core::prompt::NOT_FOUND_FR), "declined, in French: {answer}");
+    wd.screenshot(&shots.join("8-french.png"));
+
     // 9. A link planted in an answer (as a document could make a model write one) does not take the
     //    window away: the page stays Folio's, and the link waits for the user's confirmation (a native
     //    dialog, left unanswered here). Last, because that dialog stays open.

@@ -19,9 +19,12 @@ fn settings_round_trip_and_a_corrupt_file_is_kept_aside() {
         index_threads: Some(3),
         library_dir: Some("/data/folio".into()),
         library_moving_to: None,
+        ui_language: Some(folio_engine::settings::UiLanguage::Fr),
     };
     s.save(&path).expect("save");
     assert_eq!(Settings::load(&path).expect("load"), s);
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
+    assert_eq!(saved["ui_language"], "fr");
     std::fs::write(&path, b"{not json").expect("write");
     let (defaults, err) = Settings::load(&path).expect_err("corrupt");
     assert_eq!(defaults, Settings::default());

@@ -7,23 +7,34 @@ import { ChatList } from "./components/ChatList";
 import { Library } from "./components/Library";
 import { Preview } from "./components/Preview";
 import { Settings } from "./components/Settings";
-import { ErrorContext, errorCode, errorMessage, type ReportError } from "./errors";
+import { ErrorBanner, ErrorContext, errorCode, errorMessage, type ReportError, type ShownError } from "./errors";
+import { fill, I18nProvider, resolveLanguage, systemLanguages, useI18n } from "./i18n";
 import { useListener } from "./useListener";
 import { useLlamaDownload } from "./useLlamaDownload";
-
-type Shown = { message: string; code: string | undefined };
 
 /** The open chat; `key` changes whenever another chat is opened, so the chat panel starts afresh. */
 type OpenChat = { id: number | null; key: number };
 
-/** Folio's window: library and chats on the left, the question and its cited answer on the right. */
+/** Folio's window, in the language the settings choose (the system's until they are read). */
 export function App() {
-  const [error, setError] = useState<Shown | null>(null);
+  const [settings, setSettings] = useState<SettingsDto | null>(null);
+  return (
+    <I18nProvider lang={resolveLanguage(settings?.uiLanguage ?? "system", systemLanguages())}>
+      <Window settings={settings} setSettings={setSettings} />
+    </I18nProvider>
+  );
+}
+
+type WindowProps = { settings: SettingsDto | null; setSettings: (settings: SettingsDto) => void };
+
+/** Library and chats on the left, the question and its cited answer on the right. */
+function Window({ settings, setSettings }: WindowProps) {
+  const { t } = useI18n();
+  const [error, setError] = useState<ShownError | null>(null);
   const report: ReportError = useCallback(
-    (what, e) => setError({ message: `${what}: ${errorMessage(e)}`, code: errorCode(e) }),
+    (what, e) => setError({ what, code: errorCode(e), message: errorMessage(e) }),
     [],
   );
-  const [settings, setSettings] = useState<SettingsDto | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [chat, setChat] = useState<OpenChat>({ id: null, key: 0 });
   const [chatsVersion, chatsChanged] = useReducer((n: number) => n + 1, 0);
@@ -33,14 +44,14 @@ export function App() {
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
-    api.settings().then(setSettings, (e) => report("Could not read the settings", e));
-  }, [report]);
+    api.settings().then(setSettings, (e) => report("readSettings", e));
+  }, [report, setSettings]);
   useListener(api.onDragHover, setDragging);
-  useListener(api.onBackgroundProblem, (message: string) => report("Background work", message));
+  useListener(api.onBackgroundProblem, (message: string) => report("background", message));
 
   // Once Llama is on disk the default model is Llama, unless the user picked another file.
   const [download, startDownload] = useLlamaDownload(() =>
-    api.setChatModel("default").then(setSettings, (e) => report("Could not choose the model", e)),
+    api.setChatModel("default").then(setSettings, (e) => report("chooseModel", e)),
   );
 
   const openChat = (id: number | null) => setChat((c) => ({ id, key: c.key + 1 }));
@@ -53,10 +64,10 @@ export function App() {
         <header className="top">
           <div>
             <h1>Folio</h1>
-            <p className="tagline">Answers from your own files. Nothing leaves this computer.</p>
+            <p className="tagline">{t.app.tagline}</p>
           </div>
           <button type="button" data-testid="settings-open" onClick={() => setSettingsOpen(true)}>
-            Settings
+            {t.app.settings}
           </button>
         </header>
         <main className="layout">
@@ -84,11 +95,13 @@ export function App() {
             hint={
               smallModel && (
                 <p className="hint">
-                  Answers come from the small bundled model. For better answers, get Llama 3.1 8B Instruct in{" "}
-                  <button type="button" className="link" onClick={() => setSettingsOpen(true)}>
-                    Settings
-                  </button>
-                  .
+                  {fill(t.app.smallModelHint, {
+                    settings: (
+                      <button type="button" className="link" onClick={() => setSettingsOpen(true)}>
+                        {t.app.settings}
+                      </button>
+                    ),
+                  })}
                 </p>
               )
             }
@@ -110,14 +123,7 @@ export function App() {
             onClose={() => setSettingsOpen(false)}
           />
         )}
-        {error && (
-          <div className="error-banner" role="alert" data-testid="error" data-code={error.code}>
-            <span>{error.message}</span>
-            <button type="button" onClick={() => setError(null)}>
-              Dismiss
-            </button>
-          </div>
-        )}
+        {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
       </div>
     </ErrorContext.Provider>
   );

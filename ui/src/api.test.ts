@@ -46,6 +46,7 @@ describe("api", () => {
     ["setChatModel", () => api.setChatModel("default"), "set_chat_model", { choice: "default" }],
     ["pickChatModel", () => api.pickChatModel(), "pick_chat_model", undefined],
     ["setIndexThreads", () => api.setIndexThreads(6), "set_index_threads", { threads: 6 }],
+    ["setUiLanguage", () => api.setUiLanguage("fr"), "set_ui_language", { choice: "fr" }],
     ["setLibraryDir", () => api.setLibraryDir("/mnt/big/folio"), "set_library_dir", { path: "/mnt/big/folio" }],
   ])("%s invokes its command with camelCase arguments", async (_name, call, command, args) => {
     await call();
@@ -83,18 +84,18 @@ describe("api", () => {
 
   it("chooseFolders has Folio open the picker for several folders (the page opens no dialog itself)", async () => {
     core.invoke.mockResolvedValueOnce(["/a", "/b"]);
-    expect(await api.chooseFolders()).toEqual(["/a", "/b"]);
+    expect(await api.chooseFolders("Add folders to Folio")).toEqual(["/a", "/b"]);
     expect(core.invoke).toHaveBeenCalledWith("pick_folders", { title: "Add folders to Folio", several: true });
     core.invoke.mockResolvedValueOnce([]);
-    expect(await api.chooseFolders()).toEqual([]);
+    expect(await api.chooseFolders("Add folders to Folio")).toEqual([]);
   });
 
   it("chooseLibraryFolder has Folio open the picker for one folder, null when cancelled", async () => {
     core.invoke.mockResolvedValueOnce(["/mnt/big"]);
-    expect(await api.chooseLibraryFolder()).toBe("/mnt/big");
-    expect(core.invoke).toHaveBeenCalledWith("pick_folders", expect.objectContaining({ several: false }));
+    expect(await api.chooseLibraryFolder("Where?")).toBe("/mnt/big");
+    expect(core.invoke).toHaveBeenCalledWith("pick_folders", { title: "Where?", several: false });
     core.invoke.mockResolvedValueOnce([]);
-    expect(await api.chooseLibraryFolder()).toBeNull();
+    expect(await api.chooseLibraryFolder("Where?")).toBeNull();
   });
 
   it("onDrop passes the paths of a drop only", async () => {

@@ -27,14 +27,16 @@ export function addPaths(paths: string[]): Promise<IndexSummaryDto> {
   return invoke("add_paths", { paths });
 }
 
-/** The system's folder picker (opened by Folio, not the page): the folders chosen, or none when cancelled. */
-export function chooseFolders(): Promise<string[]> {
-  return invoke("pick_folders", { title: "Add folders to Folio", several: true });
+/** The system's folder picker (opened by Folio, not the page), titled `title`: the folders chosen, or none
+ * when cancelled. */
+export function chooseFolders(title: string): Promise<string[]> {
+  return invoke("pick_folders", { title, several: true });
 }
 
-/** The system's folder picker for one folder: where the library should live; null when cancelled. */
-export async function chooseLibraryFolder(): Promise<string | null> {
-  const picked: string[] = await invoke("pick_folders", { title: "Choose where Folio keeps its library", several: false });
+/** The system's folder picker for one folder, titled `title`: where the library should live; null when
+ * cancelled. */
+export async function chooseLibraryFolder(title: string): Promise<string | null> {
+  const picked: string[] = await invoke("pick_folders", { title, several: false });
   return picked[0] ?? null;
 }
 
@@ -126,6 +128,14 @@ export function pickChatModel(): Promise<SettingsDto | null> {
 /** Sets the threads used for indexing (applies at the next start). */
 export function setIndexThreads(threads: number): Promise<SettingsDto> {
   return invoke("set_index_threads", { threads });
+}
+
+/** The language of the window: "system" follows the system's locale. */
+export type UiLanguageChoice = "system" | "en" | "fr";
+
+/** Sets the language of the window. */
+export function setUiLanguage(choice: UiLanguageChoice): Promise<SettingsDto> {
+  return invoke("set_ui_language", { choice });
 }
 
 /** Moves the library to `path` (an empty or new folder), or opens the Folio library already there. */

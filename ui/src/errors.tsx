@@ -1,9 +1,13 @@
 // One place for failures the user must see: components report them, App shows the latest in the
-// role="alert" banner.
+// role="alert" banner, in the window's language.
 import { createContext, useContext } from "react";
+import { useI18n, type Messages } from "./i18n";
 
-/** Reports a failure; `what` says what was being done, e.g. "Could not open the file". */
-export type ReportError = (what: string, error: unknown) => void;
+/** What was being done when something failed: a key of the messages' `failure` group. */
+export type Failure = keyof Messages["failure"];
+
+/** Reports a failure; `what` says what was being done, e.g. "openFile" ("Could not open the file"). */
+export type ReportError = (what: Failure, error: unknown) => void;
 
 export const ErrorContext = createContext<ReportError>(() => {});
 
@@ -26,4 +30,28 @@ export function errorCode(error: unknown): string | undefined {
     return error.code;
   }
   return undefined;
+}
+
+/** A failure as the banner keeps it: kept as keys and codes, so it follows a change of language. */
+export type ShownError = { what: Failure; code: string | undefined; message: string };
+
+/**
+ * The banner: what failed and why, in the window's language. A code the UI knows is said in that
+ * language, with the back end's message (in English) after it as detail; otherwise the message is the why.
+ */
+export function ErrorBanner({ error, onDismiss }: { error: ShownError; onDismiss: () => void }) {
+  const { t } = useI18n();
+  const codes: Record<string, string> = t.error.code;
+  const known = error.code !== undefined && Object.prototype.hasOwnProperty.call(codes, error.code) ? codes[error.code] : undefined;
+  return (
+    <div className="error-banner" role="alert" data-testid="error" data-code={error.code}>
+      <span>
+        {t.error.line(t.failure[error.what], known ?? error.message)}
+        {known !== undefined && <span className="error-detail"> ({error.message})</span>}
+      </span>
+      <button type="button" onClick={onDismiss}>
+        {t.error.dismiss}
+      </button>
+    </div>
+  );
 }

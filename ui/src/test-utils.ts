@@ -1,9 +1,11 @@
 // Shared by the component tests, which replace ./api with vi.mock: harmless answers for every call,
 // so each test sets only what it is about.
+import { createElement, type ReactNode } from "react";
 import { vi } from "vitest";
 import * as api from "./api";
 import type { PassageDto } from "./bindings/PassageDto";
 import type { SettingsDto } from "./bindings/SettingsDto";
+import { I18nProvider } from "./i18n";
 
 export const mockedApi = vi.mocked(api);
 
@@ -30,6 +32,12 @@ export const settingsFixture: SettingsDto = {
   llamaDownloaded: false,
   indexThreads: 4,
   maxThreads: 8,
+  uiLanguage: "system",
+};
+
+/** render()'s options that show a component in French, as the app does when the settings choose it. */
+export const inFrench = {
+  wrapper: ({ children }: { children: ReactNode }) => createElement(I18nProvider, { lang: "fr", children }),
 };
 
 const unlisten = () => {};
@@ -49,4 +57,5 @@ export function stubApi(): void {
   mockedApi.onBackgroundProblem.mockResolvedValue(unlisten);
   mockedApi.chooseFolders.mockResolvedValue([]);
   mockedApi.chooseLibraryFolder.mockResolvedValue(null);
+  mockedApi.setUiLanguage.mockImplementation(async (choice) => ({ ...settingsFixture, uiLanguage: choice }));
 }

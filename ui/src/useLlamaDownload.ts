@@ -20,9 +20,9 @@ export function useLlamaDownload(onFinished: () => void): [Download | null, () =
       .downloadLlama((event) => {
         if (event.kind === "progress") setDownload({ done: event.done, total: event.total });
         else if (event.kind === "finished") onFinished();
-        else report("Could not download Llama 3.1 8B Instruct", event.message);
+        else report("downloadLlama", event.message);
       })
-      .catch((e) => report("Could not download Llama 3.1 8B Instruct", e))
+      .catch((e) => report("downloadLlama", e))
       .finally(() => setDownload(null));
   };
 

@@ -1,5 +1,5 @@
 //! The user's settings, kept in `$XDG_CONFIG_HOME/folio/settings.json` (or `$FOLIO_CONFIG`): the chosen
-//! chat model, the indexing threads and where the library lives. The app writes them; the CLI reads
+//! chat model, the indexing threads, the window's language and where the library lives. The app writes them; the CLI reads
 //! the library's place from them too, so both use the same library (`--library` and `$FOLIO_LIBRARY`
 //! still win).
 //!
@@ -28,6 +28,19 @@ pub struct Settings {
     /// Where a move of the library that has not been confirmed was going.
     #[serde(default)]
     pub library_moving_to: Option<PathBuf>,
+    /// The language of the app's window; `None` follows the system's locale.
+    #[serde(default)]
+    pub ui_language: Option<UiLanguage>,
+}
+
+/// A language the app's window is offered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UiLanguage {
+    /// English.
+    En,
+    /// French.
+    Fr,
 }
 
 /// Why the settings file could not be used.

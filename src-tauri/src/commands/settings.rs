@@ -1,4 +1,4 @@
-//! The settings panel: the chat model (and the Llama download), indexing threads.
+//! The settings panel: the chat model (and the Llama download), indexing threads, the window's language.
 
 use std::path::PathBuf;
 
@@ -54,6 +54,19 @@ pub async fn use_chat_model(state: &AppState, path: Option<PathBuf>) -> Result<S
 pub fn set_index_threads(state: tauri::State<'_, AppState>, threads: u32) -> Result<SettingsDto, ErrorDto> {
     let threads = usize::try_from(threads.max(1)).unwrap_or(1);
     state.update_settings(|s| s.index_threads = Some(threads))
+}
+
+/// Sets the window's language: `system` (follow the system's locale), `en` or `fr`.
+#[tauri::command]
+pub fn set_ui_language(state: tauri::State<'_, AppState>, choice: String) -> Result<SettingsDto, ErrorDto> {
+    use folio_engine::settings::UiLanguage;
+    let language = match choice.as_str() {
+        "system" => None,
+        "en" => Some(UiLanguage::En),
+        "fr" => Some(UiLanguage::Fr),
+        other => return Err(ErrorDto { code: "invalid_input", message: format!("unknown language {other:?}") }),
+    };
+    state.update_settings(|s| s.ui_language = language)
 }
 
 /// Downloads Llama 3.1 8B Instruct from the Hugging Face hub (the one network call Folio makes, and only

@@ -43,4 +43,8 @@ indexThreads: number,
 /**
  * The machine's CPU threads.
  */
-maxThreads: number, };
+maxThreads: number, 
+/**
+ * The language of the app's window: "system" (the system's locale), "en" or "fr".
+ */
+uiLanguage: string, };

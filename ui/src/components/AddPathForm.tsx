@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import * as api from "../api";
 import { useReportError } from "../errors";
+import { useI18n } from "../i18n";
 
 /** Folders chosen in the system's picker, or a folder or file typed or pasted as a path; either goes
  * the same way as one dropped on the window. */
@@ -8,10 +9,11 @@ export function AddPathForm({ onAdd }: { onAdd: (paths: string[]) => void }) {
   const [path, setPath] = useState("");
   const id = useId();
   const report = useReportError();
+  const { t } = useI18n();
   const choose = () =>
-    api.chooseFolders().then(
+    api.chooseFolders(t.library.pickerTitle).then(
       (paths) => paths.length > 0 && onAdd(paths),
-      (e) => report("Could not open the folder picker", e),
+      (e) => report("openFolderPicker", e),
     );
   return (
     <form
@@ -24,24 +26,24 @@ export function AddPathForm({ onAdd }: { onAdd: (paths: string[]) => void }) {
         setPath("");
       }}
     >
-      <label htmlFor={id}>Add a folder or file by its path</label>
+      <label htmlFor={id}>{t.library.addByPath}</label>
       <div className="row">
         <input
           id={id}
           type="text"
           data-testid="add-path-input"
-          placeholder="/home/me/Documents"
+          placeholder={t.library.pathPlaceholder}
           autoComplete="off"
           spellCheck={false}
           value={path}
           onChange={(e) => setPath(e.target.value)}
         />
         <button type="submit" data-testid="add-path-submit">
-          Add folder
+          {t.library.addFolder}
         </button>
       </div>
       <button type="button" data-testid="choose-folders" onClick={choose}>
-        Choose folders…
+        {t.library.chooseFolders}
       </button>
     </form>
   );

@@ -2,6 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { emptyAnswer, type Answer as AnswerData } from "../answer";
+import { inFrench } from "../test-utils";
 import { Answer } from "./Answer";
 
 const markers = () => screen.getAllByTestId("citation").map((c) => Number(c.dataset.marker));
@@ -47,6 +48,22 @@ describe("Answer", () => {
   it("says plainly when the files do not contain the answer", () => {
     render(<Answer answer={{ ...emptyAnswer, state: "done", grounded: false, html: "<p>Not found.</p>" }} onCite={() => {}} />);
     expect(screen.getByText(/do not seem to contain the answer; closest passages below/)).toBeTruthy();
+  });
+
+  it("says it in French", () => {
+    const answer: AnswerData = {
+      ...emptyAnswer,
+      state: "done",
+      html: "<p>Elle est née en 1822 [4].</p>",
+      model: "SmolLM2",
+      unsupported: [{ sentence: "Elle est née en 1822 [4].", marker: 4, reason: "the passage does not say 1822" }],
+    };
+    const { rerender } = render(<Answer answer={answer} onCite={() => {}} />, inFrench);
+    const list = screen.getByRole("list", { name: "Phrases que leur source n’étaie pas" });
+    expect(list.textContent).toBe("Non étayé par [4]\u00a0: «\u00a0Elle est née en 1822 [4].\u00a0» (the passage does not say 1822)");
+    expect(screen.getByText(/Réponse de/).textContent).toBe("Réponse de SmolLM2");
+    rerender(<Answer answer={{ ...emptyAnswer, state: "cancelled", text: "Tous" }} onCite={() => {}} />);
+    expect(screen.getByText("Réponse interrompue.")).toBeTruthy();
   });
 
   it("shows untrusted streamed text as text", () => {

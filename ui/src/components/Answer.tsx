@@ -1,5 +1,6 @@
 import type { Answer as AnswerData } from "../answer";
 import { isActive } from "../answer";
+import { fill, useI18n } from "../i18n";
 import { AnswerHtml } from "./AnswerHtml";
 import { MarkedText, type OnCite } from "./MarkedText";
 
@@ -12,14 +13,12 @@ type Props = {
 
 /** One answer: progress while it is looked for and written, then the answer with its model. */
 export function Answer({ answer, onCite, testId }: Props) {
+  const { t } = useI18n();
   const active = isActive(answer);
   return (
     <article className="answer" data-testid={testId} data-state={answer.state} aria-live="polite" aria-busy={active}>
       {active && answer.searchQuery !== null && (
-        <p className="muted">
-          Searching your files for “{answer.searchQuery}”
-          {answer.passages.length > 0 && ` — ${answer.passages.length} passages found`}…
-        </p>
+        <p className="muted">{t.answer.searching(answer.searchQuery, answer.passages.length)}</p>
       )}
       {answer.html !== null ? (
         <AnswerHtml html={answer.html} onCite={onCite} />
@@ -29,24 +28,20 @@ export function Answer({ answer, onCite, testId }: Props) {
         </div>
       ) : null}
       {answer.state === "done" && answer.unsupported.length > 0 && (
-        <ul className="notice unsupported" data-testid="unsupported" aria-label="Sentences their source does not support">
+        <ul className="notice unsupported" data-testid="unsupported" aria-label={t.answer.unsupportedList}>
           {answer.unsupported.map((u) => (
-            <li key={`${u.marker}:${u.sentence}`}>
-              Not supported by [{u.marker}]: “{u.sentence}” ({u.reason})
-            </li>
+            <li key={`${u.marker}:${u.sentence}`}>{t.answer.unsupported(u.marker, u.sentence, u.reason)}</li>
           ))}
         </ul>
       )}
       {answer.state === "done" && !answer.grounded && (
-        <p className="notice">Your files do not seem to contain the answer; closest passages below.</p>
+        <p className="notice">{t.answer.notFound}</p>
       )}
       {answer.state === "done" && answer.model && (
-        <p className="muted">
-          Answered by <span data-testid="model-name">{answer.model}</span>
-        </p>
+        <p className="muted">{fill(t.answer.answeredBy, { model: <span data-testid="model-name">{answer.model}</span> })}</p>
       )}
-      {answer.state === "cancelled" && <p className="muted">Stopped.</p>}
-      {answer.state === "failed" && answer.error && <p className="failure">Could not answer: {answer.error}</p>}
+      {answer.state === "cancelled" && <p className="muted">{t.answer.stopped}</p>}
+      {answer.state === "failed" && answer.error && <p className="failure">{t.answer.failed(answer.error)}</p>}
     </article>
   );
 }

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef } from "react";
 import { hasMarkers, splitMarkers } from "../citations";
-import { chipClass, chipLabel, type OnCite } from "./MarkedText";
+import { useI18n } from "../i18n";
+import { chipClass, type OnCite } from "./MarkedText";
 
 function chipElement(marker: number): HTMLButtonElement {
   const b = document.createElement("button");
@@ -8,7 +9,6 @@ function chipElement(marker: number): HTMLButtonElement {
   b.className = chipClass;
   b.dataset.testid = "citation";
   b.dataset.marker = String(marker);
-  b.setAttribute("aria-label", chipLabel(marker));
   b.textContent = String(marker);
   return b;
 }
@@ -21,7 +21,10 @@ function chipElement(marker: number): HTMLButtonElement {
  */
 export function AnswerHtml({ html, onCite }: { html: string; onCite: OnCite }) {
   const ref = useRef<HTMLDivElement>(null);
+  const label = useI18n().t.answer.source;
 
+  // Runs again when the language changes: markers already made chips are not found again, and every
+  // chip is labelled afresh.
   useLayoutEffect(() => {
     const root = ref.current;
     if (!root) return;
@@ -35,7 +38,10 @@ export function AnswerHtml({ html, onCite }: { html: string; onCite: OnCite }) {
       const parts = splitMarkers(text.data).map((s) => ("marker" in s ? chipElement(s.marker) : s.text));
       text.replaceWith(...parts);
     }
-  }, [html]);
+    for (const chip of root.querySelectorAll<HTMLElement>("button[data-marker]")) {
+      chip.setAttribute("aria-label", label(Number(chip.dataset.marker)));
+    }
+  }, [html, label]);
 
   // The chips are not React elements, so their clicks are handled here as they bubble up.
   const onClick = (e: React.MouseEvent) => {

@@ -3,6 +3,7 @@ import * as api from "../api";
 import { applyAskEvent, emptyAnswer, isActive, passageFor, sourcesOf, turnsFromMessages, type Turn } from "../answer";
 import type { PassageDto } from "../bindings/PassageDto";
 import { errorMessage, useReportError } from "../errors";
+import { useI18n } from "../i18n";
 import { Answer } from "./Answer";
 import { QuestionBox } from "./QuestionBox";
 import { Sources } from "./Sources";
@@ -23,6 +24,7 @@ type Props = {
  */
 export function Chat({ chatId, onStarted, onAnswered, onOpenPassage, hint }: Props) {
   const report = useReportError();
+  const text = useI18n().t.ask;
   const [earlier, setEarlier] = useState<Turn[]>([]);
   const [live, setLive] = useState<Turn | null>(null);
   const stopRequested = useRef(false);
@@ -36,7 +38,7 @@ export function Chat({ chatId, onStarted, onAnswered, onOpenPassage, hint }: Pro
     let current = true;
     api.chatMessages(chatId).then(
       (ms) => current && setEarlier(turnsFromMessages(ms).reverse()),
-      (e) => report("Could not read the chat", e),
+      (e) => report("readChat", e),
     );
     return () => {
       current = false;
@@ -55,7 +57,7 @@ export function Chat({ chatId, onStarted, onAnswered, onOpenPassage, hint }: Pro
 
   const stop = useCallback(() => {
     stopRequested.current = true;
-    api.stop().catch((e) => report("Could not stop the answer", e));
+    api.stop().catch((e) => report("stopAnswer", e));
   }, [report]);
 
   useEffect(() => {
@@ -83,7 +85,7 @@ export function Chat({ chatId, onStarted, onAnswered, onOpenPassage, hint }: Pro
         update((t) => (isActive(t.answer) ? { ...t, answer: { ...t.answer, state: "cancelled" } } : t));
       }
     } catch (e) {
-      report("Could not answer", e);
+      report("answer", e);
       update((t) => ({ ...t, answer: { ...t.answer, state: "failed", error: errorMessage(e) } }));
     }
   };
@@ -94,7 +96,7 @@ export function Chat({ chatId, onStarted, onAnswered, onOpenPassage, hint }: Pro
   };
 
   return (
-    <section className="chat" aria-label="Ask">
+    <section className="chat" aria-label={text.region}>
       {hint}
       <QuestionBox busy={busy} onAsk={ask} onStop={stop} />
       {live ? (
@@ -105,12 +107,12 @@ export function Chat({ chatId, onStarted, onAnswered, onOpenPassage, hint }: Pro
         </div>
       ) : (
         <article className="answer" data-testid="answer" data-state="idle">
-          <p className="muted">Answers cite the passages of your files they come from.</p>
+          <p className="muted">{text.intro}</p>
         </article>
       )}
       {earlier.length > 0 && (
         <section className="earlier" aria-labelledby="earlier-title">
-          <h2 id="earlier-title">Earlier in this chat</h2>
+          <h2 id="earlier-title">{text.earlier}</h2>
           {earlier.map((turn, i) => (
             <div className="turn" key={earlier.length - i}>
               <p className="asked">{turn.question}</p>

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import * as api from "../api";
 import type { ChatDto } from "../bindings/ChatDto";
 import { useReportError } from "../errors";
+import { useI18n } from "../i18n";
 
 type Props = {
   selected: number | null;
@@ -11,13 +12,25 @@ type Props = {
   onNew: () => void;
 };
 
+/** When a chat last changed (`secs` since the epoch): short in the list, in full on hover. */
+function ChatTime({ secs }: { secs: number }) {
+  const { formatDate, formatWhen } = useI18n();
+  const date = new Date(secs * 1000);
+  return (
+    <time className="muted when" dateTime={date.toISOString()} title={formatDate(date)}>
+      {formatWhen(date)}
+    </time>
+  );
+}
+
 /** The chats, most recent first: open, rename, delete, or start a new one. */
 export function ChatList({ selected, version, onOpen, onNew }: Props) {
   const report = useReportError();
+  const { t } = useI18n();
   const [chats, setChats] = useState<ChatDto[]>([]);
   const [renaming, setRenaming] = useState<{ id: number; title: string } | null>(null);
 
-  const load = () => api.chats().then(setChats, (e) => report("Could not read the chats", e));
+  const load = () => api.chats().then(setChats, (e) => report("readChats", e));
   // `version` is App's signal that the list changed elsewhere.
   useEffect(() => {
     load();
@@ -29,7 +42,7 @@ export function ChatList({ selected, version, onOpen, onNew }: Props) {
     try {
       await api.renameChat(id, title.trim());
     } catch (e) {
-      report("Could not rename the chat", e);
+      report("renameChat", e);
     }
     load();
   };
@@ -39,7 +52,7 @@ export function ChatList({ selected, version, onOpen, onNew }: Props) {
       await api.deleteChat(id);
       if (id === selected) onNew();
     } catch (e) {
-      report("Could not delete the chat", e);
+      report("deleteChat", e);
     }
     load();
   };
@@ -47,12 +60,12 @@ export function ChatList({ selected, version, onOpen, onNew }: Props) {
   return (
     <section className="chats" aria-labelledby="chats-title">
       <div className="section-head">
-        <h2 id="chats-title">Chats</h2>
+        <h2 id="chats-title">{t.chats.title}</h2>
         <button type="button" onClick={onNew}>
-          New chat
+          {t.chats.newChat}
         </button>
       </div>
-      {chats.length === 0 && <p className="muted">No chats yet.</p>}
+      {chats.length === 0 && <p className="muted">{t.chats.none}</p>}
       <ul>
         {chats.map((c) =>
           renaming?.id === c.id ? (
@@ -65,13 +78,13 @@ export function ChatList({ selected, version, onOpen, onNew }: Props) {
                 }}
               >
                 <input
-                  aria-label="Chat title"
+                  aria-label={t.chats.titleField}
                   value={renaming.title}
                   autoFocus
                   onChange={(e) => setRenaming({ id: c.id, title: e.target.value })}
                   onKeyDown={(e) => e.key === "Escape" && setRenaming(null)}
                 />
-                <button type="submit">Save</button>
+                <button type="submit">{t.chats.save}</button>
               </form>
             </li>
           ) : (
@@ -84,11 +97,17 @@ export function ChatList({ selected, version, onOpen, onNew }: Props) {
               >
                 {c.title}
               </button>
-              <button type="button" className="small" aria-label={`Rename ${c.title}`} onClick={() => setRenaming({ id: c.id, title: c.title })}>
-                Rename
+              <ChatTime secs={c.updatedAt} />
+              <button
+                type="button"
+                className="small"
+                aria-label={t.chats.renameChat(c.title)}
+                onClick={() => setRenaming({ id: c.id, title: c.title })}
+              >
+                {t.chats.rename}
               </button>
-              <button type="button" className="small" aria-label={`Delete ${c.title}`} onClick={() => remove(c.id)}>
-                Delete
+              <button type="button" className="small" aria-label={t.chats.deleteChat(c.title)} onClick={() => remove(c.id)}>
+                {t.chats.delete}
               </button>
             </li>
           ),

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useI18n } from "../i18n";
 
 type Props = { title: string; testId: string; className?: string; onClose: () => void; children: ReactNode };
 
@@ -11,6 +12,7 @@ const focusable = "button:not([disabled]), input:not([disabled]), select:not([di
 export function Dialog({ title, testId, className, onClose, children }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  const { t } = useI18n();
 
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -54,7 +56,7 @@ export function Dialog({ title, testId, className, onClose, children }: Props) {
         <header className="dialog-head">
           <h2 id={titleId}>{title}</h2>
           <button type="button" onClick={onClose}>
-            Close
+            {t.dialog.close}
           </button>
         </header>
         {children}

@@ -2,6 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { FolderDto } from "../bindings/FolderDto";
+import { inFrench } from "../test-utils";
 import { FolderList } from "./FolderList";
 
 const folder: FolderDto = {
@@ -30,5 +31,26 @@ describe("FolderList", () => {
     await userEvent.click(screen.getByRole("button", { name: "Remove" }));
     expect(onRescan).toHaveBeenCalledWith("/home/me/notes");
     expect(onRemove).toHaveBeenCalledWith(4);
+  });
+
+  it("counts and names the statuses in French, with their agreement", () => {
+    render(<FolderList folders={[folder]} onRescan={() => {}} onRemove={() => {}} />, inFrench);
+    expect(screen.getByTestId("folder").querySelector("summary")?.textContent).toContain("2 indexés, 1 ignoré, 1 en échec");
+    expect(screen.getAllByTestId("file").map((f) => f.querySelector(".status")?.textContent)).toEqual([
+      "indexé",
+      "ignoré",
+      "indexé",
+      "en échec",
+    ]);
+    expect(screen.getByRole("button", { name: "Réanalyser" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Retirer" })).toBeTruthy();
+  });
+
+  it("says when there are no folders yet, in either language", () => {
+    const { unmount } = render(<FolderList folders={[]} onRescan={() => {}} onRemove={() => {}} />);
+    expect(screen.getByTestId("no-folders").textContent).toBe("No folders yet.");
+    unmount();
+    render(<FolderList folders={[]} onRescan={() => {}} onRemove={() => {}} />, inFrench);
+    expect(screen.getByTestId("no-folders").textContent).toBe("Aucun dossier pour l’instant.");
   });
 });

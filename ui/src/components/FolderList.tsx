@@ -1,18 +1,22 @@
 import type { FileDto } from "../bindings/FileDto";
 import type { FolderDto } from "../bindings/FolderDto";
 import { baseName } from "../format";
+import { useI18n, type Messages } from "../i18n";
 
-// The order statuses are listed in; any status the back end adds later comes after these.
-const statusOrder = ["indexed", "queued", "indexing", "skipped", "failed"];
+type Status = FileDto["status"];
+
+// The order statuses are listed in; any status the back end adds later comes after these, as it is sent.
+const statusOrder: Status[] = ["indexed", "queued", "indexing", "skipped", "failed"];
+const known = (s: string): s is Status => (statusOrder as string[]).includes(s);
 
 /** How many files have each status, as "12 indexed, 2 skipped". */
-function statusCounts(files: FileDto[]): string {
+function statusCounts(files: FileDto[], t: Messages): string {
   const counts = new Map<string, number>();
   for (const f of files) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
-  const rank = (s: string) => (statusOrder.includes(s) ? statusOrder.indexOf(s) : statusOrder.length);
+  const rank = (s: string) => (known(s) ? statusOrder.indexOf(s) : statusOrder.length);
   return [...counts]
     .sort(([a], [b]) => rank(a) - rank(b))
-    .map(([status, n]) => `${n} ${status}`)
+    .map(([status, n]) => (known(status) ? t.library.statusCount(n, status) : `${n} ${status}`))
     .join(", ");
 }
 
@@ -20,7 +24,14 @@ type Props = { folders: FolderDto[]; onRescan: (path: string) => void; onRemove:
 
 /** The library's folders: what became of their files, and why some were skipped or failed. */
 export function FolderList({ folders, onRescan, onRemove }: Props) {
-  if (!folders.length) return <p className="muted">No folders yet.</p>;
+  const { t } = useI18n();
+  if (!folders.length) {
+    return (
+      <p className="muted" data-testid="no-folders">
+        {t.library.noFolders}
+      </p>
+    );
+  }
   return (
     <ul className="folders">
       {folders.map((folder) => (
@@ -28,13 +39,14 @@ export function FolderList({ folders, onRescan, onRemove }: Props) {
           <details>
             <summary title={folder.path}>
               <span className="folder-name">{baseName(folder.path)}</span>
-              <span className="muted"> {statusCounts(folder.files) || "no files"}</span>
+              <span className="muted"> {statusCounts(folder.files, t) || t.library.noFiles}</span>
             </summary>
             <p className="muted path">{folder.path}</p>
             <ul className="files">
               {folder.files.map((f) => (
                 <li key={f.path} data-testid="file" data-status={f.status} title={f.path}>
-                  <span className="path">{baseName(f.path)}</span> <span className={`status ${f.status}`}>{f.status}</span>
+                  <span className="path">{baseName(f.path)}</span>{" "}
+                  <span className={`status ${f.status}`}>{known(f.status) ? t.library.status[f.status] : f.status}</span>
                   {f.reason && <span className="reason"> — {f.reason}</span>}
                 </li>
               ))}
@@ -42,10 +54,10 @@ export function FolderList({ folders, onRescan, onRemove }: Props) {
           </details>
           <div className="actions">
             <button type="button" className="small" onClick={() => onRescan(folder.path)}>
-              Rescan
+              {t.library.rescan}
             </button>
             <button type="button" className="small" onClick={() => onRemove(folder.id)}>
-              Remove
+              {t.library.remove}
             </button>
           </div>
         </li>

@@ -2,6 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { ProgressDto } from "../bindings/ProgressDto";
+import { inFrench } from "../test-utils";
 import { IndexStatus, idleRun } from "./IndexStatus";
 
 const progress: ProgressDto = {
@@ -46,5 +47,32 @@ describe("IndexStatus", () => {
     expect(screen.getByTestId("index-status").textContent).toBe("Indexed 38 files (400 passages), 1 unchanged.");
     expect(screen.getByText("1 not indexed")).toBeTruthy();
     expect(screen.getByText(/not a document/)).toBeTruthy();
+  });
+
+  it("says all of it in French", async () => {
+    const onControl = vi.fn();
+    const { rerender } = render(<IndexStatus run={{ ...idleRun, state: "indexing", progress }} onControl={onControl} />, inFrench);
+    expect(screen.getByTestId("index-status").textContent).toBe(
+      "12 sur 40 fichiers · 180 passages · 3,4\u00a0Mo/s · encore environ 2\u00a0min 5\u00a0s",
+    );
+    expect(screen.getByRole("progressbar", { name: "Progression de l’indexation" })).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Suspendre" }));
+    await userEvent.click(screen.getByRole("button", { name: "Annuler" }));
+    expect(onControl.mock.calls).toEqual([
+      [9, "pause"],
+      [9, "cancel"],
+    ]);
+    rerender(<IndexStatus run={{ ...idleRun, state: "indexing", progress: { ...progress, paused: true } }} onControl={onControl} />);
+    expect(screen.getByTestId("index-status").textContent).toContain("en pause");
+    expect(screen.getByRole("button", { name: "Reprendre" })).toBeTruthy();
+    const summary = { job: 9, cancelled: true, moved: 0, indexed: 1, unchanged: 0, chunks: 4, problems: [["/a/x.bin", "not a document"]] as Array<[string, string]> };
+    rerender(<IndexStatus run={{ ...idleRun, state: "done", summary }} onControl={onControl} />);
+    expect(screen.getByTestId("index-status").textContent).toBe(
+      "Annulé\u00a0; les fichiers déjà traités restent indexés. 1 fichier indexé (4 passages), 0 inchangé.",
+    );
+    expect(screen.getByText("1 non indexé")).toBeTruthy();
+    expect(screen.getByText("/a/x.bin").parentElement?.textContent).toBe("/a/x.bin\u00a0: not a document");
+    rerender(<IndexStatus run={{ ...idleRun, state: "failed", error: "the disk is full" }} onControl={onControl} />);
+    expect(screen.getByTestId("index-status").textContent).toBe("Échec de l’indexation\u00a0: the disk is full");
   });
 });

@@ -1,7 +1,7 @@
 import type { JobAction } from "../api";
 import type { IndexSummaryDto } from "../bindings/IndexSummaryDto";
 import type { ProgressDto } from "../bindings/ProgressDto";
-import { formatDuration, formatRate } from "../format";
+import { fill, useI18n, type I18n } from "../i18n";
 
 /** What indexing is doing; `state` is shown as data-state. */
 export type IndexRun = {
@@ -14,32 +14,32 @@ export type IndexRun = {
 
 export const idleRun: IndexRun = { state: "idle", progress: null, summary: null, error: null };
 
-function progressText(p: ProgressDto): string {
-  const parts = [`${p.filesDone} of ${p.filesTotal} files`, `${p.chunksWritten} passages`];
-  if (p.paused) parts.push("paused");
+function progressText(p: ProgressDto, { t, formatRate, formatDuration }: I18n): string {
+  const parts = [t.indexing.filesOf(p.filesDone, p.filesTotal), t.indexing.passages(p.chunksWritten)];
+  if (p.paused) parts.push(t.indexing.paused);
   else {
     parts.push(formatRate(p.bytesPerSec));
-    if (p.etaSecs !== null) parts.push(`about ${formatDuration(p.etaSecs)} left`);
+    if (p.etaSecs !== null) parts.push(t.indexing.timeLeft(formatDuration(p.etaSecs)));
   }
   return parts.join(" · ");
 }
 
-function summaryText(s: IndexSummaryDto): string {
-  const start = s.cancelled ? "Cancelled; the files done so far stay indexed. " : "";
-  const moved = s.moved ? `, ${s.moved} moved` : "";
-  return `${start}Indexed ${s.indexed} files (${s.chunks} passages), ${s.unchanged} unchanged${moved}.`;
+function summaryText(s: IndexSummaryDto, { t }: I18n): string {
+  const done = t.indexing.summary(s.indexed, s.chunks, s.unchanged, s.moved);
+  return s.cancelled ? `${t.indexing.cancelled} ${done}` : done;
 }
 
-function statusText(run: IndexRun): string {
+function statusText(run: IndexRun, i18n: I18n): string {
+  const t = i18n.t.indexing;
   switch (run.state) {
     case "idle":
-      return "Drop folders or files on the window to add them to your library.";
+      return t.idle;
     case "indexing":
-      return run.progress ? progressText(run.progress) : "Looking for files…";
+      return run.progress ? progressText(run.progress, i18n) : t.looking;
     case "done":
-      return run.summary ? summaryText(run.summary) : "Indexing finished.";
+      return run.summary ? summaryText(run.summary, i18n) : t.finished;
     case "failed":
-      return `Indexing failed: ${run.error ?? "unknown error"}`;
+      return t.failed(run.error ?? t.unknownError);
   }
 }
 
@@ -47,18 +47,20 @@ type Props = { run: IndexRun; onControl: (job: number, action: JobAction) => voi
 
 /** Indexing progress with rate and time left, the job's controls, and the outcome. */
 export function IndexStatus({ run, onControl }: Props) {
+  const i18n = useI18n();
+  const t = i18n.t.indexing;
   const p = run.progress;
   const problems = run.state === "done" ? (run.summary?.problems ?? []) : [];
   return (
     <div className="index-status">
       {run.state === "indexing" &&
         (p ? (
-          <progress data-testid="index-progress" max={Math.max(p.filesTotal, 1)} value={p.filesDone} aria-label="Indexing progress" />
+          <progress data-testid="index-progress" max={Math.max(p.filesTotal, 1)} value={p.filesDone} aria-label={t.progress} />
         ) : (
-          <progress data-testid="index-progress" aria-label="Indexing progress" />
+          <progress data-testid="index-progress" aria-label={t.progress} />
         ))}
       <p data-testid="index-status" data-state={run.state} role="status">
-        {statusText(run)}
+        {statusText(run, i18n)}
       </p>
       {run.state === "indexing" && p?.current && (
         <p className="muted current" title={p.current}>
@@ -69,25 +71,25 @@ export function IndexStatus({ run, onControl }: Props) {
         <div className="actions">
           {p.paused ? (
             <button type="button" onClick={() => onControl(p.job, "resume")}>
-              Resume
+              {t.resume}
             </button>
           ) : (
             <button type="button" onClick={() => onControl(p.job, "pause")}>
-              Pause
+              {t.pause}
             </button>
           )}
           <button type="button" onClick={() => onControl(p.job, "cancel")}>
-            Cancel
+            {t.cancel}
           </button>
         </div>
       )}
       {problems.length > 0 && (
         <details className="problems">
-          <summary>{problems.length} not indexed</summary>
+          <summary>{t.notIndexed(problems.length)}</summary>
           <ul>
             {problems.map(([path, reason]) => (
               <li key={path}>
-                <span className="path">{path}</span>: {reason}
+                {fill(t.problem, { path: <span className="path">{path}</span>, reason })}
               </li>
             ))}
           </ul>

@@ -5,7 +5,7 @@ import { App } from "../App";
 import type { IndexEventDto } from "../bindings/IndexEventDto";
 import type { IndexSummaryDto } from "../bindings/IndexSummaryDto";
 import type { ProgressDto } from "../bindings/ProgressDto";
-import { mockedApi, stubApi } from "../test-utils";
+import { inFrench, mockedApi, stubApi } from "../test-utils";
 import { Library } from "./Library";
 
 vi.mock("../api");
@@ -75,6 +75,7 @@ describe("Library", () => {
     render(<Library />);
     await userEvent.click(screen.getByTestId("choose-folders"));
     expect(mockedApi.chooseFolders).toHaveBeenCalledTimes(1);
+    expect(mockedApi.chooseFolders).toHaveBeenCalledWith("Add folders to Folio");
     expect(mockedApi.addPaths).not.toHaveBeenCalled();
     await userEvent.click(screen.getByTestId("choose-folders"));
     await waitFor(() => expect(mockedApi.addPaths).toHaveBeenCalledWith(["/home/me/a", "/home/me/b"]));
@@ -127,6 +128,19 @@ describe("Library", () => {
     send({ kind: "failed", job: 2, code: "storage", message: "the disk is full" });
     expect(screen.getByTestId("index-status").dataset.state).toBe("failed");
     expect(screen.getByTestId("index-status").textContent).toContain("the disk is full");
+  });
+
+  it("adds and indexes in French, the picker titled in French", async () => {
+    mockedApi.addPaths.mockResolvedValue(summary);
+    mockedApi.chooseFolders.mockResolvedValue(["/home/moi/notes"]);
+    render(<Library />, inFrench);
+    expect(screen.getByRole("heading", { name: "Bibliothèque" })).toBeTruthy();
+    const input = screen.getByRole("textbox", { name: "Ajouter un dossier ou un fichier par son chemin" }) as HTMLInputElement;
+    expect(input.placeholder).toBe("/home/moi/Documents");
+    expect(screen.getByTestId("add-path-submit").textContent).toBe("Ajouter le dossier");
+    await userEvent.click(screen.getByRole("button", { name: "Choisir des dossiers…" }));
+    expect(mockedApi.chooseFolders).toHaveBeenCalledWith("Ajouter des dossiers à Folio");
+    await waitFor(() => expect(screen.getByTestId("index-status").textContent).toBe("3 fichiers indexés (9 passages), 0 inchangé."));
   });
 
   it("shows a failure in the alert and the status", async () => {

@@ -2,22 +2,30 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { FolderDto } from "../bindings/FolderDto";
 import type { IndexEventDto } from "../bindings/IndexEventDto";
-import { errorMessage, useReportError } from "../errors";
+import { errorMessage, useReportError, type Failure } from "../errors";
+import { useI18n } from "../i18n";
 import { useListener } from "../useListener";
 import { AddPathForm } from "./AddPathForm";
 import { FolderList } from "./FolderList";
 import { IndexStatus, idleRun, type IndexRun } from "./IndexStatus";
 
+const controlFailures: Record<api.JobAction, Failure> = {
+  pause: "pauseIndexing",
+  resume: "resumeIndexing",
+  cancel: "cancelIndexing",
+};
+
 /** The library: add folders (dropped or typed), follow indexing, and see and manage the folders. */
 export function Library() {
   const report = useReportError();
+  const { t } = useI18n();
   const [folders, setFolders] = useState<FolderDto[]>([]);
   const [run, setRun] = useState<IndexRun>(idleRun);
   // add_paths calls not yet returned; progress with none pending belongs to a background job.
   const pending = useRef(0);
 
   const refresh = useCallback(() => {
-    api.libraryOverview().then(setFolders, (e) => report("Could not read the library", e));
+    api.libraryOverview().then(setFolders, (e) => report("readLibrary", e));
   }, [report]);
 
   useEffect(refresh, [refresh]);
@@ -58,7 +66,7 @@ export function Library() {
       const summary = await api.addPaths(paths);
       setRun({ ...idleRun, state: "done", summary });
     } catch (e) {
-      report("Could not index", e);
+      report("index", e);
       setRun({ ...idleRun, state: "failed", error: errorMessage(e) });
     } finally {
       pending.current -= 1;
@@ -68,20 +76,20 @@ export function Library() {
   useListener(api.onDrop, add);
 
   const control = (job: number, action: api.JobAction) =>
-    api.controlJob(job, action).catch((e) => report(`Could not ${action} indexing`, e));
+    api.controlJob(job, action).catch((e) => report(controlFailures[action], e));
 
   const remove = async (id: number) => {
     try {
       await api.removeFolder(id);
     } catch (e) {
-      report("Could not remove the folder", e);
+      report("removeFolder", e);
     }
     refresh();
   };
 
   return (
     <section className="library" aria-labelledby="library-title">
-      <h2 id="library-title">Library</h2>
+      <h2 id="library-title">{t.library.title}</h2>
       <AddPathForm onAdd={add} />
       <IndexStatus run={run} onControl={control} />
       <FolderList folders={folders} onRescan={(path) => add([path])} onRemove={remove} />

@@ -1,6 +1,6 @@
 import type { ModelChoice } from "../api";
 import type { SettingsDto } from "../bindings/SettingsDto";
-import { formatBytes } from "../format";
+import { fill, useI18n } from "../i18n";
 import type { Download } from "../useLlamaDownload";
 
 type Props = {
@@ -15,53 +15,52 @@ type Props = {
 
 /** Which model answers: the bundled SmolLM2, Llama 3.1 8B Instruct (downloaded on request), or a GGUF file. */
 export function ModelSettings({ settings, download, onDownload, onChoose, onPick }: Props) {
+  const { t: all, formatBytes } = useI18n();
+  const t = all.model;
   const inUse = (path: string) => settings.chatModelPath === path;
 
   return (
     <section aria-labelledby="model-title">
-      <h3 id="model-title">Model that answers</h3>
-      <p>
-        In use: <strong>{settings.chatModel}</strong>
-      </p>
+      <h3 id="model-title">{t.title}</h3>
+      <p>{fill(t.inUseName, { model: <strong>{settings.chatModel}</strong> })}</p>
       <ul className="models">
         <li>
-          <span>SmolLM2 (bundled: small and fast, less accurate)</span>
+          <span>{t.bundled}</span>
           <button type="button" disabled={inUse(settings.bundledModelPath)} onClick={() => onChoose("bundled")}>
-            {inUse(settings.bundledModelPath) ? "In use" : "Use"}
+            {inUse(settings.bundledModelPath) ? t.inUse : t.use}
           </button>
         </li>
         <li>
-          <span>Llama 3.1 8B Instruct (better answers; a download of several GB)</span>
+          <span>{t.llama}</span>
           {settings.llamaDownloaded ? (
             <button type="button" disabled={inUse(settings.llamaPath)} onClick={() => onChoose("llama")}>
-              {inUse(settings.llamaPath) ? "In use" : "Use"}
+              {inUse(settings.llamaPath) ? t.inUse : t.use}
             </button>
           ) : download ? (
             <span className="download">
               {download.total ? (
-                <progress max={download.total} value={download.done} aria-label="Download progress" />
+                <progress max={download.total} value={download.done} aria-label={t.downloadProgress} />
               ) : (
-                <progress aria-label="Download progress" />
+                <progress aria-label={t.downloadProgress} />
               )}
               <span className="muted">
-                {formatBytes(download.done)}
-                {download.total ? ` of ${formatBytes(download.total)}` : ""}
+                {download.total ? t.sizeOf(formatBytes(download.done), formatBytes(download.total)) : formatBytes(download.done)}
               </span>
             </span>
           ) : (
             <button type="button" onClick={onDownload}>
-              Download Llama 3.1 8B Instruct
+              {t.download}
             </button>
           )}
         </li>
       </ul>
       <p className="row">
-        <span>Or a GGUF model file of your own</span>
+        <span>{t.own}</span>
         <button type="button" data-testid="pick-model" onClick={onPick}>
-          Choose a file…
+          {t.chooseFile}
         </button>
       </p>
-      <p className="muted">The next question loads the chosen model.</p>
+      <p className="muted">{t.nextQuestion}</p>
     </section>
   );
 }

@@ -3,6 +3,7 @@ import * as api from "../api";
 import type { PassageDto } from "../bindings/PassageDto";
 import { useReportError } from "../errors";
 import { baseName } from "../format";
+import { useI18n } from "../i18n";
 import { Dialog } from "./Dialog";
 
 type Props = { passage: PassageDto; onClose: () => void };
@@ -10,6 +11,7 @@ type Props = { passage: PassageDto; onClose: () => void };
 /** A cited passage in context: its neighbours as text, the passage itself highlighted and in view. */
 export function Preview({ passage, onClose }: Props) {
   const report = useReportError();
+  const { t, formatPlace } = useI18n();
   // The passage alone until its neighbours arrive, so the dialog never opens empty.
   const [context, setContext] = useState<PassageDto[]>([passage]);
   const mark = useRef<HTMLElement>(null);
@@ -18,7 +20,7 @@ export function Preview({ passage, onClose }: Props) {
     let current = true;
     api.preview(passage.chunkId).then(
       (ps) => current && setContext(ps),
-      (e) => report("Could not load the passage's context", e),
+      (e) => report("loadContext", e),
     );
     return () => {
       current = false;
@@ -30,16 +32,17 @@ export function Preview({ passage, onClose }: Props) {
   }, [context]);
 
   const page = passage.location.page;
-  const open = () => api.openFile(passage.documentId, page).catch((e) => report("Could not open the file", e));
+  const place = formatPlace(passage.location);
+  const open = () => api.openFile(passage.documentId, page).catch((e) => report("openFile", e));
 
   return (
     <Dialog title={baseName(passage.path)} testId="preview" className="preview" onClose={onClose}>
       <div className="preview-bar">
         <p className="muted" title={passage.path}>
-          {passage.place ? `${passage.place} — ${passage.path}` : passage.path}
+          {place ? `${place} — ${passage.path}` : passage.path}
         </p>
         <button type="button" data-testid="open-file" onClick={open}>
-          {page ? `Open file at page ${page}` : "Open file"}
+          {page ? t.preview.openAtPage(page) : t.preview.openFile}
         </button>
       </div>
       <div className="preview-text">

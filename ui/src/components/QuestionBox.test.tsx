@@ -1,6 +1,7 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import { inFrench } from "../test-utils";
 import { QuestionBox } from "./QuestionBox";
 
 describe("QuestionBox", () => {
@@ -25,5 +26,16 @@ describe("QuestionBox", () => {
     expect((screen.getByTestId("ask-submit") as HTMLButtonElement).disabled).toBe(true);
     await userEvent.click(screen.getByTestId("stop"));
     expect(onStop).toHaveBeenCalled();
+  });
+
+  it("asks in French", async () => {
+    const onAsk = vi.fn();
+    render(<QuestionBox busy={false} onAsk={onAsk} onStop={() => {}} />, inFrench);
+    const box = screen.getByRole("textbox", { name: "Question" }) as HTMLTextAreaElement;
+    expect(box.placeholder).toBe("Posez une question sur vos fichiers");
+    expect(screen.getByRole("button", { name: "Arrêter" })).toBeTruthy();
+    await userEvent.type(box, "Quand ?");
+    await userEvent.click(screen.getByRole("button", { name: "Poser la question" }));
+    expect(onAsk).toHaveBeenCalledWith("Quand ?");
   });
 });

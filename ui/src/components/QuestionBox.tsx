@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { useI18n } from "../i18n";
 
 type Props = { busy: boolean; onAsk: (question: string) => void; onStop: () => void };
 
@@ -6,6 +7,7 @@ type Props = { busy: boolean; onAsk: (question: string) => void; onStop: () => v
 export function QuestionBox({ busy, onAsk, onStop }: Props) {
   const [text, setText] = useState("");
   const id = useId();
+  const { t } = useI18n();
 
   const submit = () => {
     const q = text.trim();
@@ -23,14 +25,14 @@ export function QuestionBox({ busy, onAsk, onStop }: Props) {
       }}
     >
       <label htmlFor={id} className="visually-hidden">
-        Question
+        {t.ask.question}
       </label>
       <textarea
         id={id}
         data-testid="question"
         rows={2}
         value={text}
-        placeholder="Ask a question about your files"
+        placeholder={t.ask.placeholder}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
           // While an input method composes text, Enter confirms the composition instead.
@@ -42,10 +44,10 @@ export function QuestionBox({ busy, onAsk, onStop }: Props) {
       />
       <div className="actions">
         <button type="submit" data-testid="ask-submit" disabled={busy}>
-          Ask
+          {t.ask.ask}
         </button>
         <button type="button" data-testid="stop" disabled={!busy} onClick={onStop}>
-          Stop
+          {t.ask.stop}
         </button>
       </div>
     </form>

@@ -2,15 +2,11 @@ import { useId, useState } from "react";
 import * as api from "../api";
 import type { SettingsDto } from "../bindings/SettingsDto";
 import { useReportError } from "../errors";
+import { useI18n } from "../i18n";
 import { savedTheme, setTheme, type ThemeChoice } from "../theme";
 import type { Download } from "../useLlamaDownload";
 import { Dialog } from "./Dialog";
 import { ModelSettings } from "./ModelSettings";
-
-/** The statement the settings panel makes about where data goes; it must stay true. */
-const privacyStatement =
-  "Everything stays on this computer: your files, the index, your chats and the models. " +
-  "Folio makes no network calls except a model download you start.";
 
 type Props = {
   settings: SettingsDto;
@@ -22,28 +18,31 @@ type Props = {
   onClose: () => void;
 };
 
-/** Privacy, theme, the model that answers, indexing threads, and where data is kept. */
+/** Privacy, theme and language, the model that answers, indexing threads, and where data is kept. */
 export function Settings({ settings, onChange, download, onDownload, onLibraryMoved, onClose }: Props) {
   const report = useReportError();
+  const { t: all } = useI18n();
+  const t = all.settings;
   const [theme, setThemeChoice] = useState<ThemeChoice>(savedTheme);
   const [threads, setThreads] = useState(settings.indexThreads);
   const themeId = useId();
+  const languageId = useId();
   const threadsId = useId();
 
   const chooseModel = (choice: api.ModelChoice) =>
-    api.setChatModel(choice).then(onChange, (e) => report("Could not choose the model", e));
+    api.setChatModel(choice).then(onChange, (e) => report("chooseModel", e));
   const pickModel = () =>
-    api.pickChatModel().then((s) => s && onChange(s), (e) => report("Could not use that model file", e));
+    api.pickChatModel().then((s) => s && onChange(s), (e) => report("useModelFile", e));
 
   const [moving, setMoving] = useState(false);
   const moveLibrary = async () => {
-    const folder = await api.chooseLibraryFolder();
+    const folder = await api.chooseLibraryFolder(t.libraryPickerTitle);
     if (folder === null || folder === settings.libraryDir) return;
     setMoving(true);
     try {
       onLibraryMoved(await api.setLibraryDir(folder));
     } catch (e) {
-      report("Could not change where the library lives", e);
+      report("moveLibrary", e);
     } finally {
       setMoving(false);
     }
@@ -51,38 +50,62 @@ export function Settings({ settings, onChange, download, onDownload, onLibraryMo
 
   const saveThreads = (e: React.FormEvent) => {
     e.preventDefault();
-    api.setIndexThreads(threads).then(onChange, (err) => report("Could not save the indexing threads", err));
+    api.setIndexThreads(threads).then(onChange, (err) => report("saveThreads", err));
   };
 
+  // The window switches language when the new settings come back.
+  const chooseLanguage = (choice: api.UiLanguageChoice) =>
+    api.setUiLanguage(choice).then(onChange, (e) => report("setLanguage", e));
+
   return (
-    <Dialog title="Settings" testId="settings" className="settings" onClose={onClose}>
-      <p className="privacy">{privacyStatement}</p>
+    <Dialog title={t.title} testId="settings" className="settings" onClose={onClose}>
+      <p className="privacy">{t.privacy}</p>
 
       <section aria-labelledby="appearance-title">
-        <h3 id="appearance-title">Appearance</h3>
-        <label htmlFor={themeId}>Theme </label>
-        <select
-          id={themeId}
-          data-testid="theme-select"
-          value={theme}
-          onChange={(e) => {
-            const choice = e.target.value as ThemeChoice;
-            setThemeChoice(choice);
-            setTheme(choice);
-          }}
-        >
-          <option value="system">System</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
+        <h3 id="appearance-title">{t.appearance}</h3>
+        <p className="row">
+          <label htmlFor={languageId}>{t.language}</label>
+          <select
+            id={languageId}
+            data-testid="language-select"
+            value={settings.uiLanguage}
+            onChange={(e) => chooseLanguage(e.target.value as api.UiLanguageChoice)}
+          >
+            <option value="system">{t.system}</option>
+            {/* Each language by its own name, so it can be found whatever the window speaks. */}
+            <option value="en" lang="en">
+              English
+            </option>
+            <option value="fr" lang="fr">
+              Français
+            </option>
+          </select>
+        </p>
+        <p className="row">
+          <label htmlFor={themeId}>{t.theme}</label>
+          <select
+            id={themeId}
+            data-testid="theme-select"
+            value={theme}
+            onChange={(e) => {
+              const choice = e.target.value as ThemeChoice;
+              setThemeChoice(choice);
+              setTheme(choice);
+            }}
+          >
+            <option value="system">{t.system}</option>
+            <option value="light">{t.light}</option>
+            <option value="dark">{t.dark}</option>
+          </select>
+        </p>
       </section>
 
       <ModelSettings settings={settings} download={download} onDownload={onDownload} onChoose={chooseModel} onPick={pickModel} />
 
       <section aria-labelledby="indexing-title">
-        <h3 id="indexing-title">Indexing</h3>
+        <h3 id="indexing-title">{t.indexing}</h3>
         <form className="row" onSubmit={saveThreads}>
-          <label htmlFor={threadsId}>Threads (1 to {settings.maxThreads})</label>
+          <label htmlFor={threadsId}>{t.threads(settings.maxThreads)}</label>
           <input
             id={threadsId}
             type="number"
@@ -92,20 +115,20 @@ export function Settings({ settings, onChange, download, onDownload, onLibraryMo
             onChange={(e) => setThreads(Math.min(settings.maxThreads, Math.max(1, Number(e.target.value) || 1)))}
           />
           <button type="submit" disabled={threads === settings.indexThreads}>
-            Save
+            {t.save}
           </button>
         </form>
-        <p className="muted">Used for indexing: {settings.indexThreads}. A change applies the next time Folio starts.</p>
+        <p className="muted">{t.threadsInUse(settings.indexThreads)}</p>
       </section>
 
       <section aria-labelledby="storage-title">
-        <h3 id="storage-title">Storage</h3>
+        <h3 id="storage-title">{t.storage}</h3>
         <dl>
-          <dt>Library (index and chats)</dt>
+          <dt>{t.libraryDir}</dt>
           <dd data-testid="library-dir">{settings.libraryDir}</dd>
-          <dt>Models directory</dt>
+          <dt>{t.modelsDir}</dt>
           <dd>{settings.modelsDir}</dd>
-          <dt>Chat model file</dt>
+          <dt>{t.modelFile}</dt>
           <dd>{settings.chatModelPath}</dd>
         </dl>
         <div className="row">
@@ -115,15 +138,10 @@ export function Settings({ settings, onChange, download, onDownload, onLibraryMo
             disabled={moving || settings.libraryDirFromEnv}
             onClick={moveLibrary}
           >
-            {moving ? "Moving the library…" : "Change library folder…"}
+            {moving ? t.moving : t.move}
           </button>
         </div>
-        <p className="muted">
-          {settings.libraryDirFromEnv
-            ? "FOLIO_LIBRARY sets the library folder; unset it to choose one here."
-            : "Choose an empty folder to move the library there, index and chats included, or a folder that " +
-              "holds a Folio library to switch to it. Your own files are not moved."}
-        </p>
+        <p className="muted">{settings.libraryDirFromEnv ? t.fromEnv : t.moveHelp}</p>
       </section>
     </Dialog>
   );

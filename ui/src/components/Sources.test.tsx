@@ -1,7 +1,7 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import { passage } from "../test-utils";
+import { inFrench, passage } from "../test-utils";
 import { Sources } from "./Sources";
 
 describe("Sources", () => {
@@ -17,5 +17,10 @@ describe("Sources", () => {
     await userEvent.click(screen.getByRole("button", { name: /comet\.md/ }));
     expect(onOpen).toHaveBeenCalledTimes(1);
     expect(onOpen).toHaveBeenCalledWith(hostile);
+  });
+
+  it("says the place in the window's language", () => {
+    render(<Sources citations={[{ marker: 1, passage: passage({ location: { slide: 2 }, place: "slide 2" }) }]} onOpen={() => {}} />, inFrench);
+    expect(screen.getByTestId("source").textContent).toContain("comet.md — diapositive 2");
   });
 });

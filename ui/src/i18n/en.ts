@@ -1,0 +1,221 @@
+// The English messages: the catalogue's source of keys, which fr.ts must match. A plain text is a
+// string; a text with numbers or names is a function; a text around an element (a button, a name in
+// bold) is a template whose {slots} `fill` replaces, so translators see the whole sentence.
+import type { ErrorDto } from "../bindings/ErrorDto";
+import type { FileDto } from "../bindings/FileDto";
+import { formatCount, formatNumber } from "../format";
+
+const num = (n: number) => formatNumber(n, "en");
+const count = (n: number, one: string, other: string) => formatCount(n, { one, other }, "en");
+const range = (what: [string, string], [a, b]: [number, number]) =>
+  a === b ? `${what[0]} ${num(a)}` : `${what[1]} ${num(a)}-${num(b)}`;
+
+const fileStatus: Record<FileDto["status"], string> = {
+  queued: "queued",
+  indexing: "indexing",
+  indexed: "indexed",
+  skipped: "skipped",
+  failed: "failed",
+};
+
+/** The English messages. */
+export const en = {
+  app: {
+    tagline: "Answers from your own files. Nothing leaves this computer.",
+    settings: "Settings",
+    smallModelHint: "Answers come from the small bundled model. For better answers, get Llama 3.1 8B Instruct in {settings}.",
+  },
+
+  /** What was being done when something failed, shown before the error in the banner. */
+  failure: {
+    readSettings: "Could not read the settings",
+    background: "Background work",
+    chooseModel: "Could not choose the model",
+    useModelFile: "Could not use that model file",
+    moveLibrary: "Could not change where the library lives",
+    saveThreads: "Could not save the indexing threads",
+    setLanguage: "Could not change the language",
+    downloadLlama: "Could not download Llama 3.1 8B Instruct",
+    openFolderPicker: "Could not open the folder picker",
+    readLibrary: "Could not read the library",
+    index: "Could not index",
+    pauseIndexing: "Could not pause indexing",
+    resumeIndexing: "Could not resume indexing",
+    cancelIndexing: "Could not cancel indexing",
+    removeFolder: "Could not remove the folder",
+    readChat: "Could not read the chat",
+    readChats: "Could not read the chats",
+    renameChat: "Could not rename the chat",
+    deleteChat: "Could not delete the chat",
+    stopAnswer: "Could not stop the answer",
+    answer: "Could not answer",
+    loadContext: "Could not load the passage's context",
+    openFile: "Could not open the file",
+  },
+
+  error: {
+    /** The banner's line: what failed, then why. */
+    line: (what: string, why: string) => `${what}: ${why}`,
+    dismiss: "Dismiss",
+    /** What each of the back end's error codes means; its own message follows as detail. */
+    code: {
+      invalid_input: "the request is not valid",
+      not_found: "not found",
+      refused: "refused",
+      busy: "another process is using the library; try again when it is done",
+      incompatible: "the library was made by another version of Folio",
+      storage: "the library's storage failed",
+      model: "the model is missing or failed",
+      io: "a file or folder could not be read",
+      internal: "internal error",
+      not_granted: "the path was not confirmed",
+    } satisfies Record<ErrorDto["code"], string>,
+  },
+
+  dialog: {
+    close: "Close",
+  },
+
+  library: {
+    title: "Library",
+    pickerTitle: "Add folders to Folio",
+    addByPath: "Add a folder or file by its path",
+    pathPlaceholder: "/home/me/Documents",
+    addFolder: "Add folder",
+    chooseFolders: "Choose folders…",
+    noFolders: "No folders yet.",
+    noFiles: "no files",
+    rescan: "Rescan",
+    remove: "Remove",
+    /** A file's status. */
+    status: fileStatus,
+    /** How many of a folder's files have `status`, as "12 indexed". */
+    statusCount: (n: number, status: FileDto["status"]) => `${num(n)} ${fileStatus[status]}`,
+  },
+
+  indexing: {
+    idle: "Drop folders or files on the window to add them to your library.",
+    looking: "Looking for files…",
+    finished: "Indexing finished.",
+    failed: (why: string) => `Indexing failed: ${why}`,
+    unknownError: "unknown error",
+    filesOf: (done: number, total: number) => `${num(done)} of ${count(total, "file", "files")}`,
+    passages: (n: number) => count(n, "passage", "passages"),
+    paused: "paused",
+    timeLeft: (duration: string) => `about ${duration} left`,
+    cancelled: "Cancelled; the files done so far stay indexed.",
+    summary: (indexed: number, chunks: number, unchanged: number, moved: number) =>
+      `Indexed ${count(indexed, "file", "files")} (${count(chunks, "passage", "passages")}), ${num(unchanged)} unchanged` +
+      (moved ? `, ${num(moved)} moved.` : "."),
+    notIndexed: (n: number) => `${num(n)} not indexed`,
+    /** A file not indexed, and why. */
+    problem: "{path}: {reason}",
+    progress: "Indexing progress",
+    pause: "Pause",
+    resume: "Resume",
+    cancel: "Cancel",
+  },
+
+  chats: {
+    title: "Chats",
+    newChat: "New chat",
+    none: "No chats yet.",
+    titleField: "Chat title",
+    save: "Save",
+    rename: "Rename",
+    renameChat: (title: string) => `Rename ${title}`,
+    delete: "Delete",
+    deleteChat: (title: string) => `Delete ${title}`,
+  },
+
+  ask: {
+    region: "Ask",
+    question: "Question",
+    placeholder: "Ask a question about your files",
+    ask: "Ask",
+    stop: "Stop",
+    intro: "Answers cite the passages of your files they come from.",
+    earlier: "Earlier in this chat",
+  },
+
+  answer: {
+    searching: (query: string, found: number) =>
+      `Searching your files for “${query}”${found ? ` — ${count(found, "passage", "passages")} found` : ""}…`,
+    unsupportedList: "Sentences their source does not support",
+    unsupported: (marker: number, sentence: string, reason: string) =>
+      `Not supported by [${marker}]: “${sentence}” (${reason})`,
+    notFound: "Your files do not seem to contain the answer; closest passages below.",
+    answeredBy: "Answered by {model}",
+    stopped: "Stopped.",
+    failed: (why: string) => `Could not answer: ${why}`,
+    source: (marker: number) => `Source ${marker}`,
+    sources: "Sources",
+  },
+
+  preview: {
+    openFile: "Open file",
+    openAtPage: (page: number) => `Open file at page ${num(page)}`,
+  },
+
+  /** Where a passage sits in its file, as folio-core's Location::describe says it in English. */
+  place: {
+    heading: (h: string) => `"${h}"`,
+    page: (n: number) => `page ${num(n)}`,
+    slide: (n: number) => `slide ${num(n)}`,
+    sheet: (name: string) => `sheet ${name}`,
+    rows: (r: [number, number]) => range(["row", "rows"], r),
+    chapter: (n: number) => `chapter ${num(n)}`,
+    message: (n: number) => `message ${num(n)}`,
+    body: "body",
+    paragraphs: (r: [number, number]) => range(["paragraph", "paragraphs"], r),
+    lines: (r: [number, number]) => range(["line", "lines"], r),
+    ocr: "OCR",
+  },
+
+  settings: {
+    title: "Settings",
+    /** Where data goes; it must stay true. */
+    privacy:
+      "Everything stays on this computer: your files, the index, your chats and the models. " +
+      "Folio makes no network calls except a model download you start.",
+    appearance: "Appearance",
+    theme: "Theme",
+    system: "System",
+    light: "Light",
+    dark: "Dark",
+    language: "Language",
+    indexing: "Indexing",
+    threads: (max: number) => `Threads (1 to ${num(max)})`,
+    save: "Save",
+    threadsInUse: (n: number) => `Used for indexing: ${num(n)}. A change applies the next time Folio starts.`,
+    storage: "Storage",
+    libraryDir: "Library (index and chats)",
+    modelsDir: "Models directory",
+    modelFile: "Chat model file",
+    libraryPickerTitle: "Choose where Folio keeps its library",
+    moving: "Moving the library…",
+    move: "Change library folder…",
+    fromEnv: "FOLIO_LIBRARY sets the library folder; unset it to choose one here.",
+    moveHelp:
+      "Choose an empty folder to move the library there, index and chats included, or a folder that " +
+      "holds a Folio library to switch to it. Your own files are not moved.",
+  },
+
+  model: {
+    title: "Model that answers",
+    inUseName: "In use: {model}",
+    bundled: "SmolLM2 (bundled: small and fast, less accurate)",
+    llama: "Llama 3.1 8B Instruct (better answers; a download of several GB)",
+    inUse: "In use",
+    use: "Use",
+    downloadProgress: "Download progress",
+    sizeOf: (done: string, total: string) => `${done} of ${total}`,
+    download: "Download Llama 3.1 8B Instruct",
+    own: "Or a GGUF model file of your own",
+    chooseFile: "Choose a file…",
+    nextQuestion: "The next question loads the chosen model.",
+  },
+};
+
+/** The shape every language's messages have. */
+export type Messages = typeof en;
