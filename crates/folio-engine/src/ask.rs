@@ -51,12 +51,19 @@ pub const EVIDENCE_RATIO: f64 = 0.55;
 
 /// Most tokens of the system message (instructions and passages). The prompt's length is what the
 /// first token waits for (mistral.rs's CPU attention grows with its square), and a small model uses a
-/// few passages better than many. On the notes set the expected passage scored at least 0.59 of the
-/// best and ranked in the first five; trimmed passages average about 100 tokens.
-pub const PROMPT_BUDGET: usize = 640;
+/// few passages better than many. `scripts/bench.sh ask` on notes-fr-dev (SmolLM2-135M, this machine,
+/// each against every passage whole in the same run): 640 with one neighbouring sentence kept cited the
+/// expected file less often than the whole passages did (0.107 against 0.286, before the seven-language
+/// full text); 720 with two neighbours ([`TRIM_NEIGHBOURS`])
+/// cites it in 0.357 of the answerable questions (whole: 0.179) with 630 prompt tokens at p50 (1,677)
+/// and the first token at p50 5.4 s (30.7 s); 800 with two neighbours did worse on both (0.214, 6.0 s).
+pub const PROMPT_BUDGET: usize = 720;
 
 /// Passages shorter than this are given whole; longer ones are cut to their relevant sentences.
 const TRIM_FROM_CHARS: usize = 300;
+
+/// Sentences kept on each side of a relevant one when a passage is cut ([`PROMPT_BUDGET`] says why two).
+const TRIM_NEIGHBOURS: usize = 2;
 
 /// How often the text of an answer being written is saved to the catalog.
 const SAVE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -555,7 +562,7 @@ fn evidence(hits: Vec<SearchHit>, query: &str, options: &AskOptions) -> Vec<Pass
             continue;
         }
         if options.trim_passages {
-            if let Some(range) = trim(&p.text, query, 1, TRIM_FROM_CHARS) {
+            if let Some(range) = trim(&p.text, query, TRIM_NEIGHBOURS, TRIM_FROM_CHARS) {
                 let skipped = p.text[..range.start].chars().count() as u64;
                 let kept = p.text[range.clone()].chars().count() as u64;
                 p.span = TextSpan { start: p.span.start + skipped, end: p.span.start + skipped + kept };
