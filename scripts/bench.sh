@@ -18,8 +18,10 @@
 #                               build, in the same run (the libraries are cached and shared)
 #   scripts/bench.sh eval       `folio-dev eval` on both shared sets: BM25, dense and hybrid
 #   scripts/bench.sh french     scripts/eval-cases.py on the French / mixed-language set (notes-fr-dev):
-#                               where the expected file ranks, BM25 and hybrid; BASELINE_BIN=DIR runs
-#                               another build's `folio` on it too, in the same run
+#                               where the expected file ranks (BM25, dense, hybrid; by question and file
+#                               language), and `folio ask`'s declines by question language (hybrid;
+#                               about 7 minutes a build); BASELINE_BIN=DIR runs another build's `folio`
+#                               on it too, in the same run
 #   scripts/bench.sh ask        `folio-dev bench ask` on notes-fr-dev: every question asked of the chat model
 #                               with the prompt as before (every passage, whole: the baseline) and as now
 #                               (by evidence, trimmed), in one run: first-token p50/p95, prompt tokens,
