@@ -11,6 +11,7 @@ function words), and the best score of the unanswerable ones against the answera
 decline threshold has to separate). Used for tuning; the project's quality
 is judged on held-out questions."""
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -66,11 +67,15 @@ def main():
         mrr = sum(1 / r for _, r, _ in group if r) / n
         return f"n={n:2d} hit@1 {h1:.3f} hit@3 {h3:.3f} hit@5 {h5:.3f} MRR@10 {mrr:.3f}"
 
-    def file_lang(c):
-        words = open(os.path.join(folder, c["expected_file"]), encoding="utf-8", errors="replace").read().lower().split()
+    @functools.cache
+    def lang_of(path):
+        words = open(os.path.join(folder, path), encoding="utf-8", errors="replace").read().lower().split()
         fr = sum(w in ("le", "la", "les", "et", "des", "du", "une", "est", "pour", "dans") for w in words)
         en = sum(w in ("the", "and", "of", "to", "is", "for", "in", "with", "a", "an") for w in words)
         return "fr" if fr > en else "en"
+
+    def file_lang(c):
+        return lang_of(c["expected_file"])
 
     print(f"mode {a.mode}: all answerable   {summary(answerable)}")
     for lang in ("fr", "en"):

@@ -649,18 +649,36 @@ async fn each_language_is_stemmed_as_itself_and_numbers_match_in_either_form() {
     let dir = sandbox.docs().join("langues");
     std::fs::create_dir_all(&dir).expect("mkdir");
     let notes = [
-        ("de.md", "Die Kinder spielten gestern im Garten, während die Nachbarn ihre Fahrräder reparierten und \
-                   die Blumen gossen. Der Gärtner kommt nächste Woche wieder."),
-        ("es.md", "Los niños jugaban en el jardín mientras los vecinos reparaban sus bicicletas y regaban las \
-                   flores. El jardinero volverá la próxima semana."),
-        ("it.md", "I bambini giocavano nel giardino mentre i vicini riparavano le loro biciclette e \
-                   innaffiavano i fiori. Il giardiniere tornerà la settimana prossima dell'anno."),
-        ("nl.md", "De kinderen speelden in de tuin terwijl de buren hun fietsen repareerden en de bloemen \
-                   water gaven. De tuinman komt volgende week terug."),
-        ("pt.md", "As crianças brincavam no jardim enquanto os vizinhos consertavam as suas bicicletas e \
-                   regavam as flores. O jardineiro voltará na próxima semana."),
-        ("fr.md", "L'expert de l'assurance passera le mardi 9 décembre ; la franchise s'élève à 1 234,56 € \
-                   et le sinistre date du 18/11/2024."),
+        (
+            "de.md",
+            "Die Kinder spielten gestern im Garten, während die Nachbarn ihre Fahrräder reparierten und \
+                   die Blumen gossen. Der Gärtner kommt nächste Woche wieder.",
+        ),
+        (
+            "es.md",
+            "Los niños jugaban en el jardín mientras los vecinos reparaban sus bicicletas y regaban las \
+                   flores. El jardinero volverá la próxima semana.",
+        ),
+        (
+            "it.md",
+            "I bambini giocavano nel giardino mentre i vicini riparavano le loro biciclette e \
+                   innaffiavano i fiori. Il giardiniere tornerà la settimana prossima dell'anno.",
+        ),
+        (
+            "nl.md",
+            "De kinderen speelden in de tuin terwijl de buren hun fietsen repareerden en de bloemen \
+                   water gaven. De tuinman komt volgende week terug.",
+        ),
+        (
+            "pt.md",
+            "As crianças brincavam no jardim enquanto os vizinhos consertavam as suas bicicletas e \
+                   regavam as flores. O jardineiro voltará na próxima semana.",
+        ),
+        (
+            "fr.md",
+            "L'expert de l'assurance passera le mardi 9 décembre ; la franchise s'élève à 1 234,56 € \
+                   et le sinistre date du 18/11/2024.",
+        ),
     ];
     for (name, text) in notes {
         std::fs::write(dir.join(name), format!("# Note\n\n{text}\n")).expect("write");

@@ -24,7 +24,7 @@ pub enum Language {
 }
 
 impl Language {
-    /// Every language, English first.
+    /// Every language, English first (the full text's default field; it relies on the order).
     pub const ALL: [Language; 7] = [
         Language::English,
         Language::French,

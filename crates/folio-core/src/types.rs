@@ -85,7 +85,13 @@ impl Location {
     pub fn describe_in(&self, language: crate::lang::Language) -> String {
         let fr = language == crate::lang::Language::French;
         let word = |en: &'static str, fr_word: &'static str| if fr { fr_word } else { en };
-        let span = |one: &str, many: &str, [a, b]: [u32; 2]| if a == b { format!("{one} {a}") } else { format!("{many} {a}-{b}") };
+        let span = |one: &str, many: &str, [a, b]: [u32; 2]| {
+            if a == b {
+                format!("{one} {a}")
+            } else {
+                format!("{many} {a}-{b}")
+            }
+        };
         let mut parts = Vec::new();
         if let Some(h) = &self.heading {
             parts.push(if fr { format!("« {h} »") } else { format!("\"{h}\"") });

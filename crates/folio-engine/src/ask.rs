@@ -311,10 +311,11 @@ impl Library {
         // names something no passage mentions (the question, not the search query: a follow-up's
         // query carries the names of the turns before it).
         let texts: Vec<&str> = hits.iter().map(|h| h.passage.text.as_str()).collect();
+        let language = folio_core::lang::detect(question);
         let grounded = !hits.is_empty()
-            && best_similarity.is_none_or(|s| s >= min_similarity(question, &hits, options.min_similarity))
+            && best_similarity.is_none_or(|s| s >= min_similarity(language, &hits, options.min_similarity))
             && !folio_core::support::names_unknown(question, &texts);
-        let found = Found { chat, message, best_similarity, language: folio_core::lang::detect(question) };
+        let found = Found { chat, message, best_similarity, language };
         if !grounded {
             timings.retrieval_ms = retrieval.elapsed().as_millis() as u64;
             timings.total_ms = start.elapsed().as_millis() as u64;
@@ -682,17 +683,13 @@ impl Library {
     }
 }
 
-/// The similarity under which a question is declined: `english` for an English question on English
-/// passages, scaled for a question in another language ([`OTHER_LANGUAGE_SIMILARITY_RATIO`]) or one
+/// The similarity under which a question in `asked_in` is declined: `english` for an English question
+/// on English passages, scaled for a question in another language ([`OTHER_LANGUAGE_SIMILARITY_RATIO`]) or one
 /// whose closest passage is in another language than it ([`CROSS_LANGUAGE_SIMILARITY_RATIO`]).
-fn min_similarity(question: &str, hits: &[SearchHit], english: f32) -> f32 {
+fn min_similarity(asked_in: folio_core::lang::Language, hits: &[SearchHit], english: f32) -> f32 {
     use folio_core::lang::{detect, Language};
-    let asked_in = detect(question);
-    let closest = hits
-        .iter()
-        .filter_map(|h| Some((h, h.similarity?)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(h, _)| h);
+    let closest =
+        hits.iter().filter_map(|h| Some((h, h.similarity?))).max_by(|a, b| a.1.total_cmp(&b.1)).map(|(h, _)| h);
     if closest.is_some_and(|h| detect(&h.passage.text) != asked_in) {
         english * CROSS_LANGUAGE_SIMILARITY_RATIO
     } else if asked_in != Language::English {

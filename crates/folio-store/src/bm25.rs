@@ -181,8 +181,12 @@ mod tests {
             .collect();
         let top = TopDocs::with_limit(10).order_by_score();
         let expected = searcher.search(&BooleanQuery::new(clauses), &top)?;
-        let tuned =
-            TunedBm25 { terms: terms.iter().map(|t| (t.clone(), 1.0)).collect(), k1: 1.2, b: 0.75, field_docs: Vec::new() };
+        let tuned = TunedBm25 {
+            terms: terms.iter().map(|t| (t.clone(), 1.0)).collect(),
+            k1: 1.2,
+            b: 0.75,
+            field_docs: Vec::new(),
+        };
         let got = searcher.search(&tuned, &top)?;
         assert_eq!(got.len(), expected.len());
         for ((gs, ga), (es, ea)) in got.iter().zip(&expected) {

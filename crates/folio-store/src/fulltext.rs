@@ -15,13 +15,13 @@
 use std::path::Path;
 use std::sync::Mutex;
 
+use folio_core::lang::Language;
 use folio_core::{Bm25Query, ChunkId, DocumentId};
 use tantivy::collector::TopDocs;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, DirectoryLock, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED};
-use folio_core::lang::Language;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
 };
@@ -32,14 +32,7 @@ use crate::StoreError;
 
 /// Languages other than English, each with its body field (`text_<code>`) and analyzer (`folio_<code>`).
 /// English text (and text in no other of these languages) goes to `text`, analysed by `folio_en`.
-const OTHER_LANGUAGES: [Language; 6] = [
-    Language::French,
-    Language::German,
-    Language::Spanish,
-    Language::Italian,
-    Language::Dutch,
-    Language::Portuguese,
-];
+const OTHER_LANGUAGES: &[Language] = Language::ALL.split_at(1).1;
 
 /// Memory the index writer may buffer before flushing a segment.
 const WRITER_BUDGET: usize = 64 << 20;
@@ -114,8 +107,10 @@ fn stemmer_language(language: Language) -> tantivy::tokenizer::Language {
 /// elided articles (French, Italian), fold accents, stem. With `stopwords`, the language's function
 /// words are dropped too (queries only: the index keeps them).
 fn analyzer(language: Language, stopwords: bool) -> TextAnalyzer {
-    let mut builder =
-        TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).dynamic();
+    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .dynamic();
     let elided = matches!(language, Language::French | Language::Italian);
     let words = match (stopwords, elided) {
         (true, _) => StopWordFilter::new(stemmer_language(language)),
@@ -382,7 +377,7 @@ impl FullText {
             }
         }
         let field_docs = std::iter::once((self.fields.text, Language::English))
-            .chain(self.fields.others.iter().copied().zip(OTHER_LANGUAGES))
+            .chain(self.fields.others.iter().copied().zip(OTHER_LANGUAGES.iter().copied()))
             .map(|(field, l)| (field, Term::from_field_text(self.fields.language, l.code())))
             .collect();
         let mut query: Box<dyn Query> = Box::new(TunedBm25 { terms: weighted, k1: how.k1, b: how.b, field_docs });

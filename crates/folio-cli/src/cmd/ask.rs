@@ -5,8 +5,8 @@ use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::Result;
-use folio_core::support::Unsupported;
 use folio_core::lang::Language;
+use folio_core::support::Unsupported;
 use folio_engine::{AskEvent, AskOptions, AskOutcome, Library, Location, Timings};
 use indicatif::ProgressBar;
 use serde::Serialize;
