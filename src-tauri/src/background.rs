@@ -81,6 +81,8 @@ pub async fn start_background(app: tauri::AppHandle) {
         async { forward(&app, events).await.map_err(|e| e.message) }
     })
     .await;
+    // A switch of embedding model that was stopped goes on beside the rest.
+    tauri::async_runtime::spawn(switch_embedder(app.clone(), Arc::clone(&library), None));
     // The watch follows the library's folders: one added later is watched at once, one removed is not.
     // A folder that cannot be watched is reported and the others are watched.
     let mut watch = until_ok(&app, "Folio cannot watch for changes", || {
@@ -99,6 +101,33 @@ pub async fn start_background(app: tauri::AppHandle) {
                 &app,
                 format!("Changes in {} are not followed ({reason}); the other folders are.", folder.display()),
             ),
+        }
+    }
+}
+
+/// Switches the library's embedding model to `to` (with `None`, goes on with a switch that was
+/// stopped, if any), telling the window its progress and end as `embedding-event`s.
+pub async fn switch_embedder(app: tauri::AppHandle, library: Arc<folio_engine::Library>, to: Option<String>) {
+    let Some(to) = to.or_else(|| library.embedding_status().ok()?.switching.map(|s| s.to)) else { return };
+    let models = folio_engine::embedders(&library.config().models);
+    let mut events = library.switch_embedder_events(&to);
+    let status = |library: &folio_engine::Library| library.embedding_status().ok();
+    let mut last = std::time::Instant::now() - std::time::Duration::from_secs(1);
+    while let Some(event) = events.recv().await {
+        match event {
+            folio_engine::SwitchEvent::Progress(_) if last.elapsed() < std::time::Duration::from_millis(250) => {}
+            folio_engine::SwitchEvent::Progress(_) | folio_engine::SwitchEvent::Finished(_) => {
+                last = std::time::Instant::now();
+                if let Some(s) = status(&library) {
+                    let _ = app.emit("embedding-event", folio_app::dto::EmbeddingDto::new(&s, &models));
+                }
+            }
+            folio_engine::SwitchEvent::Failed(f) => {
+                background_problem(&app, format!("The search model could not be switched: {}", f.message));
+                if let Some(s) = status(&library) {
+                    let _ = app.emit("embedding-event", folio_app::dto::EmbeddingDto::new(&s, &models));
+                }
+            }
         }
     }
 }

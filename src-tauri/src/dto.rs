@@ -418,6 +418,63 @@ pub struct SettingsDto {
     pub ui_language: String,
 }
 
+/// An embedding model the settings offer.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmbedderDto {
+    /// Stable id (`all-minilm-l6-v2`, `multilingual-e5-small`).
+    pub id: String,
+    /// Name shown.
+    pub name: String,
+    /// Trained on many languages.
+    pub multilingual: bool,
+    /// Shipped with Folio.
+    pub bundled: bool,
+    /// Its files are in the models directory.
+    pub downloaded: bool,
+    /// About how many bytes its download fetches.
+    pub download_bytes: u64,
+}
+
+/// The embedding model the library searches with, a switch under way, and the models offered.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmbeddingDto {
+    /// The id of the model whose vectors are searched.
+    pub active: String,
+    /// The model a switch is moving to (search keeps `active` until it is done).
+    pub switching_to: Option<String>,
+    /// Passages the switch has embedded.
+    pub done: u64,
+    /// Passages to embed.
+    pub total: u64,
+    /// The models offered.
+    pub models: Vec<EmbedderDto>,
+}
+
+impl EmbeddingDto {
+    /// The status and the models, as the engine gives them.
+    pub fn new(status: &folio_engine::EmbeddingStatus, models: &[folio_engine::EmbedderInfo]) -> Self {
+        EmbeddingDto {
+            active: status.active.clone(),
+            switching_to: status.switching.as_ref().map(|s| s.to.clone()),
+            done: status.switching.as_ref().map_or(0, |s| s.done),
+            total: status.switching.as_ref().map_or(0, |s| s.total),
+            models: models
+                .iter()
+                .map(|m| EmbedderDto {
+                    id: m.id.into(),
+                    name: m.name.into(),
+                    multilingual: m.multilingual,
+                    bundled: m.bundled,
+                    downloaded: m.downloaded,
+                    download_bytes: m.download_bytes,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// An event of a model download.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
@@ -467,6 +524,7 @@ mod tests {
         UnsupportedDto::export_all(&cfg).unwrap();
         SettingsDto::export_all(&cfg).unwrap();
         DownloadEventDto::export_all(&cfg).unwrap();
+        EmbeddingDto::export_all(&cfg).unwrap();
         JobActionDto::export_all(&cfg).unwrap();
 
         let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings");

@@ -145,7 +145,10 @@ fn main() {
             commands::settings::set_index_threads,
             commands::settings::set_ui_language,
             commands::library::set_library_dir,
-            commands::settings::download_llama
+            commands::settings::download_llama,
+            commands::settings::embedding,
+            commands::settings::download_embedder,
+            commands::settings::switch_embedder
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

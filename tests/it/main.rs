@@ -8,6 +8,7 @@ mod cli;
 mod compat;
 mod crash;
 mod download;
+mod embedder;
 mod eval;
 mod hostile;
 mod mcp;

@@ -6,6 +6,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { AskEventDto } from "./bindings/AskEventDto";
 import type { ChatDto } from "./bindings/ChatDto";
 import type { DownloadEventDto } from "./bindings/DownloadEventDto";
+import type { EmbeddingDto } from "./bindings/EmbeddingDto";
 import type { FolderDto } from "./bindings/FolderDto";
 import type { HitDto } from "./bindings/HitDto";
 import type { IndexEventDto } from "./bindings/IndexEventDto";
@@ -148,6 +149,28 @@ export function downloadLlama(onEvent: (event: DownloadEventDto) => void): Promi
   const channel = new Channel<DownloadEventDto>();
   channel.onmessage = onEvent;
   return invoke("download_llama", { onEvent: channel });
+}
+
+/** The embedding model the library searches with, a switch under way, and the models offered. */
+export function embedding(): Promise<EmbeddingDto> {
+  return invoke("embedding");
+}
+
+/** Downloads the embedding model `id`; resolves when the download ends, `onEvent` says how. */
+export function downloadEmbedder(id: string, onEvent: (event: DownloadEventDto) => void): Promise<void> {
+  const channel = new Channel<DownloadEventDto>();
+  channel.onmessage = onEvent;
+  return invoke("download_embedder", { id, onEvent: channel });
+}
+
+/** Starts switching the library to the embedding model `id`; `onEmbedding` follows it. */
+export function switchEmbedder(id: string): Promise<void> {
+  return invoke("switch_embedder", { id });
+}
+
+/** Calls `handler` with the progress and the end of a switch of embedding model. */
+export function onEmbedding(handler: (status: EmbeddingDto) => void): Promise<Unlisten> {
+  return listen<EmbeddingDto>("embedding-event", (e) => handler(e.payload));
 }
 
 /** Calls `handler` with the events of every indexing job, including ones run in the background: each

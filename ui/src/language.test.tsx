@@ -97,7 +97,10 @@ describe("the window's language", () => {
     await userEvent.click(screen.getByTestId("settings-open"));
     const panel = await screen.findByTestId("settings");
     expect(panel.textContent).toContain(`Modèle en service${nb}: SmolLM2-360M-Instruct`);
-    expect(within(panel).getByRole("button", { name: "En service" })).toBeTruthy();
+    const answering = within(panel).getByRole("region", { name: "Modèle qui répond" });
+    expect(within(answering).getByRole("button", { name: "En service" })).toBeTruthy();
+    const search = await within(panel).findByRole("region", { name: "Modèle de recherche" });
+    expect(within(search).getByRole("button", { name: /^Télécharger \(490\sMo\)$/ })).toBeTruthy();
     expect(within(panel).getByLabelText("Threads (1 à 8)")).toBeTruthy();
     await userEvent.click(within(panel).getByRole("button", { name: "Télécharger Llama 3.1 8B Instruct" }));
     send({ kind: "progress", done: 2_000_000_000, total: 4_000_000_000 });

@@ -4,6 +4,7 @@ import { createElement, type ReactNode } from "react";
 import { vi } from "vitest";
 import * as api from "./api";
 import type { PassageDto } from "./bindings/PassageDto";
+import type { EmbeddingDto } from "./bindings/EmbeddingDto";
 import type { SettingsDto } from "./bindings/SettingsDto";
 import { I18nProvider } from "./i18n";
 
@@ -35,6 +36,17 @@ export const settingsFixture: SettingsDto = {
   uiLanguage: "system",
 };
 
+export const embeddingFixture: EmbeddingDto = {
+  active: "all-minilm-l6-v2",
+  switchingTo: null,
+  done: 0,
+  total: 0,
+  models: [
+    { id: "all-minilm-l6-v2", name: "all-MiniLM-L6-v2 (int8)", multilingual: false, bundled: true, downloaded: true, downloadBytes: 0 },
+    { id: "multilingual-e5-small", name: "multilingual-e5-small", multilingual: true, bundled: false, downloaded: false, downloadBytes: 490_000_000 },
+  ],
+};
+
 /** render()'s options that show a component in French, as the app does when the settings choose it. */
 export const inFrench = {
   wrapper: ({ children }: { children: ReactNode }) => createElement(I18nProvider, { lang: "fr", children }),
@@ -55,6 +67,8 @@ export function stubApi(): void {
   mockedApi.onDrop.mockResolvedValue(unlisten);
   mockedApi.onDragHover.mockResolvedValue(unlisten);
   mockedApi.onBackgroundProblem.mockResolvedValue(unlisten);
+  mockedApi.embedding.mockResolvedValue(embeddingFixture);
+  mockedApi.onEmbedding.mockResolvedValue(unlisten);
   mockedApi.chooseFolders.mockResolvedValue([]);
   mockedApi.chooseLibraryFolder.mockResolvedValue(null);
   mockedApi.setUiLanguage.mockImplementation(async (choice) => ({ ...settingsFixture, uiLanguage: choice }));

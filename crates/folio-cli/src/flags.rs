@@ -114,7 +114,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Chat models: download Llama 3.1 8B Instruct (or another GGUF) from the Hugging Face hub.
+    /// Models: download Llama 3.1 8B Instruct (or another GGUF), or a multilingual embedding model, from
+    /// the Hugging Face hub; switch the library's embedding model.
     Model {
         #[command(subcommand)]
         what: ModelWhat,
@@ -141,7 +142,14 @@ pub enum Command {
 #[derive(Subcommand)]
 pub enum ModelWhat {
     /// Download a GGUF from the hub (honours HF_ENDPOINT); an interrupted download resumes when run again.
+    /// `download embedder` fetches an embedding model instead (multilingual-e5-small unless --name).
     Download {
+        /// `embedder` for an embedding model; a chat model otherwise.
+        #[arg(value_parser = ["chat", "embedder"], default_value = "chat")]
+        kind: String,
+        /// The embedding model to download (`download embedder`).
+        #[arg(long, default_value = "multilingual-e5-small")]
+        name: String,
         /// Repository [default: Llama 3.1 8B Instruct GGUF].
         #[arg(long)]
         repo: Option<String>,
@@ -157,6 +165,17 @@ pub enum ModelWhat {
         /// Where to put it [default: the models directory's chat/ folder].
         #[arg(long)]
         to: Option<PathBuf>,
+    },
+    /// The embedding models and the one the library searches; with a name, switch the library to it:
+    /// every passage is embedded again (search keeps the old vectors until it is done); stopped, it
+    /// goes on from where it was when run again.
+    Embedder {
+        /// The model to switch to (`all-minilm-l6-v2`, the bundled English one, or
+        /// `multilingual-e5-small`, downloaded first).
+        name: Option<String>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
     },
 }
 

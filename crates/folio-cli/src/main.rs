@@ -64,7 +64,10 @@ async fn run(cli: Cli) -> Result<()> {
     // Commands that need no open library: the model download, and job control through the catalog
     // alone (it works while another process is indexing).
     match cli.command {
-        Command::Model { what: ModelWhat::Download { repo, file, revision, sha256, to } } => {
+        Command::Model { what: ModelWhat::Download { kind, name, .. } } if kind == "embedder" => {
+            return cmd::model::download_embedder(&models, &name).await;
+        }
+        Command::Model { what: ModelWhat::Download { repo, file, revision, sha256, to, .. } } => {
             return cmd::model::download(&models, repo, file, revision, sha256, to).await;
         }
         Command::Jobs { json } => return cmd::index::jobs(&dir, json),
@@ -105,7 +108,13 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Status { json } => cmd::status::status(&library, json),
         Command::Check { json, repair } => cmd::status::check(&library, json, repair).await,
         Command::Mcp { allow_writes } => cmd::mcp::serve(Arc::clone(&library), allow_writes).await,
-        Command::Model { .. } | Command::Jobs { .. } | Command::Pause { .. } | Command::Cancel { .. } => {
+        Command::Model { what: ModelWhat::Embedder { name, json } } => {
+            cmd::model::embedder(&library, name.as_deref(), json).await
+        }
+        Command::Model { what: ModelWhat::Download { .. } }
+        | Command::Jobs { .. }
+        | Command::Pause { .. }
+        | Command::Cancel { .. } => {
             unreachable!("handled before the library is opened")
         }
         Command::Resume { id: Some(_) } => unreachable!("handled above"),

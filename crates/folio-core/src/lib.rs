@@ -17,7 +17,8 @@ pub mod support;
 mod types;
 
 pub use records::{
-    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, Destination, DocumentRecord, JobRecord, JobState, Status,
+    AnnKind, AnnParams, Bm25Query, CheckReport, Counts, Destination, DocumentRecord, EmbedderSwitch, EmbeddingStatus,
+    JobRecord, JobState, Status,
 };
 pub use types::{
     civil_date, parse_date, Answer, Chunk, ChunkId, Citation, DocumentId, Folder, FolderId, JobId, Location, Passage,

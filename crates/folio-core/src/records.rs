@@ -242,3 +242,23 @@ impl Default for AnnParams {
         AnnParams { nprobes: 6, refine_factor: 0, ef: 200 }
     }
 }
+
+/// Which embedding model made the vectors a library searches, and a switch to another under way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbeddingStatus {
+    /// The model whose vectors are searched (a stable id, e.g. `all-minilm-l6-v2`).
+    pub active: String,
+    /// A switch under way: search keeps using `active` until it is complete.
+    pub switching: Option<EmbedderSwitch>,
+}
+
+/// A switch of embedding model: the library re-embedded chunk by chunk, resumable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbedderSwitch {
+    /// The model switched to.
+    pub to: String,
+    /// Chunks of indexed documents that have its vector.
+    pub done: u64,
+    /// Chunks of indexed documents.
+    pub total: u64,
+}

@@ -81,7 +81,8 @@ pub struct AskOptions {
     pub context_budget: usize,
     /// Retrieval options.
     pub search: SearchOptions,
-    /// Below this similarity of the best passage, say the files do not hold the answer.
+    /// Below this similarity of the best passage, say the files do not hold the answer (with the bundled
+    /// English embedder; a multilingual one has its own threshold, the same in every language).
     pub min_similarity: f32,
     /// Earlier messages of the chat given to the model and to the rewriter.
     pub history_messages: usize,
@@ -312,8 +313,14 @@ impl Library {
         // query carries the names of the turns before it).
         let texts: Vec<&str> = hits.iter().map(|h| h.passage.text.as_str()).collect();
         let language = folio_core::lang::detect(question);
+        let model = self.embedder().model();
+        let threshold = if model.multilingual {
+            model.min_similarity
+        } else {
+            min_similarity(language, &hits, options.min_similarity)
+        };
         let grounded = !hits.is_empty()
-            && best_similarity.is_none_or(|s| s >= min_similarity(language, &hits, options.min_similarity))
+            && best_similarity.is_none_or(|s| s >= threshold)
             && !folio_core::support::names_unknown(question, &texts);
         let found = Found { chat, message, best_similarity, language };
         if !grounded {

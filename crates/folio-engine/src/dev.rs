@@ -3,7 +3,6 @@
 //! and search knobs, exact nearest neighbours, and the embedder-only baseline of indexing.
 
 use std::path::Path;
-use std::sync::Arc;
 
 pub use folio_core::{AnnKind, AnnParams};
 pub use folio_models::{FastEmbedder, MistralGenerator};
@@ -33,8 +32,8 @@ impl Library {
 
     /// The `k` nearest chunks to `query`'s embedding, by the index or (with `exact`) by a full scan.
     pub async fn nearest_chunks(&self, query: &str, k: usize, exact: bool) -> Result<Vec<ChunkId>, EngineError> {
-        let vector = self.embed_query(query).await?;
-        let found = self.store.nearest(&vector, k, None, exact).await?;
+        let (vector, made_by) = self.embed_query(query).await?;
+        let found = self.store.nearest(made_by, &vector, k, None, exact).await?;
         Ok(found.into_iter().map(|(id, _)| id).collect())
     }
 
@@ -57,7 +56,7 @@ impl Library {
             })
             .collect();
         let n = texts.len();
-        let embedder = Arc::clone(&self.embedder);
+        let embedder = self.embedder();
         let batch = batch_chunks.max(1);
         let started = std::time::Instant::now();
         tokio::task::spawn_blocking(move || -> Result<(), EngineError> {

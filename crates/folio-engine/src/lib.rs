@@ -6,6 +6,7 @@
 mod ask;
 #[cfg(feature = "dev")]
 pub mod dev;
+mod embedding;
 mod error;
 mod index;
 pub mod jobs;
@@ -16,18 +17,23 @@ mod vector_index;
 mod watch;
 
 pub use ask::{AskEvent, AskOptions, AskOutcome, Failure, Timings, DEFAULT_MIN_SIMILARITY, EVIDENCE_RATIO};
+pub use embedding::{download_embedder, embedders, EmbedderInfo, SwitchEvent};
 pub use error::EngineError;
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageId, MessageState, Role};
 pub use folio_core::{
     parse_date, Answer, ChunkId, Citation, DocumentId, Folder, FolderId, JobId, Location, Passage, SearchFilter,
     SearchHit,
 };
-pub use folio_core::{Bm25Query, CheckReport, Counts, Destination, DocumentRecord, JobRecord, JobState, Status};
+pub use folio_core::{
+    Bm25Query, CheckReport, Counts, Destination, DocumentRecord, EmbedderSwitch, EmbeddingStatus, JobRecord, JobState,
+    Status,
+};
 pub use folio_extract::worker::{
     serve_stdio as serve_extract_worker, Limits as ExtractLimits, WorkerCommand, WORKER_ARG,
 };
 pub use folio_models::{
-    download, ChatRequest, DownloadProgress, Embedder, GenEvent, Generator, HubFile, ModelError, ModelPaths,
+    download, ChatRequest, DownloadProgress, Embedder, EmbedderDownload, GenEvent, Generator, HubFile, ModelError,
+    ModelPaths,
 };
 pub use index::walk::{key_path, path_key, IGNORE_FILE};
 pub use index::{

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use folio_core::{CheckReport, Counts, Destination, DocumentRecord, Folder, FolderId, Passage, Status};
-use folio_models::{FastEmbedder, MistralGenerator};
+use folio_models::{EmbedderModel, FastEmbedder, MistralGenerator};
 use folio_store::{Moved, Store};
 
 use crate::{
@@ -70,7 +70,8 @@ pub fn is_library(dir: &Path) -> bool {
 /// An open library: the stores, the embedder, and the chat model (loaded on first use).
 pub struct Library {
     pub(crate) store: Store,
-    pub(crate) embedder: Arc<dyn Embedder>,
+    /// The embedding model of the vectors searched (replaced when a switch of model completes).
+    pub(crate) embedder: std::sync::RwLock<Arc<dyn Embedder>>,
     /// The loaded chat model and the file it came from.
     pub(crate) generator: tokio::sync::Mutex<Option<(PathBuf, Arc<dyn Generator>)>>,
     /// The chat model file chosen by the user; `None` uses [`ModelPaths::default_chat_model`].
@@ -78,6 +79,8 @@ pub struct Library {
     pub(crate) config: LibraryConfig,
     /// One indexing job at a time (a manual run and a watch may both want to index).
     pub(crate) indexing: tokio::sync::Mutex<()>,
+    /// One switch of embedding model at a time.
+    pub(crate) switching: tokio::sync::Mutex<()>,
     /// The job this process is running (0 when none).
     pub(crate) running_job: std::sync::atomic::AtomicI64,
     /// Held by whoever compacts the vector table or builds its index.
@@ -91,14 +94,17 @@ pub struct Library {
 }
 
 impl Library {
-    /// Opens (creating if needed) the library with the real embedding model.
+    /// Opens (creating if needed) the library with the real embedding model that made its vectors
+    /// (the bundled one for a new library).
     pub async fn open(config: LibraryConfig) -> Result<Library, EngineError> {
-        let models = config.models.clone();
-        let threads = config.threads;
-        let embedder = tokio::task::spawn_blocking(move || FastEmbedder::load(&models, threads))
-            .await
-            .map_err(|e| EngineError::Internal(e.to_string()))??;
-        Self::open_with(config, Arc::new(embedder), None).await
+        let id = folio_store::library_embedder(&config.dir)?.unwrap_or_else(|| folio_store::BUNDLED_EMBEDDER.into());
+        let model = EmbedderModel::by_id(&id).ok_or_else(|| {
+            EngineError::Incompatible(format!(
+                "the library's vectors were made by an embedding model this Folio does not know ({id})"
+            ))
+        })?;
+        let embedder = load_embedder(&config, model).await?;
+        Self::open_with(config, embedder, None).await
     }
 
     /// Opens the library with the given embedder and, optionally, an already loaded generator.
@@ -115,6 +121,13 @@ impl Library {
             )));
         }
         let store = Store::open(&config.dir, embedder.dim()).await?;
+        let active = store.embedding_status()?.active;
+        if active != embedder.model().id {
+            return Err(EngineError::Incompatible(format!(
+                "the library's vectors were made by {active}, not by {}",
+                embedder.model().id
+            )));
+        }
         let chat_model = config.chat_model.clone();
         let wanted = chat_model.clone().unwrap_or_else(|| config.models.default_chat_model());
         Ok(Self::assemble(store, embedder, generator.map(|g| (wanted, g)), chat_model, config))
@@ -147,11 +160,12 @@ impl Library {
         Library {
             workers,
             store,
-            embedder,
+            embedder: std::sync::RwLock::new(embedder),
             generator: tokio::sync::Mutex::new(generator),
             chat_model: std::sync::Mutex::new(chat_model),
             config,
             indexing: tokio::sync::Mutex::new(()),
+            switching: tokio::sync::Mutex::new(()),
             running_job: 0.into(),
             maintenance: Arc::default(),
             index_work: Arc::default(),
@@ -199,8 +213,13 @@ impl Library {
     }
 
     /// The embedding model's name.
-    pub fn embedder_name(&self) -> &str {
-        self.embedder.name()
+    pub fn embedder_name(&self) -> String {
+        self.embedder().name().to_string()
+    }
+
+    /// The embedding model of the vectors searched.
+    pub(crate) fn embedder(&self) -> Arc<dyn Embedder> {
+        Arc::clone(&self.embedder.read().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     /// Row counts of the catalog, the full-text index and the vector table.
@@ -218,7 +237,7 @@ impl Library {
     /// re-added (missing vectors are re-embedded), by the store's protocol. Returns the report of what
     /// was wrong before.
     pub async fn repair(&self) -> Result<CheckReport, EngineError> {
-        let embedder = &self.embedder;
+        let embedder = &self.embedder();
         let report = self
             .store
             .repair(|chunks| {
@@ -360,6 +379,7 @@ impl Library {
                 }
             }
         };
+        let embedder = embedder.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         let store = match Store::open(&to, embedder.dim()).await {
             Ok(store) => store,
             Err(e) => {
@@ -402,4 +422,17 @@ pub fn remove_old_library(dir: &Path) -> Result<(), EngineError> {
 /// An absolute, normalised form of `path` (symlinks resolved where possible).
 pub(crate) fn absolute(path: &Path) -> Result<PathBuf, EngineError> {
     std::fs::canonicalize(path).map_err(|source| EngineError::Io { path: path.to_path_buf(), source })
+}
+
+/// Loads the embedding model `model` (on the blocking pool) with the configuration's threads.
+pub(crate) async fn load_embedder(
+    config: &LibraryConfig,
+    model: EmbedderModel,
+) -> Result<Arc<dyn Embedder>, EngineError> {
+    let models = config.models.clone();
+    let threads = config.threads;
+    let embedder = tokio::task::spawn_blocking(move || FastEmbedder::load_model(&models, model, threads))
+        .await
+        .map_err(|e| EngineError::Internal(e.to_string()))??;
+    Ok(Arc::new(embedder))
 }

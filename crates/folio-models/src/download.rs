@@ -1,7 +1,8 @@
 //! Model downloads from the Hugging Face hub, started only by the user: the hub's URL layout
 //! (`{endpoint}/{repo}/resolve/{revision}/{file}`, endpoint from `HF_ENDPOINT`), progress, resume
 //! after an interruption (HTTP range requests on a `.part` file), and a SHA-256 check against the
-//! hub's LFS checksum (`X-Linked-ETag`) or a digest the caller knows.
+//! hub's LFS checksum (`X-Linked-ETag`), a digest the caller knows, or, for a small file kept in git,
+//! its git blob id (the `ETag`).
 
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -99,14 +100,17 @@ pub async fn download(
     if !head.status().is_success() && !head.status().is_redirection() {
         return Err(ModelError::Download(format!("{url}: the server answered {}", head.status())));
     }
-    let hub_sha = head
-        .headers()
-        .get("x-linked-etag")
-        .or_else(|| head.headers().get("etag"))
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim_matches('"').trim_start_matches("W/").trim_matches('"').to_ascii_lowercase())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+    let etag = |name: &str, len: usize| {
+        head.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim_matches('"').trim_start_matches("W/").trim_matches('"').to_ascii_lowercase())
+            .filter(|v| v.len() == len && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    let hub_sha = etag("x-linked-etag", 64).or_else(|| etag("etag", 64));
     let expected = file.sha256.clone().map(|s| s.to_ascii_lowercase()).or(hub_sha);
+    // A small file kept in git rather than LFS is named by its git blob id (SHA-1) in its ETag.
+    let blob_id = if expected.is_none() { etag("etag", 40) } else { None };
 
     // Each attempt asks for what the part file lacks; a dropped or stalled connection (no byte for
     // READ_TIMEOUT) is retried from where it stopped, a few times, before giving up.
@@ -135,6 +139,19 @@ pub async fn download(
             let _ = std::fs::remove_file(&part);
             return Err(ModelError::Download(format!(
                 "{}: checksum mismatch (expected sha256 {expected}, got {actual}); the damaged download was \
+                 removed, run it again",
+                file.file
+            )));
+        }
+    } else if let Some(blob_id) = blob_id {
+        let part_for_hash = part.clone();
+        let actual = tokio::task::spawn_blocking(move || git_blob_id(&part_for_hash))
+            .await
+            .map_err(|e| ModelError::Download(e.to_string()))??;
+        if actual != blob_id {
+            let _ = std::fs::remove_file(&part);
+            return Err(ModelError::Download(format!(
+                "{}: checksum mismatch (expected git blob {blob_id}, got {actual}); the damaged download was \
                  removed, run it again",
                 file.file
             )));
@@ -216,6 +233,26 @@ async fn fetch_rest(
         Some(t) if t != done => Err(Fetch::Retry(format!("the download stopped after {done} of {t} bytes"))),
         _ => Ok(()),
     }
+}
+
+/// The git blob id of a file (SHA-1 of `blob {len}\0` and the bytes), hex: how the hub names a file
+/// kept in git rather than LFS.
+pub fn git_blob_id(path: &Path) -> Result<String, ModelError> {
+    use sha1::Digest as _;
+    let fail = |e: std::io::Error| ModelError::Download(format!("{}: {e}", path.display()));
+    let mut f = std::fs::File::open(path).map_err(fail)?;
+    let len = f.metadata().map_err(fail)?.len();
+    let mut hasher = sha1::Sha1::new();
+    hasher.update(format!("blob {len}\0").as_bytes());
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(fail)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// SHA-256 of a file, hex.

@@ -6,6 +6,7 @@ use std::sync::{Mutex, OnceLock};
 use fastembed::{InitOptionsUserDefined, OutputKey, Pooling, TextEmbedding, TokenizerFiles, UserDefinedEmbeddingModel};
 use folio_core::TokenCounter;
 
+use crate::embedders::{EmbedderModel, MINILM};
 use crate::paths::missing;
 use crate::{ModelError, ModelPaths};
 
@@ -19,6 +20,14 @@ pub trait Embedder: Send + Sync {
     fn tokens(&self) -> &dyn TokenCounter;
     /// A short name, shown to users.
     fn name(&self) -> &str;
+    /// Embeds a question (some models embed questions and passages differently).
+    fn embed_query(&self, text: &str) -> Result<Vec<f32>, ModelError> {
+        self.embed(&[text.to_string()])?.pop().ok_or_else(|| ModelError::Inference("no vector".into()))
+    }
+    /// Which model it is, for what Folio knows of it (languages, decline threshold).
+    fn model(&self) -> EmbedderModel {
+        MINILM
+    }
 }
 
 /// The longest input all-MiniLM-L6-v2 reads, in word pieces including [CLS] and [SEP].
@@ -30,10 +39,11 @@ pub const MINILM_MAX_TOKENS: usize = 256;
 /// (`scripts/bench.sh index`, see issue #16's note).
 const EMBED_BATCH: usize = 8;
 
-/// all-MiniLM-L6-v2 (int8 ONNX) through fastembed.
+/// An embedding model of [`crate::EMBEDDERS`] (ONNX) through fastembed.
 pub struct FastEmbedder {
-    model: Mutex<TextEmbedding>,
+    session: Mutex<TextEmbedding>,
     counter: WordPieceCounter,
+    model: EmbedderModel,
 }
 
 /// Counts tokens with a Hugging Face `tokenizer.json`, with truncation and padding off.
@@ -91,11 +101,23 @@ fn ort_environment(lib: &Path) -> Result<ort::environment::Environment, ModelErr
 impl FastEmbedder {
     /// Loads the bundled embedding model with `threads` intra-op threads.
     pub fn load(paths: &ModelPaths, threads: usize) -> Result<Self, ModelError> {
-        let dir = paths.embedder_dir();
+        Self::load_model(paths, MINILM, threads)
+    }
+
+    /// Loads `model` from its directory with `threads` intra-op threads.
+    pub fn load_model(paths: &ModelPaths, model: EmbedderModel, threads: usize) -> Result<Self, ModelError> {
+        let dir = paths.embedder_dir_of(&model);
+        let spec = model;
         let read = |name: &str| -> Result<Vec<u8>, ModelError> {
             let p = dir.join(name);
             std::fs::read(&p).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
+                if e.kind() == std::io::ErrorKind::NotFound && !spec.is_bundled() {
+                    ModelError::Missing(format!(
+                        "model file {} is missing; download {} with `folio model download embedder`",
+                        p.display(),
+                        spec.name
+                    ))
+                } else if e.kind() == std::io::ErrorKind::NotFound {
                     ModelError::Missing(missing(&p))
                 } else {
                     ModelError::Load(format!("{}: {e}", p.display()))
@@ -115,29 +137,24 @@ impl FastEmbedder {
         model.output_key = Some(OutputKey::ByName("last_hidden_state"));
         let options = InitOptionsUserDefined::new()
             .with_environment(env)
-            .with_max_length(MINILM_MAX_TOKENS)
+            .with_max_length(spec.max_tokens)
             .with_intra_threads(threads.max(1))
             .with_session_config("session.intra_op.allow_spinning", "0");
         let model =
             TextEmbedding::try_new_from_user_defined(model, options).map_err(|e| ModelError::Load(e.to_string()))?;
-        Ok(FastEmbedder { model: Mutex::new(model), counter })
-    }
-}
-
-impl Embedder for FastEmbedder {
-    fn dim(&self) -> usize {
-        384
+        Ok(FastEmbedder { session: Mutex::new(model), counter, model: spec })
     }
 
-    fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, ModelError> {
+    /// Embeds texts as they are (prefixes already put).
+    fn embed_raw(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, ModelError> {
         // Batches are padded to their longest text, so texts of similar length are embedded together
         // (sorted by length), then the vectors are put back in the caller's order.
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| texts[i].len());
         let sorted: Vec<&str> = order.iter().map(|&i| texts[i].as_str()).collect();
         // The session is only used under this lock; a panic inside leaves nothing half-done to observe.
-        let mut model = self.model.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let vectors = model.embed(&sorted, Some(EMBED_BATCH)).map_err(|e| ModelError::Inference(e.to_string()))?;
+        let mut session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let vectors = session.embed(&sorted, Some(EMBED_BATCH)).map_err(|e| ModelError::Inference(e.to_string()))?;
         let mut out = vec![Vec::new(); texts.len()];
         for (v, i) in vectors.into_iter().zip(order) {
             out[i] = v;
@@ -145,12 +162,40 @@ impl Embedder for FastEmbedder {
         Ok(out)
     }
 
+    /// `texts` with `prefix` put before each (borrowed as they are when there is none).
+    fn prefixed<'t>(prefix: &str, texts: &'t [String]) -> std::borrow::Cow<'t, [String]> {
+        if prefix.is_empty() {
+            std::borrow::Cow::Borrowed(texts)
+        } else {
+            std::borrow::Cow::Owned(texts.iter().map(|t| format!("{prefix}{t}")).collect())
+        }
+    }
+}
+
+impl Embedder for FastEmbedder {
+    fn dim(&self) -> usize {
+        self.model.dim
+    }
+
+    fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, ModelError> {
+        self.embed_raw(&Self::prefixed(self.model.passage_prefix, texts))
+    }
+
+    fn embed_query(&self, text: &str) -> Result<Vec<f32>, ModelError> {
+        let texts = [format!("{}{text}", self.model.query_prefix)];
+        self.embed_raw(&texts)?.pop().ok_or_else(|| ModelError::Inference("no vector".into()))
+    }
+
     fn tokens(&self) -> &dyn TokenCounter {
         &self.counter
     }
 
     fn name(&self) -> &str {
-        "all-MiniLM-L6-v2 (int8)"
+        self.model.name
+    }
+
+    fn model(&self) -> EmbedderModel {
+        self.model
     }
 }
 

@@ -2,16 +2,21 @@
 //!
 //! [`Embedder`] and [`Generator`] are the seams the engine sees; [`FastEmbedder`] and
 //! [`MistralGenerator`] are the real models, [`HashEmbedder`] and [`ScriptedGenerator`] fast fakes.
-//! Model files come from a local models directory ([`ModelPaths`]); nothing here downloads.
+//! Model files come from a local models directory ([`ModelPaths`]); only [`download`] and
+//! [`download_embedder`] reach the network, and only when the user starts them.
 
 mod download;
 mod embed;
+mod embedders;
 mod generate;
 mod gguf;
 mod paths;
 
-pub use download::{download, sha256_file, DownloadProgress, HubFile};
+pub use download::{download, git_blob_id, sha256_file, DownloadProgress, HubFile};
 pub use embed::{Embedder, FastEmbedder, HashEmbedder, WordCounter, WordPieceCounter, MINILM_MAX_TOKENS};
+pub use embedders::{
+    download_embedder, EmbedderDownload, EmbedderModel, EMBEDDERS, MINILM, MULTILINGUAL_E5_SMALL, TOKENIZER_FILES,
+};
 pub use generate::{ChatRequest, GenEvent, GenStats, Generator, MistralGenerator, ScriptedGenerator};
 pub use gguf::{check_gguf, MIN_MODEL_BYTES};
 pub use paths::{ModelPaths, BUNDLED_CHAT_MODEL};

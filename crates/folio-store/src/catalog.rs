@@ -17,6 +17,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_text_first", include_str!("../../../migrations/0004_text_first.sql")),
     ("0005_read_attempts", include_str!("../../../migrations/0005_read_attempts.sql")),
     ("0006_ids_never_reused", include_str!("../../../migrations/0006_ids_never_reused.sql")),
+    ("0007_embedding", include_str!("../../../migrations/0007_embedding.sql")),
 ];
 
 /// Names of the embedded migrations, for the test that checks they match `migrations/`.
@@ -328,6 +329,69 @@ impl Catalog {
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed'",
             [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// The embedding model of the vectors, and the one a switch is moving to with its progress.
+    pub(crate) fn embedding(&self) -> Result<(String, Option<(String, ChunkId)>), StoreError> {
+        let (active, next, done): (String, Option<String>, i64) =
+            self.conn.query_row("SELECT active, next, next_done FROM embedding WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        Ok((active, next.map(|n| (n, ChunkId(done)))))
+    }
+
+    /// Starts a switch to `next` (none: no switch), from the first chunk.
+    pub(crate) fn set_next_embedder(&self, next: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE embedding SET next = ?1, next_done = 0 WHERE id = 1", [next])?;
+        Ok(())
+    }
+
+    /// Records that every indexed chunk up to `done` has its vector in the next embedder's table.
+    pub(crate) fn set_next_done(&self, done: ChunkId) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE embedding SET next_done = ?1 WHERE id = 1 AND next IS NOT NULL", [done.0])?;
+        Ok(())
+    }
+
+    /// Ends a switch: the next embedder's vectors become the ones searched.
+    pub(crate) fn promote_next_embedder(&self) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE embedding SET active = next, next = NULL, next_done = 0 WHERE id = 1 AND next IS NOT NULL",
+            [],
+        )?;
+        Ok(())
+    }
+
+    /// Chunks after `after` in id order (at most `limit`), with their document, its status, text and
+    /// path: what a switch of embedder embeds next.
+    pub(crate) fn chunks_after(
+        &self,
+        after: ChunkId,
+        limit: usize,
+    ) -> Result<Vec<(ChunkId, DocumentId, Status, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.document_id, d.status, c.text, d.path FROM chunks c JOIN documents d ON d.id = c.document_id
+             WHERE c.id > ?1 ORDER BY c.id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![after.0, limit as i64], |r| {
+            let status: String = r.get(2)?;
+            Ok((ChunkId(r.get(0)?), DocumentId(r.get(1)?), status, r.get(3)?, r.get(4)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (c, d, status, text, path) = row?;
+            out.push((c, d, Status::parse(&status), text, path));
+        }
+        Ok(out)
+    }
+
+    /// Chunks of indexed documents up to `upto` (all of them with `None`).
+    pub(crate) fn indexed_chunk_count_upto(&self, upto: Option<ChunkId>) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id
+             WHERE d.status = 'indexed' AND c.id <= ?1",
+            [upto.map_or(i64::MAX, |c| c.0)],
             |r| r.get::<_, i64>(0),
         )? as u64)
     }

@@ -13,7 +13,7 @@ pub fn mark_indexing(store: &Store, docs: &[DocumentId]) -> Result<(), StoreErro
 
 /// Loses the vectors of `ids`.
 pub async fn lose_vectors(store: &Store, ids: &[ChunkId]) -> Result<(), StoreError> {
-    store.vectors.delete_chunks(ids).await
+    store.vectors().delete_chunks(ids).await
 }
 
 /// Loses the full-text entries of `ids`.
@@ -34,10 +34,25 @@ pub fn stray_text(store: &Store, chunk: ChunkId, doc: DocumentId, title: &str, t
 
 /// Adds vectors the catalog does not know (or second copies of ones it does).
 pub async fn stray_vectors(store: &Store, rows: &[(ChunkId, DocumentId, &[f32])]) -> Result<(), StoreError> {
-    store.vectors.add(rows).await
+    store.vectors().add(rows).await
 }
 
 /// Every chunk id in the vector table, duplicates included.
 pub async fn vector_ids(store: &Store) -> Result<Vec<ChunkId>, StoreError> {
-    store.vectors.all_chunk_ids().await
+    store.vectors().all_chunk_ids().await
+}
+
+/// Writes vectors to the table of a switch of embedding model without recording the step, as a crash
+/// between the two leaves them.
+pub async fn next_vectors_unrecorded(store: &Store, rows: &[(ChunkId, DocumentId, &[f32])]) -> Result<(), StoreError> {
+    let next = store.next_vectors().ok_or_else(|| StoreError::Incompatible("no switch under way".into()))?;
+    next.add(rows).await
+}
+
+/// Every chunk id in the table of a switch of embedding model (none without a switch).
+pub async fn next_vector_ids(store: &Store) -> Result<Vec<ChunkId>, StoreError> {
+    match store.next_vectors() {
+        Some(next) => next.all_chunk_ids().await,
+        None => Ok(Vec::new()),
+    }
 }

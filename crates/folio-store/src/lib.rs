@@ -17,6 +17,7 @@
 mod bm25;
 mod catalog;
 mod chats;
+mod embedding;
 pub mod fault;
 mod fulltext;
 mod jobs;
@@ -33,6 +34,7 @@ use std::path::Path;
 use catalog::Held;
 pub use catalog::{migration_names, Catalog, Documents, FileFacts, Folders};
 pub use chats::{Chats, NewMessage};
+pub use embedding::{library_embedder, NextChunks, BUNDLED_EMBEDDER};
 use folio_core::{AnnKind, AnnParams, Bm25Query, CheckReport, Chunk, ChunkId, Counts, DocumentId, Status};
 use fulltext::FullText;
 pub use fulltext::{PreparedSearch, TextHit};
@@ -123,8 +125,15 @@ pub struct Store {
     catalog: std::sync::Mutex<Catalog>,
     /// The Tantivy index.
     text: FullText,
-    /// The LanceDB table.
-    vectors: Vectors,
+    /// The LanceDB table searched, and the embedding model that made its vectors.
+    vectors: std::sync::RwLock<(String, Vectors)>,
+    /// A switch of embedding model under way: the model, and the table its vectors go to.
+    next: std::sync::Mutex<Option<(String, Vectors)>>,
+    /// Held while vectors are written to the next table or deleted from it, so that a document
+    /// removed meanwhile loses the vectors just computed for it ([`Store::write_next_vectors`]).
+    next_writes: tokio::sync::Mutex<()>,
+    /// The LanceDB directory (`None` in memory).
+    vectors_dir: Option<std::path::PathBuf>,
 }
 
 impl Store {
@@ -133,8 +142,29 @@ impl Store {
         std::fs::create_dir_all(dir)?;
         let catalog = Catalog::open(&dir.join(place::CATALOG_FILE))?;
         let (text, rebuilt) = FullText::open(&dir.join(place::TEXT_DIR))?;
-        let vectors = Vectors::open(&dir.join(place::VECTORS_DIR), dim).await?;
-        let store = Store { catalog: std::sync::Mutex::new(catalog), text, vectors };
+        let (active, next) = catalog.embedding()?;
+        let vectors_dir = dir.join(place::VECTORS_DIR);
+        let vectors = Vectors::open(&vectors_dir, &vectors::table_name(&active), Some(dim)).await?;
+        let next = match next {
+            Some((model, done)) => {
+                let table = Vectors::open(&vectors_dir, &vectors::table_name(&model), None).await?;
+                // Vectors written after the last recorded step have no record: they go, and are made again.
+                table.delete_after(done).await?;
+                Some((model, table))
+            }
+            None => None,
+        };
+        let mut keep = vec![vectors::table_name(&active)];
+        keep.extend(next.as_ref().map(|(m, _)| vectors::table_name(m)));
+        Vectors::drop_tables_except(&vectors_dir, &keep).await?;
+        let store = Store {
+            catalog: std::sync::Mutex::new(catalog),
+            text,
+            vectors: std::sync::RwLock::new((active, vectors)),
+            next: std::sync::Mutex::new(next),
+            next_writes: tokio::sync::Mutex::new(()),
+            vectors_dir: Some(vectors_dir),
+        };
         if rebuilt {
             store.refill_text()?;
         }
@@ -146,11 +176,41 @@ impl Store {
     /// A store held in memory (SQLite `:memory:`, Tantivy's RAM directory, LanceDB's `memory://`), with
     /// the same protocol: for fast tests of the engine that need no disk. Nothing in it outlives it.
     pub async fn in_memory(dim: usize) -> Result<Store, StoreError> {
+        let catalog = Catalog::open_in_memory()?;
+        let (active, _) = catalog.embedding()?;
         Ok(Store {
-            catalog: std::sync::Mutex::new(Catalog::open_in_memory()?),
+            catalog: std::sync::Mutex::new(catalog),
             text: FullText::in_memory()?,
-            vectors: Vectors::in_memory(dim).await?,
+            vectors: std::sync::RwLock::new((
+                active.clone(),
+                Vectors::in_memory(&vectors::table_name(&active), dim).await?,
+            )),
+            next: std::sync::Mutex::new(None),
+            next_writes: tokio::sync::Mutex::new(()),
+            vectors_dir: None,
         })
+    }
+
+    /// The vector table searched (a handle).
+    fn vectors(&self) -> Vectors {
+        self.vectors.read().unwrap_or_else(std::sync::PoisonError::into_inner).1.clone()
+    }
+
+    /// The table of a switch of embedding model under way, if any (a handle).
+    fn next_vectors(&self) -> Option<Vectors> {
+        self.next.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().map(|(_, t)| t.clone())
+    }
+
+    /// Deletes the vectors of `docs` from the table searched and from a switch's table.
+    async fn delete_vectors(&self, docs: &[DocumentId]) -> Result<(), StoreError> {
+        self.vectors().delete_documents(docs).await?;
+        if self.next_vectors().is_some() {
+            let _writing = self.next_writes.lock().await;
+            if let Some(next) = self.next_vectors() {
+                next.delete_documents(docs).await?;
+            }
+        }
+        Ok(())
     }
 
     fn catalog(&self) -> std::sync::MutexGuard<'_, Catalog> {
@@ -204,21 +264,31 @@ impl Store {
         self.text.prepare(query, limit, within, bm25)
     }
 
-    /// The `k` nearest chunks to `vector` with their cosine distances, by the ANN index (rows it does
-    /// not cover searched exactly) or, with `exact`, by a full scan; `within` limits it to those documents.
+    /// The `k` nearest chunks to `vector` (made by the embedding model `made_by`) with their cosine
+    /// distances, by the ANN index (rows it does not cover searched exactly) or, with `exact`, by a
+    /// full scan; `within` limits it to those documents. None when the table's vectors were made by
+    /// another model (a switch of embedder completed while the question was being embedded).
     pub async fn nearest(
         &self,
+        made_by: &str,
         vector: &[f32],
         k: usize,
         within: Option<&[DocumentId]>,
         exact: bool,
     ) -> Result<Vec<(ChunkId, f32)>, StoreError> {
-        self.vectors.nearest_with(vector, k, within, exact).await
+        let table = {
+            let active = self.vectors.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if active.0 != made_by {
+                return Ok(Vec::new());
+            }
+            active.1.clone()
+        };
+        table.nearest_with(vector, k, within, exact).await
     }
 
     /// The vector table's ANN index, as a handle that a background task can own.
     pub fn vector_index(&self) -> VectorIndex {
-        VectorIndex(self.vectors.clone())
+        VectorIndex(self.vectors())
     }
 
     /// Fills a full-text index made anew (a newer layout) from the catalog: every chunk keyword search
@@ -261,7 +331,7 @@ impl Store {
     /// purged and queued again like interrupted ones. Returns the documents queued.
     pub async fn verify_vectors(&self) -> Result<Vec<DocumentId>, StoreError> {
         let expected = self.catalog().indexed_chunk_count()?;
-        if self.vectors.count().await? >= expected {
+        if self.vectors().count().await? >= expected {
             return Ok(Vec::new());
         }
         let report = self.check().await?;
@@ -305,7 +375,7 @@ impl Store {
             self.text.delete_documents(docs)?;
             self.text.commit()
         })?;
-        self.vectors.delete_documents(docs).await?;
+        self.delete_vectors(docs).await?;
         Ok(())
     }
 
@@ -329,7 +399,7 @@ impl Store {
         })?;
         if !existing.is_empty() {
             self.text.delete_documents(&existing)?;
-            self.vectors.delete_documents(&existing).await?;
+            self.delete_vectors(&existing).await?;
         }
         let docs: Vec<(FileFacts, &[Chunk])> = batch.iter().map(|d| (d.facts.clone(), d.chunks.as_slice())).collect();
         let ids = self.durably(|c| c.insert_documents(&docs))?;
@@ -364,7 +434,7 @@ impl Store {
             .map(|((c, d), v)| (c, d, v.as_slice()))
             .collect();
         if !rows.is_empty() {
-            self.vectors.add(&rows).await?;
+            self.vectors().add(&rows).await?;
         }
         let doc_ids: Vec<DocumentId> = batch.documents.iter().map(|(d, _)| *d).collect();
         self.catalog().mark_indexed(&doc_ids)?;
@@ -447,7 +517,7 @@ impl Store {
             documents,
             catalog_chunks,
             text_chunks: self.text.count()?,
-            vector_chunks: self.vectors.count().await?,
+            vector_chunks: self.vectors().count().await?,
         })
     }
 
@@ -465,7 +535,7 @@ impl Store {
         let (missing_text, orphan_text, duplicate_text) =
             compare(&searchable, &searchable, &self.text.all_chunk_ids()?);
         let (missing_vectors, orphan_vectors, duplicate_vectors) =
-            compare(&indexed, &searchable, &self.vectors.all_chunk_ids().await?);
+            compare(&indexed, &searchable, &self.vectors().all_chunk_ids().await?);
         Ok(CheckReport {
             missing_text,
             missing_vectors,
@@ -504,7 +574,7 @@ impl Store {
         })?;
 
         let vec_delete: Vec<ChunkId> = before.orphan_vectors.iter().chain(&before.duplicate_vectors).copied().collect();
-        self.vectors.delete_chunks(&vec_delete).await?;
+        self.vectors().delete_chunks(&vec_delete).await?;
         let vec_add: Vec<ChunkId> = before.missing_vectors.iter().chain(&before.duplicate_vectors).copied().collect();
         let rows = self.documents().indexed_chunks(&vec_add)?;
         for batch in rows.chunks(REPAIR_BATCH) {
@@ -518,7 +588,7 @@ impl Store {
             }
             let add: Vec<_> =
                 batch.iter().zip(&vectors).map(|((id, doc, _, _), v)| (*id, *doc, v.as_slice())).collect();
-            self.vectors.add(&add).await?;
+            self.vectors().add(&add).await?;
         }
         Ok(before)
     }

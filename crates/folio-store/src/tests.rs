@@ -144,3 +144,76 @@ fn a_store_write_waiting_on_the_disk_holds_up_no_other_task() {
     runtime.block_on(writer).expect("join").expect("the write ends once the catalog is free");
     assert!(ran_while_held, "another task ran while the store's write waited on the catalog");
 }
+
+/// A switch of embedding model, stopped between writing a step's vectors and recording it, goes on
+/// from the last recorded step; a document removed meanwhile loses its vectors in the switch's table;
+/// the finished switch leaves exactly the catalog's chunks, searched by the new model only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_embedder_switch_survives_a_crash_mid_step_and_removals() {
+    use crate::{fault, DocumentText, Store};
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = Store::open(dir.path(), 4).await.expect("open");
+    let (folder, _) = store.folders().add_folder("/docs").expect("folder");
+    let docs: Vec<DocumentText> = ["a", "b", "c"]
+        .iter()
+        .map(|n| DocumentText {
+            facts: facts(folder.0, &format!("/docs/{n}.txt")),
+            title: format!("{n}.txt"),
+            chunks: chunks(2),
+        })
+        .collect();
+    let batch = store.write_text(&docs).await.expect("text");
+    store.write_vectors(&batch, &vec![vec![1.0, 0.0, 0.0, 0.0]; 6]).await.expect("vectors");
+
+    store.begin_embedder_switch("other", 4).await.expect("begin");
+    let step = store.next_chunks_to_embed(2).expect("next");
+    assert_eq!(step.chunks.len(), 2);
+    let ids: Vec<_> = step.chunks.iter().map(|(c, d, ..)| (*c, *d)).collect();
+    store
+        .write_next_vectors(&ids, &[vec![0.0, 1.0, 0.0, 0.0], vec![0.0, 1.0, 0.0, 0.0]], step.upto)
+        .await
+        .expect("step");
+    // The next step's vectors reach the disk, and the process dies before the step is recorded.
+    let lost = store.next_chunks_to_embed(2).expect("next");
+    let rows: Vec<_> = lost.chunks.iter().map(|(c, d, ..)| (*c, *d, [0.0f32, 1.0, 0.0, 0.0].as_slice())).collect();
+    fault::next_vectors_unrecorded(&store, &rows).await.expect("unrecorded");
+    drop(store);
+
+    let store = Store::open(dir.path(), 4).await.expect("reopen");
+    let status = store.embedding_status().expect("status");
+    assert_eq!(status.active, crate::BUNDLED_EMBEDDER);
+    let switch = status.switching.expect("under way");
+    assert_eq!((switch.to.as_str(), switch.done, switch.total), ("other", 2, 6));
+    assert_eq!(fault::next_vector_ids(&store).await.expect("ids").len(), 2, "the unrecorded step is gone");
+    // Search still answers from the old model's vectors, and only for a vector made by it.
+    assert_eq!(
+        store.nearest(crate::BUNDLED_EMBEDDER, &[1.0, 0.0, 0.0, 0.0], 3, None, true).await.expect("nearest").len(),
+        3
+    );
+    assert!(store.nearest("other", &[0.0, 1.0, 0.0, 0.0], 3, None, true).await.expect("nearest").is_empty());
+
+    // The first document (embedded already) is removed meanwhile: its vectors leave both tables.
+    let first = batch.documents[0].0;
+    store.remove(&[first]).await.expect("remove");
+    assert!(fault::next_vector_ids(&store).await.expect("ids").is_empty());
+
+    loop {
+        let step = store.next_chunks_to_embed(2).expect("next");
+        if step.chunks.is_empty() {
+            assert!(!step.waiting);
+            break;
+        }
+        let ids: Vec<_> = step.chunks.iter().map(|(c, d, ..)| (*c, *d)).collect();
+        let vectors = vec![vec![0.0, 1.0, 0.0, 0.0]; ids.len()];
+        store.write_next_vectors(&ids, &vectors, step.upto).await.expect("step");
+    }
+    assert!(store.finish_embedder_switch().await.expect("finish").is_empty());
+    let status = store.embedding_status().expect("status");
+    assert_eq!((status.active.as_str(), status.switching), ("other", None));
+    assert!(store.check().await.expect("check").is_consistent());
+    assert_eq!(store.nearest("other", &[0.0, 1.0, 0.0, 0.0], 9, None, true).await.expect("nearest").len(), 4);
+    drop(store);
+    let store = Store::open(dir.path(), 4).await.expect("reopen");
+    assert_eq!(store.embedding_status().expect("status").active, "other");
+    assert!(store.check().await.expect("check").is_consistent());
+}

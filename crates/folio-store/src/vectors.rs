@@ -22,7 +22,17 @@ use lancedb::{DistanceType, Table};
 
 use crate::StoreError;
 
+/// The table of the bundled embedder's vectors (the only table before embedders could be switched).
 const TABLE: &str = "chunks";
+
+/// The table holding the vectors of the embedding model `embedder` (its stable id).
+pub fn table_name(embedder: &str) -> String {
+    if embedder == crate::BUNDLED_EMBEDDER {
+        TABLE.to_string()
+    } else {
+        format!("{TABLE}-{embedder}")
+    }
+}
 
 /// About how many vectors each IVF partition of an IVF-HNSW-SQ index holds (the count is rounded, so
 /// 103k vectors make one graph). Searching a partition has a fixed cost of about 2 ms here on top of the
@@ -112,8 +122,9 @@ fn schema(dim: usize) -> SchemaRef {
 }
 
 impl Vectors {
-    /// Opens the table in directory `dir`, creating it for vectors of `dim` dimensions if absent.
-    pub async fn open(dir: &Path, dim: usize) -> Result<Vectors, StoreError> {
+    /// Opens the table `name` in directory `dir`, creating it for vectors of `dim` dimensions if absent
+    /// (with `dim` `None`, the table must exist and its dimension is taken as it is).
+    pub async fn open(dir: &Path, name: &str, dim: Option<usize>) -> Result<Vectors, StoreError> {
         let dir = std::path::absolute(dir)?;
         let uri = dir.to_str().ok_or_else(|| StoreError::Incompatible(format!("non UTF-8 path {}", dir.display())))?;
         let durable = Durable {
@@ -122,32 +133,52 @@ impl Vectors {
             dir: dir.clone(),
             skip: std::env::var_os("FOLIO_BENCH_NO_VECTOR_SYNC").is_some_and(|v| v == "1"),
         };
-        Self::connect(uri, dim, durable).await
+        Self::connect(uri, name, dim, durable).await
     }
 
-    /// A table held in memory (LanceDB's `memory://`), for tests that need no disk.
-    pub async fn in_memory(dim: usize) -> Result<Vectors, StoreError> {
+    /// Drops every table in directory `dir` but `keep` (a switch of embedder that finished, or one
+    /// abandoned, leaves the other's table behind).
+    pub async fn drop_tables_except(dir: &Path, keep: &[String]) -> Result<(), StoreError> {
+        let dir = std::path::absolute(dir)?;
+        let uri = dir.to_str().ok_or_else(|| StoreError::Incompatible(format!("non UTF-8 path {}", dir.display())))?;
+        let db = lancedb::connect(uri).execute().await?;
+        for name in db.table_names().execute().await? {
+            if !keep.contains(&name) {
+                tracing::info!(table = %name, "dropping a vector table no longer used");
+                db.drop_table(&name, &[]).await?;
+            }
+        }
+        // The directory's entries are durable once it is synced.
+        std::fs::File::open(&dir)?.sync_all()?;
+        Ok(())
+    }
+
+    /// A table held in memory (LanceDB's `memory://`, a store of its own), for tests that need no disk.
+    pub async fn in_memory(name: &str, dim: usize) -> Result<Vectors, StoreError> {
         let durable = Durable { synced: Default::default(), dir: Default::default(), skip: true };
-        Self::connect("memory://", dim, durable).await
+        Self::connect("memory://", name, Some(dim), durable).await
     }
 
-    async fn connect(uri: &str, dim: usize, durable: Durable) -> Result<Vectors, StoreError> {
+    async fn connect(uri: &str, name: &str, dim: Option<usize>, durable: Durable) -> Result<Vectors, StoreError> {
         let db = lancedb::connect(uri).execute().await?;
         let names = db.table_names().execute().await?;
-        let table = if names.iter().any(|n| n == TABLE) {
-            db.open_table(TABLE).execute().await?
+        let table = if names.iter().any(|n| n == name) {
+            db.open_table(name).execute().await?
+        } else if let Some(dim) = dim {
+            db.create_empty_table(name, schema(dim)).execute().await?
         } else {
-            db.create_empty_table(TABLE, schema(dim)).execute().await?
+            return Err(StoreError::Incompatible(format!("the vector table {name} is missing")));
         };
         let have = table.schema().await?;
         let stored_dim = match have.field_with_name("vector").map(|f| f.data_type().clone()) {
             Ok(DataType::FixedSizeList(_, d)) => d as usize,
             _ => 0,
         };
+        let dim = dim.unwrap_or(stored_dim);
         if stored_dim != dim {
             return Err(StoreError::Incompatible(format!(
                 "the vector table holds {stored_dim}-dimensional vectors but the embedder makes {dim}; \
-                 re-create the library to switch embedding models"
+                 switch embedding models with `folio model embedder`"
             )));
         }
         let params = Arc::new(std::sync::RwLock::new(AnnParams::default()));
@@ -193,6 +224,12 @@ impl Vectors {
             let list = group.iter().map(|d| d.0.to_string()).collect::<Vec<_>>().join(", ");
             self.table.delete(format!("document_id IN ({list})").as_str()).await?;
         }
+        self.sync().await
+    }
+
+    /// Deletes the vectors of chunks after `id` (written by a step whose catalog record was lost).
+    pub async fn delete_after(&self, id: ChunkId) -> Result<(), StoreError> {
+        self.table.delete(format!("chunk_id > {}", id.0).as_str()).await?;
         self.sync().await
     }
 

@@ -1,8 +1,9 @@
-//! The settings panel: the chat model (and the Llama download), indexing threads, the window's language.
+//! The settings panel: the chat model (and the Llama download), the embedding model (its download and
+//! the switch of the library to it), indexing threads, the window's language.
 
 use std::path::PathBuf;
 
-use folio_app::dto::{DownloadEventDto, ErrorDto, SettingsDto};
+use folio_app::dto::{DownloadEventDto, EmbeddingDto, ErrorDto, SettingsDto};
 use tauri::ipc::Channel;
 
 use crate::state::AppState;
@@ -95,5 +96,63 @@ pub async fn download_llama(
         Err(e) => DownloadEventDto::Failed { message: e.to_string() },
     };
     let _ = on_event.send(event);
+    Ok(())
+}
+
+/// The embedding model the library searches with, a switch under way, and the models offered.
+#[tauri::command]
+pub async fn embedding(state: tauri::State<'_, AppState>) -> Result<EmbeddingDto, ErrorDto> {
+    let library = state.library().await?;
+    let models = folio_engine::embedders(&library.config().models);
+    Ok(EmbeddingDto::new(&library.embedding_status()?, &models))
+}
+
+/// One embedding model download at a time (two would write the same partial file).
+static EMBEDDER_DOWNLOAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Downloads the embedding model `id` from the Hugging Face hub (only when the user asks), each file
+/// resumed after an interruption and verified.
+#[tauri::command]
+pub async fn download_embedder(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    on_event: Channel<DownloadEventDto>,
+) -> Result<(), ErrorDto> {
+    use std::sync::atomic::Ordering;
+    if EMBEDDER_DOWNLOAD.swap(true, Ordering::SeqCst) {
+        return Err(ErrorDto { code: "refused", message: "the embedding model is already downloading".into() });
+    }
+    let models = state.library.config().models.clone();
+    let progress = {
+        let on_event = on_event.clone();
+        let last = std::sync::Mutex::new(std::time::Instant::now() - std::time::Duration::from_secs(1));
+        move |p: folio_engine::EmbedderDownload| {
+            let mut last = last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.elapsed() >= std::time::Duration::from_millis(200) {
+                *last = std::time::Instant::now();
+                let _ = on_event.send(DownloadEventDto::Progress { done: p.progress.done, total: p.progress.total });
+            }
+        }
+    };
+    let result = folio_engine::download_embedder(&models, &id, &progress).await;
+    EMBEDDER_DOWNLOAD.store(false, Ordering::SeqCst);
+    let event = match result {
+        Ok(path) => DownloadEventDto::Finished { path: path.display().to_string() },
+        Err(e) => DownloadEventDto::Failed { message: e.to_string() },
+    };
+    let _ = on_event.send(event);
+    Ok(())
+}
+
+/// Switches the library to the embedding model `id`, in the background: every passage is embedded
+/// again while search goes on with the old vectors; `embedding-event`s tell the progress and the end.
+#[tauri::command]
+pub async fn switch_embedder(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<(), ErrorDto> {
+    let library = state.library().await?;
+    tauri::async_runtime::spawn(crate::background::switch_embedder(app, library, Some(id)));
     Ok(())
 }

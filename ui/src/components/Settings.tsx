@@ -6,6 +6,7 @@ import { useI18n } from "../i18n";
 import { savedTheme, setTheme, type ThemeChoice } from "../theme";
 import type { Download } from "../useLlamaDownload";
 import { Dialog } from "./Dialog";
+import { EmbedderSettings } from "./EmbedderSettings";
 import { ModelSettings } from "./ModelSettings";
 
 type Props = {
@@ -101,6 +102,8 @@ export function Settings({ settings, onChange, download, onDownload, onLibraryMo
       </section>
 
       <ModelSettings settings={settings} download={download} onDownload={onDownload} onChoose={chooseModel} onPick={pickModel} />
+
+      <EmbedderSettings />
 
       <section aria-labelledby="indexing-title">
         <h3 id="indexing-title">{t.indexing}</h3>

@@ -36,6 +36,8 @@ export const en = {
     saveThreads: "Could not save the indexing threads",
     setLanguage: "Could not change the language",
     downloadLlama: "Could not download Llama 3.1 8B Instruct",
+    downloadEmbedder: "Could not download the search model",
+    switchEmbedder: "Could not switch the search model",
     openFolderPicker: "Could not open the folder picker",
     readLibrary: "Could not read the library",
     index: "Could not index",
@@ -214,6 +216,21 @@ export const en = {
     own: "Or a GGUF model file of your own",
     chooseFile: "Choose a file…",
     nextQuestion: "The next question loads the chosen model.",
+  },
+  embedder: {
+    title: "Search model",
+    inUse: "In use",
+    use: "Use",
+    english: "English",
+    multilingual: "many languages (French questions find English notes and the reverse)",
+    bundled: "bundled",
+    download: (size: string) => `Download (${size})`,
+    downloading: "Downloading…",
+    downloadProgress: "Download progress",
+    switching: (model: string, done: string, total: string) =>
+      `Switching to ${model}: ${done} of ${total} passages embedded. Search uses the current model until it is done.`,
+    switchProgress: "Switch progress",
+    note: "Switching embeds every passage again; it goes on after a restart.",
   },
 };
 

@@ -41,6 +41,8 @@ const samples: Record<string, unknown[]> = {
   "settings.threads": [8],
   "settings.threadsInUse": [4],
   "model.sizeOf": ["2.0 GB", "4.0 GB"],
+  "embedder.download": ["490 MB"],
+  "embedder.switching": ["multilingual-e5-small", "640", "2,000"],
 };
 
 /** Every message of `lang` as text: strings as they are, functions called with their samples. */

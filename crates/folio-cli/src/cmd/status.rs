@@ -18,6 +18,31 @@ const STATUSES: [Status; 5] = [Status::Queued, Status::Indexing, Status::Indexed
 struct StatusReport<'a> {
     files: Vec<File<'a>>,
     folders: Vec<FolderTotals>,
+    embedding: Embedding,
+}
+
+/// The embedding model searched, and a switch under way.
+#[derive(Serialize)]
+pub struct Embedding {
+    pub active: String,
+    pub switching: Option<Switching>,
+}
+
+/// A switch of embedding model: chunks done of all.
+#[derive(Serialize)]
+pub struct Switching {
+    pub to: String,
+    pub done: u64,
+    pub total: u64,
+}
+
+impl From<folio_engine::EmbeddingStatus> for Embedding {
+    fn from(s: folio_engine::EmbeddingStatus) -> Self {
+        Embedding {
+            active: s.active,
+            switching: s.switching.map(|w| Switching { to: w.to, done: w.done, total: w.total }),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -54,7 +79,8 @@ pub fn status(library: &Library, as_json: bool) -> Result<()> {
             .iter()
             .map(|d| File { path: &d.path, status: d.status.as_str(), reason: d.reason.as_deref() })
             .collect();
-        return super::print_json(&mut out, &StatusReport { files, folders });
+        let embedding = library.embedding_status()?.into();
+        return super::print_json(&mut out, &StatusReport { files, folders, embedding });
     }
     for d in &docs {
         match &d.reason {
@@ -70,6 +96,15 @@ pub fn status(library: &Library, as_json: bool) -> Result<()> {
             .map(|(s, n)| format!("{n} {s}"))
             .collect();
         writeln!(out, "{}: {} files ({})", f.path, f.files, totals.join(", "))?;
+    }
+    let embedding = library.embedding_status()?;
+    writeln!(out, "embedding model: {}", embedding.active)?;
+    if let Some(w) = embedding.switching {
+        writeln!(
+            out,
+            "switching to {}: {} of {} passages embedded (stopped; `folio model embedder {}` goes on)",
+            w.to, w.done, w.total, w.to
+        )?;
     }
     Ok(())
 }

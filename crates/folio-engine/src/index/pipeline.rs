@@ -2,8 +2,6 @@
 //! written at once, its chunks embedded on the blocking pool while the next files are read, its vectors
 //! written when the next batch is ready; and the gate between files where a job pauses or stops.
 
-use std::sync::Arc;
-
 use folio_core::{Chunk, JobState};
 use folio_models::ModelError;
 use folio_store::{DocumentText, FileFacts, TextBatch};
@@ -108,7 +106,7 @@ impl<'a> Run<'a> {
             pending.into_iter().map(|p| DocumentText { facts: p.facts, title: p.title, chunks: p.chunks }).collect();
         let batch = self.library.store.write_text(&docs).await?;
         self.finish_embedding().await?;
-        let embedder = Arc::clone(&self.library.embedder);
+        let embedder = self.library.embedder();
         let task = tokio::task::spawn_blocking(move || embedder.embed(&texts));
         self.pipeline.embedding = Some(Embedding { batch, task });
         Ok(())

@@ -104,7 +104,7 @@ impl Library {
                 return Ok(Prepared::Done(FileOutcome::Moved(old.path)));
             }
         }
-        let embedder = Arc::clone(&self.embedder);
+        let embedder = self.embedder();
         let workers = Arc::clone(&self.workers);
         let chunking = chunk_params(options);
         // The file is parsed in a worker process under limits (folio_extract::worker), so a reader that

@@ -36,6 +36,7 @@ impl Library {
         let state = Progress { files_total: docs.len() as u64, ..Progress::default() };
         let mut run = Run::new(self, options, progress, IndexReport::default(), state);
         let chunking = chunk_params(options);
+        let embedder = self.embedder();
         for doc in docs {
             let hash = blake3::hash(format!("{}\n{}", doc.title, doc.text).as_bytes()).to_hex().to_string();
             let known = self.store.documents().document_by_path(&doc.key)?;
@@ -54,7 +55,7 @@ impl Library {
                 format: Some("text".into()),
             };
             let sections = folio_core::chunk::whole_text(&doc.text);
-            let chunks = chunk_document(&doc.text, &sections, chunking, self.embedder.tokens());
+            let chunks = chunk_document(&doc.text, &sections, chunking, embedder.tokens());
             if chunks.is_empty() {
                 self.store.record_without_chunks(&facts, Status::Skipped, "no text to index").await?;
                 run.report.skipped.push(FileNote { path: doc.key, reason: "no text to index".into() });
