@@ -203,6 +203,16 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     });
     let saved: Value = serde_json::from_slice(&std::fs::read(&settings).expect("settings")).expect("json");
     assert_eq!(saved["ui_language"], json!("fr"), "the choice is remembered");
+    // The search model's section: the bundled model in use, the multilingual one offered for download
+    // (the download and the switch are tested against a local hub in `embedder`).
+    let section = wd.wait("the search model's section", Duration::from_secs(10), |wd| {
+        wd.find(r#"[data-testid="embedder-settings"]"#)
+    });
+    wd.script(r#"document.querySelector('[data-testid="embedder-settings"]').scrollIntoView(); return true"#);
+    let shown = wd.text(&section);
+    assert!(shown.contains("Modèle de recherche") && shown.contains("multilingual-e5-small"), "{shown}");
+    assert!(shown.contains("Télécharger"), "{shown}");
+    wd.screenshot(&shots.join("8-french-settings.png"));
     wd.type_text(&wd.find(r#"[data-testid="language-select"]"#).expect("select"), ESCAPE);
     wd.wait("the settings to close", Duration::from_secs(10), |wd| {
         wd.find(r#"[data-testid="library-dir"]"#).is_none().then_some(())
@@ -211,13 +221,11 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     assert_eq!(button, "Poser la question");
     // The files never name the Eiffel Tower: Folio declines, in the question's language (one message,
     // not streamed).
-    let before = wd.find(r#"[data-testid="answer"]"#).map(|a| wd.text(&a)).unwrap_or_default();
-    let q = wd.find(r#"[data-testid="question"]"#).expect("question box");
-    wd.type_text(&q, "Quelle est la hauteur de la tour Eiffel ?");
-    wd.click(&wd.find(r#"[data-testid="ask-submit"]"#).expect("ask button"));
+    let before = answer_now(&wd).map(|(_, text)| text).unwrap_or_default();
+    submit(&wd, "Quelle est la hauteur de la tour Eiffel ?");
     let answer = wd.wait("the decline", Duration::from_secs(120), |wd| {
-        let text = wd.text(&wd.find(r#"[data-testid="answer"]"#)?);
-        (answer_state(wd) == "done" && text != before).then_some(text)
+        let (state, text) = answer_now(wd)?;
+        (state == "done" && text != before).then_some(text)
     });
     assert!(answer.trim().starts_with(folio_core::prompt::NOT_FOUND_FR), "declined, in French: {answer}");
     wd.screenshot(&shots.join("8-french.png"));
@@ -243,10 +251,33 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
 }
 
 /// Asks `question` and waits for the answer, checking that it streamed; returns its text.
-fn ask(wd: &WebDriver, question: &str) -> String {
+/// Types `question` and submits it, once the box takes it (not while an answer is still being
+/// written): the box empties when the question is taken.
+fn submit(wd: &WebDriver, question: &str) {
     let q = wd.find(r#"[data-testid="question"]"#).expect("question box");
     wd.type_text(&q, question);
+    wd.wait("the ask button", Duration::from_secs(60), |wd| {
+        let enabled = wd.script(r#"return !document.querySelector('[data-testid="ask-submit"]').disabled"#);
+        (enabled == json!(true)).then_some(())
+    });
     wd.click(&wd.find(r#"[data-testid="ask-submit"]"#).expect("ask button"));
+    wd.wait("the question to be taken", Duration::from_secs(30), |wd| {
+        let value = wd.script(r#"return document.querySelector('[data-testid="question"]').value"#);
+        (value == json!("")).then_some(())
+    });
+}
+
+/// The answer's state and text, read at one moment.
+fn answer_now(wd: &WebDriver) -> Option<(String, String)> {
+    let v = wd.script(
+        r#"const a = document.querySelector('[data-testid="answer"]');
+           return a ? [a.dataset.state || '', a.innerText] : null"#,
+    );
+    serde_json::from_value(v).ok()
+}
+
+fn ask(wd: &WebDriver, question: &str) -> String {
+    submit(wd, question);
     let mut partial = Vec::new();
     let text = wd.wait("the answer", Duration::from_secs(300), |wd| {
         let el = wd.find(r#"[data-testid="answer"]"#)?;

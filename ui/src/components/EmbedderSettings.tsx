@@ -61,8 +61,12 @@ export function EmbedderSettings() {
         {status.models.map((m) => (
           <li key={m.id} data-testid={`embedder-${m.id}`}>
             <span>
-              {m.name} ({m.multilingual ? t.multilingual : t.english}
-              {m.bundled ? `, ${t.bundled}` : ""})
+              {m.name}
+              <br />
+              <small className="muted">
+                {m.multilingual ? t.multilingual : t.english}
+                {m.bundled ? ` · ${t.bundled}` : ""}
+              </small>
             </span>
             {m.id === status.active ? (
               <button type="button" disabled>
