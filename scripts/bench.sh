@@ -28,9 +28,10 @@
 #                               expected file cited, declines, cited sentences supported (LIMIT=N cases)
 #   scripts/bench.sh mcp        the `search` tool of `folio mcp` over stdio, driven by the official MCP Python
 #                               SDK, on the fixture corpus: p50/p95/p99, against `folio search` in the same run
-#   scripts/bench.sh answer     `folio-dev bench answer`: first token with ~2,000 passage tokens and decode speed
-#                               under mistral.rs and, in the same run, llama.cpp (llama-cpp-python from PyPI,
-#                               built once into ~/.cache/folio/llama-cpp; GGUF=... to time another model)
+#   scripts/bench.sh answer     `folio-dev bench answer`: first token with ~600 passage tokens (PASSAGE_TOKENS)
+#                               and decode speed of the bundled model in Q4_1, Q8_0 and Q4_0, each under mistral.rs
+#                               and, in the same run, llama.cpp (llama-cpp-python from PyPI, built once into
+#                               ~/.cache/folio/llama-cpp; GGUF=... to time another model); about 10 minutes
 # With no argument, all but hostile run in that order. Needs ../shared beside the clone for index, search, eval and french.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -181,8 +182,15 @@ answer() {
     python3 -m venv "$venv"
     CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install --quiet llama-cpp-python==0.3.36 >&2
   fi
-  "$bin/folio-dev" bench answer ${GGUF:+--gguf "$GGUF"} --corpus "$shared/eval/scifact-train" \
-    --llama-cpp-python "$venv/bin/python"
+  # The bundled model as shipped (Q4_1) and rewritten (Q8_0, what Folio answers with; Q4_0 for
+  # comparison), each under mistral.rs and llama.cpp, ~600 passage tokens as Folio's prompts carry.
+  local chat="${FOLIO_MODELS:-${XDG_DATA_HOME:-$HOME/.local/share}/folio/models}/chat"
+  "$bin/folio-dev" requantize "$chat/SmolLM2-135M-Instruct.Q4_1.gguf" "$work/SmolLM2-135M-Instruct.Q4_0.gguf" --to q4_0
+  local ggufs=(--gguf "$chat/SmolLM2-135M-Instruct.Q4_1.gguf" --gguf "$chat/SmolLM2-135M-Instruct.Q8_0.gguf"
+    --gguf "$work/SmolLM2-135M-Instruct.Q4_0.gguf")
+  [ -n "${GGUF:-}" ] && ggufs=(--gguf "$GGUF")
+  "$bin/folio-dev" bench answer "${ggufs[@]}" --corpus "$shared/eval/scifact-train" \
+    --passage-tokens "${PASSAGE_TOKENS:-600}" --runs "${RUNS:-5}" --llama-cpp-python "$venv/bin/python"
 }
 
 ask() {

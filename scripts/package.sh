@@ -18,7 +18,9 @@ rm -rf "$staged"
 mkdir -p "$staged/embed" "$staged/onnxruntime" "$staged/chat"
 cp -rL "$models/embed/all-MiniLM-L6-v2-int8" "$staged/embed/"
 cp -L "$models/onnxruntime/libonnxruntime.so" "$staged/onnxruntime/"
-cp -L "$models/chat/SmolLM2-135M-Instruct.Q4_1.gguf" "$staged/chat/"
+cargo build --workspace --bins
+"$CARGO_TARGET_DIR/debug/folio-dev" requantize
+cp -L "$models/chat/SmolLM2-135M-Instruct.Q8_0.gguf" "$staged/chat/"
 # `tauri build` (the CLI from npm, same as `cargo tauri build`) over the whole workspace, so that
 # features resolve as in every other build and only Tauri's production-mode crates are rebuilt.
 profile=(--debug)

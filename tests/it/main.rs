@@ -14,6 +14,7 @@ mod hostile;
 mod mcp;
 mod memory;
 mod pipeline;
+mod quantise;
 mod recovery;
 mod settings;
 mod support;

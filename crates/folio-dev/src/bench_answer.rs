@@ -8,7 +8,7 @@
 //! comes first for each.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -21,8 +21,8 @@ use crate::eval::percentile;
 
 /// What `folio bench answer` needs.
 pub struct AnswerBench {
-    /// The GGUF to time.
-    pub model: PathBuf,
+    /// The GGUFs to time, one after another (e.g. one model in several quantisations).
+    pub ggufs: Vec<PathBuf>,
     /// The models directory.
     pub models: ModelPaths,
     /// A BEIR directory whose documents become passages.
@@ -47,10 +47,56 @@ struct Timing {
     tokens: usize,
 }
 
-/// Runs the benchmark and prints the report.
+/// Runs the benchmark for every GGUF and prints the reports (JSON: an array).
 pub async fn answer(opts: AnswerBench) -> Result<()> {
+    let mut reports = Vec::new();
+    for gguf in &opts.ggufs {
+        reports.push(answer_one(gguf, &opts).await?);
+    }
+    if opts.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+        return Ok(());
+    }
+    println!(
+        "(~{} passage tokens, up to {} answer tokens, p50 of {} runs)",
+        opts.passage_tokens, opts.max_tokens, opts.runs
+    );
+    println!(
+        "{:<40} {:<11} {:>16} {:>14} {:>22}",
+        "model", "engine", "first token p50", "decode p50", "mistral.rs/llama.cpp"
+    );
+    for r in &reports {
+        let name = Path::new(r["model"].as_str().unwrap_or(""))
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let row = |engine: &str, v: &Value, ratios: String| {
+            println!(
+                "{name:<40} {engine:<11} {:>13.0} ms {:>8.1} tok/s {ratios:>22}",
+                v["ttft_ms_p50"].as_f64().unwrap_or(0.0),
+                v["decode_tokens_per_s_p50"].as_f64().unwrap_or(0.0)
+            );
+        };
+        let ratios = match (
+            r["ratio_decode_mistralrs_over_llamacpp"].as_f64(),
+            r["ratio_ttft_mistralrs_over_llamacpp"].as_f64(),
+        ) {
+            (Some(d), Some(t)) => format!("decode {d:.2}x, ttft {t:.2}x"),
+            _ => String::new(),
+        };
+        row("mistral.rs", &r["mistralrs"], ratios);
+        if !r["llamacpp"].is_null() {
+            row("llama.cpp", &r["llamacpp"], String::new());
+        }
+    }
+    println!("(decode: higher is faster; first token: lower is faster)");
+    Ok(())
+}
+
+/// Times one GGUF under mistral.rs and, when a Python is given, llama.cpp.
+async fn answer_one(model: &Path, opts: &AnswerBench) -> Result<Value> {
+    eprintln!("== {}", model.display());
     let started = Instant::now();
-    let generator = MistralGenerator::load(&opts.model, &opts.models).await?;
+    let generator = MistralGenerator::load(model, &opts.models).await?;
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
     let docs = crate::eval::load(&opts.corpus)?.corpus;
     let requests = requests(&generator, &docs, opts.runs + 1, opts.passage_tokens, opts.max_tokens).await?;
@@ -67,7 +113,7 @@ pub async fn answer(opts: AnswerBench) -> Result<()> {
     drop(generator);
 
     let llama = match &opts.python {
-        Some(python) => Some(time_llama_cpp(python, &opts, &requests)?),
+        Some(python) => Some(time_llama_cpp(python, model, opts, &requests)?),
         None => None,
     };
 
@@ -82,7 +128,7 @@ pub async fn answer(opts: AnswerBench) -> Result<()> {
     };
     let m = summary(&mistral);
     let mut report = json!({
-        "model": opts.model.display().to_string(),
+        "model": model.display().to_string(),
         "passage_tokens": opts.passage_tokens,
         "max_tokens": opts.max_tokens,
         "mistralrs": m,
@@ -95,34 +141,7 @@ pub async fn answer(opts: AnswerBench) -> Result<()> {
         report["ratio_ttft_mistralrs_over_llamacpp"] = json!(ratio("ttft_ms_p50"));
         report["llamacpp"] = l;
     }
-    if opts.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-        return Ok(());
-    }
-    println!(
-        "model {}  (~{} passage tokens, up to {} answer tokens)",
-        opts.model.display(),
-        opts.passage_tokens,
-        opts.max_tokens
-    );
-    println!("{:<12} {:>16} {:>16}", "engine", "first token p50", "decode p50");
-    let row = |name: &str, v: &Value| {
-        println!(
-            "{name:<12} {:>13.0} ms {:>10.1} tok/s",
-            v["ttft_ms_p50"].as_f64().unwrap_or(0.0),
-            v["decode_tokens_per_s_p50"].as_f64().unwrap_or(0.0)
-        );
-    };
-    row("mistral.rs", &report["mistralrs"]);
-    if llama.is_some() {
-        row("llama.cpp", &report["llamacpp"]);
-        println!(
-            "mistral.rs / llama.cpp: decode {:.2}x, first token {:.2}x (lower is faster)",
-            report["ratio_decode_mistralrs_over_llamacpp"].as_f64().unwrap_or(0.0),
-            report["ratio_ttft_mistralrs_over_llamacpp"].as_f64().unwrap_or(0.0)
-        );
-    }
-    Ok(())
+    Ok(report)
 }
 
 /// `n` requests, each with its own consecutive documents as numbered passages worth about
@@ -189,7 +208,7 @@ async fn time_mistral(generator: &MistralGenerator, request: ChatRequest) -> Res
 }
 
 /// Runs `scripts/llama_cpp_bench.py` on the same requests; the first is the warm-up.
-fn time_llama_cpp(python: &PathBuf, opts: &AnswerBench, requests: &[ChatRequest]) -> Result<Vec<Timing>> {
+fn time_llama_cpp(python: &PathBuf, model: &Path, opts: &AnswerBench, requests: &[ChatRequest]) -> Result<Vec<Timing>> {
     let file = tempfile::NamedTempFile::new()?;
     let reqs: Vec<Value> =
         requests.iter().map(|r| json!({"system": r.system, "user": r.user, "max_tokens": r.max_tokens})).collect();
@@ -203,7 +222,7 @@ fn time_llama_cpp(python: &PathBuf, opts: &AnswerBench, requests: &[ChatRequest]
     let out = Command::new(python)
         .arg(&*script)
         .arg("--model")
-        .arg(&opts.model)
+        .arg(model)
         .arg("--requests")
         .arg(file.path())
         .args(["--threads", &threads.to_string()])

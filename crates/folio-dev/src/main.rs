@@ -5,6 +5,7 @@ mod bench;
 mod bench_answer;
 mod bench_ask;
 mod eval;
+mod requantize;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +35,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Rewrite a GGUF chat model in another quantisation (Q8_0 or Q4_0), for candle's SIMD kernels;
+    /// without SRC, the bundled model in Q8_0, once (set-up runs this). Fails when a tensor moves by
+    /// more than 1 % (relative RMS).
+    Requantize {
+        /// The GGUF to read [default: the bundled Q4_1].
+        src: Option<PathBuf>,
+        /// Where to write the new GGUF [default: the bundled model's Q8_0 file].
+        dst: Option<PathBuf>,
+        /// q8_0 or q4_0.
+        #[arg(long, default_value = "q8_0", value_parser = ["q8_0", "q4_0"])]
+        to: String,
+        /// Also answer fixed prompts greedily with both files and say where the answers part.
+        #[arg(long)]
+        compare_answers: bool,
+    },
     /// Measure retrieval quality on a BEIR-layout set (indexed into a scratch library unless --library).
     Eval {
         /// Directory with corpus.jsonl, queries.jsonl and qrels.tsv.
@@ -97,9 +113,10 @@ enum BenchWhat {
     /// Time to first token and decode speed of a chat model under mistral.rs, and the same GGUF under
     /// llama.cpp in the same run.
     Answer {
-        /// The GGUF to time [default: the chat model Folio would use].
+        /// A GGUF to time, once per file (e.g. one model in several quantisations) [default: the chat
+        /// model Folio would use].
         #[arg(long = "gguf")]
-        gguf: Option<PathBuf>,
+        gguf: Vec<PathBuf>,
         /// A BEIR directory whose documents become the passages.
         #[arg(long, default_value = "../shared/eval/scifact-train")]
         corpus: PathBuf,
@@ -220,9 +237,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             what: BenchWhat::Answer { gguf, corpus, runs, passage_tokens, max_tokens, llama_cpp_python, json },
         } => {
-            let model = gguf.or(cli.model).unwrap_or_else(|| models.default_chat_model());
+            let ggufs =
+                if gguf.is_empty() { vec![cli.model.unwrap_or_else(|| models.default_chat_model())] } else { gguf };
             bench_answer::answer(bench_answer::AnswerBench {
-                model,
+                ggufs,
                 models,
                 corpus,
                 runs,
@@ -232,6 +250,9 @@ async fn run(cli: Cli) -> Result<()> {
                 json,
             })
             .await
+        }
+        Command::Requantize { src, dst, to, compare_answers } => {
+            requantize::run(&models, src, dst, &to, compare_answers).await
         }
         Command::Bench { what: BenchWhat::Ask { cases, folder, limit, max_tokens, json } } => {
             bench_ask::ask(bench_ask::AskBench { cases, folder, models, model: cli.model, limit, max_tokens, json })

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 pub use folio_core::{AnnKind, AnnParams};
-pub use folio_models::{FastEmbedder, MistralGenerator};
+pub use folio_models::{requantize, FastEmbedder, MistralGenerator, Quantisation, BUNDLED_CHAT_MODEL};
 
 pub use crate::vector_index::ANN_KIND;
 

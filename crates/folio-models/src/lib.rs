@@ -11,6 +11,7 @@ mod embedders;
 mod generate;
 mod gguf;
 mod paths;
+mod requantize;
 
 pub use download::{download, git_blob_id, sha256_file, DownloadProgress, HubFile};
 pub use embed::{Embedder, FastEmbedder, HashEmbedder, WordCounter, WordPieceCounter, MINILM_MAX_TOKENS};
@@ -19,7 +20,8 @@ pub use embedders::{
 };
 pub use generate::{ChatRequest, GenEvent, GenStats, Generator, MistralGenerator, ScriptedGenerator};
 pub use gguf::{check_gguf, MIN_MODEL_BYTES};
-pub use paths::{ModelPaths, BUNDLED_CHAT_MODEL};
+pub use paths::{ModelPaths, BUNDLED_CHAT_MODEL, BUNDLED_CHAT_MODEL_SOURCE};
+pub use requantize::{requantize, Quantisation, Requantised};
 
 /// Everything that can go wrong with models.
 #[derive(Debug, Clone, thiserror::Error)]

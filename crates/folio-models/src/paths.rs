@@ -9,8 +9,12 @@ pub struct ModelPaths {
     pub root: PathBuf,
 }
 
-/// File name of the bundled chat model.
-pub const BUNDLED_CHAT_MODEL: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
+/// File name of the bundled chat model as its package ships it (Q4_1).
+pub const BUNDLED_CHAT_MODEL_SOURCE: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
+
+/// File name of the bundled chat model as set-up rewrites it (Q8_0: candle has SIMD kernels for it and
+/// none for Q4_1; `folio-dev requantize`).
+pub const BUNDLED_CHAT_MODEL: &str = "SmolLM2-135M-Instruct.Q8_0.gguf";
 
 impl ModelPaths {
     /// The directory named by `$FOLIO_MODELS`, else the XDG data directory's `folio/models`.
@@ -41,9 +45,19 @@ impl ModelPaths {
         self.root.join("chat")
     }
 
-    /// The bundled chat model.
+    /// The bundled chat model: set-up's Q8_0 rewrite when there is one, else the Q4_1 it came from.
     pub fn bundled_chat_model(&self) -> PathBuf {
-        self.chat_dir().join(BUNDLED_CHAT_MODEL)
+        let rewritten = self.chat_dir().join(BUNDLED_CHAT_MODEL);
+        if rewritten.is_file() {
+            rewritten
+        } else {
+            self.bundled_chat_model_source()
+        }
+    }
+
+    /// The bundled chat model as its package ships it (what set-up rewrites in Q8_0).
+    pub fn bundled_chat_model_source(&self) -> PathBuf {
+        self.chat_dir().join(BUNDLED_CHAT_MODEL_SOURCE)
     }
 
     /// Where a downloaded Llama 3.1 8B Instruct GGUF goes (a folder of its own, since mistral.rs reads
@@ -68,7 +82,8 @@ impl ModelPaths {
     /// still land in this writable directory and files placed here by set-up win. Returns how many links
     /// were made.
     pub fn adopt(&self, bundled: &ModelPaths) -> std::io::Result<usize> {
-        let mut files = vec![bundled.onnxruntime(), bundled.bundled_chat_model()];
+        let mut files = vec![bundled.onnxruntime(), bundled.bundled_chat_model_source(), bundled.bundled_chat_model()];
+        files.dedup();
         if let Ok(entries) = std::fs::read_dir(bundled.embedder_dir()) {
             files.extend(entries.flatten().map(|e| e.path()));
         }
