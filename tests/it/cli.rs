@@ -27,7 +27,13 @@ fn built(name: &str) -> PathBuf {
 
 /// `folio` on the sandbox's library with the real models, as it ended.
 fn run_folio(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
+    run_folio_in(sandbox, args, "C.UTF-8")
+}
+
+/// `folio` as [`run_folio`], with the system's locale set to `locale`.
+fn run_folio_in(sandbox: &Sandbox, args: &[&str], locale: &str) -> std::process::Output {
     Command::new(folio_bin())
+        .env("LC_ALL", locale)
         .arg("--library")
         .arg(sandbox.library_dir())
         .arg("--models")
@@ -84,6 +90,19 @@ fn index_search_and_ask_from_the_command_line() {
 
     let (stdout, _) = folio(&sandbox, &["check"]);
     assert!(stdout.contains("consistent"), "{stdout}");
+
+    // Human output: `status` in the system's language, `search` in the query's.
+    let out = run_folio(&sandbox, &["status"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" files (") && stdout.contains("embedding model: all-minilm-l6-v2"), "{stdout}");
+    let out = run_folio_in(&sandbox, &["status"], "fr_FR.UTF-8");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" fichiers (") && stdout.contains(" indexé"), "{stdout}");
+    assert!(stdout.contains("modèle de recherche\u{a0}: all-minilm-l6-v2"), "{stdout}");
+    let (stdout, _) = folio(&sandbox, &["search", "Quelle est la période orbitale de la comète Halvard ?"]);
+    assert!(stdout.contains("(lignes "), "places in the query's language: {stdout}");
+    let (stdout, _) = folio(&sandbox, &["search", "What is the orbital period of comet Halvard?"]);
+    assert!(stdout.contains("(lines "), "{stdout}");
 
     // The JSON of an answer also says whether it is grounded, in which chat, and what was searched.
     let (stdout, _) = folio(&sandbox, &["ask", "--json", "--max-tokens", "16", "What is the capital of Mongolia?"]);
@@ -192,6 +211,19 @@ fn files_that_become_unreadable_keep_what_was_indexed() {
     assert!(stdout.contains("200 euros") && !stdout.contains("180 euros"), "{stdout}");
     let (stdout, _) = folio(&sandbox, &["check"]);
     assert!(stdout.contains("consistent"), "{stdout}");
+
+    // Human output: `status` in the system's language, `search` in the query's.
+    let out = run_folio(&sandbox, &["status"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" files (") && stdout.contains("embedding model: all-minilm-l6-v2"), "{stdout}");
+    let out = run_folio_in(&sandbox, &["status"], "fr_FR.UTF-8");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" fichiers (") && stdout.contains(" indexé"), "{stdout}");
+    assert!(stdout.contains("modèle de recherche\u{a0}: all-minilm-l6-v2"), "{stdout}");
+    let (stdout, _) = folio(&sandbox, &["search", "Quelle est la période orbitale de la comète Halvard ?"]);
+    assert!(stdout.contains("(lignes "), "places in the query's language: {stdout}");
+    let (stdout, _) = folio(&sandbox, &["search", "What is the orbital period of comet Halvard?"]);
+    assert!(stdout.contains("(lines "), "{stdout}");
 }
 
 #[test]

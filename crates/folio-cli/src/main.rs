@@ -6,6 +6,7 @@
 
 mod cmd;
 mod flags;
+mod locale;
 mod terminal;
 
 use std::path::PathBuf;

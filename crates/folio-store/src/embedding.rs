@@ -79,9 +79,10 @@ impl Store {
             self.drop_unused_tables().await?;
             return Ok(());
         }
-        // The catalog names the switch first (from chunk 0), then the table is made anew: a table left
-        // by an earlier, abandoned switch to the same model holds nothing the catalog vouches for.
-        self.durably(|c| c.set_next_embedder(Some(model)))?;
+        // The table is made anew (one left by an earlier, abandoned switch to the same model holds
+        // nothing the catalog vouches for), then the catalog names the switch, from chunk 0: a crash
+        // between leaves a table no switch names, which the next open drops.
+        self.durably(|c| c.set_next_embedder(None))?;
         let table = match &self.vectors_dir {
             Some(dir) => {
                 Vectors::drop_tables_except(dir, &[table_name(&active)]).await?;
@@ -89,6 +90,7 @@ impl Store {
             }
             None => Vectors::in_memory(&table_name(model), dim).await?,
         };
+        self.durably(|c| c.set_next_embedder(Some(model)))?;
         *self.next.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((model.to_string(), table));
         Ok(())
     }

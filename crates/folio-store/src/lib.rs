@@ -146,12 +146,20 @@ impl Store {
         let vectors_dir = dir.join(place::VECTORS_DIR);
         let vectors = Vectors::open(&vectors_dir, &vectors::table_name(&active), Some(dim)).await?;
         let next = match next {
-            Some((model, done)) => {
-                let table = Vectors::open(&vectors_dir, &vectors::table_name(&model), None).await?;
-                // Vectors written after the last recorded step have no record: they go, and are made again.
-                table.delete_after(done).await?;
-                Some((model, table))
-            }
+            Some((model, done)) => match Vectors::open(&vectors_dir, &vectors::table_name(&model), None).await {
+                Ok(table) => {
+                    // Vectors written after the last recorded step have no record: they go, and are
+                    // made again.
+                    table.delete_after(done).await?;
+                    Some((model, table))
+                }
+                Err(e) => {
+                    // A switch whose table is gone (a disk that lost it) starts again when asked.
+                    tracing::warn!("the vectors of the switch to {model} are gone ({e}); that switch starts over");
+                    catalog.set_next_embedder(None)?;
+                    None
+                }
+            },
             None => None,
         };
         let mut keep = vec![vectors::table_name(&active)];

@@ -217,3 +217,23 @@ async fn an_embedder_switch_survives_a_crash_mid_step_and_removals() {
     assert_eq!(store.embedding_status().expect("status").active, "other");
     assert!(store.check().await.expect("check").is_consistent());
 }
+
+/// A switch of embedding model whose table was lost (a disk that dropped it) does not keep the library
+/// from opening: the switch is forgotten and starts over when asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_switch_whose_table_is_lost_starts_over() {
+    use crate::Store;
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = Store::open(dir.path(), 4).await.expect("open");
+    store.begin_embedder_switch("other", 4).await.expect("begin");
+    assert!(store.embedding_status().expect("status").switching.is_some());
+    drop(store);
+    let table = dir.path().join(crate::place::VECTORS_DIR).join("chunks-other.lance");
+    assert!(table.is_dir(), "the switch's table is where it is looked for");
+    std::fs::remove_dir_all(&table).expect("lose the table");
+    let store = Store::open(dir.path(), 4).await.expect("the library opens");
+    let status = store.embedding_status().expect("status");
+    assert_eq!((status.active.as_str(), status.switching), (crate::BUNDLED_EMBEDDER, None));
+    store.begin_embedder_switch("other", 4).await.expect("starts over");
+    assert_eq!(store.embedding_status().expect("status").switching.expect("under way").done, 0);
+}

@@ -1,4 +1,4 @@
-//! `folio search`: ranked passages with their places and snippets.
+//! `folio search`: ranked passages with their places and snippets, in the query's language.
 
 use std::io::Write;
 
@@ -40,11 +40,15 @@ pub async fn search(library: &Library, query: &str, options: SearchOptions, as_j
             .collect();
         return super::print_json(&mut out, &Results { results });
     }
+    // The query's language: a French query gets French words and places ("lignes 3-5").
+    let language = folio_core::lang::detect(query);
+    let french = language == folio_core::lang::Language::French;
     if hits.is_empty() {
-        writeln!(out, "No results.")?;
+        writeln!(out, "{}", if french { "Aucun résultat." } else { "No results." })?;
     }
     for (i, h) in hits.iter().enumerate() {
-        writeln!(out, "{:>2}. {} ({})  score {:.4}", i + 1, h.passage.path, h.passage.location.describe(), h.score)?;
+        let place = h.passage.location.describe_in(language);
+        writeln!(out, "{:>2}. {} ({place})  score {:.4}", i + 1, h.passage.path, h.score)?;
         writeln!(out, "    {}", folio_core::snippet::snippet(&h.passage.text, query, 200))?;
     }
     Ok(())

@@ -1,5 +1,5 @@
-//! `folio status` (every file with its status, totals per folder) and `folio check` (do the three
-//! stores agree; `--repair` reconciles them).
+//! `folio status` (every file with its status, totals per folder, the embedding model; in French when
+//! the system's locale is) and `folio check` (do the three stores agree; `--repair` reconciles them).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -82,31 +82,60 @@ pub fn status(library: &Library, as_json: bool) -> Result<()> {
         let embedding = library.embedding_status()?.into();
         return super::print_json(&mut out, &StatusReport { files, folders, embedding });
     }
+    let french = crate::locale::system_language() == folio_core::lang::Language::French;
+    let name = |s: Status| if french { french_status(s) } else { s.as_str() };
     for d in &docs {
         match &d.reason {
-            Some(r) => writeln!(out, "{:<9} {}  ({r})", d.status.as_str(), d.path)?,
-            None => writeln!(out, "{:<9} {}", d.status.as_str(), d.path)?,
+            Some(r) => writeln!(out, "{:<9} {}  ({r})", name(d.status), d.path)?,
+            None => writeln!(out, "{:<9} {}", name(d.status), d.path)?,
         }
     }
     for f in &folders {
         let totals: Vec<String> = STATUSES
             .iter()
-            .map(|s| (s.as_str(), f.totals[s.as_str()]))
+            .map(|s| (*s, f.totals[s.as_str()]))
             .filter(|(_, n)| *n != 0)
-            .map(|(s, n)| format!("{n} {s}"))
+            .map(|(s, n)| format!("{n} {}", name(s)))
             .collect();
-        writeln!(out, "{}: {} files ({})", f.path, f.files, totals.join(", "))?;
+        if french {
+            writeln!(out, "{}\u{a0}: {} fichiers ({})", f.path, f.files, totals.join(", "))?;
+        } else {
+            writeln!(out, "{}: {} files ({})", f.path, f.files, totals.join(", "))?;
+        }
     }
     let embedding = library.embedding_status()?;
-    writeln!(out, "embedding model: {}", embedding.active)?;
+    if french {
+        writeln!(out, "modèle de recherche\u{a0}: {}", embedding.active)?;
+    } else {
+        writeln!(out, "embedding model: {}", embedding.active)?;
+    }
     if let Some(w) = embedding.switching {
-        writeln!(
-            out,
-            "switching to {}: {} of {} passages embedded (stopped; `folio model embedder {}` goes on)",
-            w.to, w.done, w.total, w.to
-        )?;
+        if french {
+            writeln!(
+                out,
+                "passage à {}\u{a0}: {} passages sur {} traités (arrêté\u{a0}; `folio model embedder {}` reprend)",
+                w.to, w.done, w.total, w.to
+            )?;
+        } else {
+            writeln!(
+                out,
+                "switching to {}: {} of {} passages embedded (stopped; `folio model embedder {}` goes on)",
+                w.to, w.done, w.total, w.to
+            )?;
+        }
     }
     Ok(())
+}
+
+/// A status as `folio status` shows it in French (the JSON keeps the stable English names).
+fn french_status(s: Status) -> &'static str {
+    match s {
+        Status::Queued => "attente",
+        Status::Indexing => "en cours",
+        Status::Indexed => "indexé",
+        Status::Skipped => "ignoré",
+        Status::Failed => "échec",
+    }
 }
 
 /// `folio check --json`.

@@ -1,0 +1,18 @@
+//! The language of the CLI's human output where no question sets it (`folio status`): the system's
+//! locale (`LC_ALL`, then `LC_MESSAGES`, then `LANG`, as POSIX orders them); French when it names
+//! French, English otherwise. `folio ask` and `folio search` follow the question's language instead.
+
+use folio_core::lang::Language;
+
+/// The language the system's locale names (English unless it is French).
+pub fn system_language() -> Language {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_default();
+    if locale.to_ascii_lowercase().starts_with("fr") {
+        Language::French
+    } else {
+        Language::English
+    }
+}
