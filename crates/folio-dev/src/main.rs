@@ -153,6 +153,9 @@ enum BenchWhat {
         /// Most answer tokens.
         #[arg(long, default_value_t = 160)]
         max_tokens: usize,
+        /// Only the way Folio asks now, not the whole-passages baseline (half the time).
+        #[arg(long)]
+        only_now: bool,
         /// Print one JSON document (every answer, then the figures).
         #[arg(long)]
         json: bool,
@@ -254,9 +257,18 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Requantize { src, dst, to, compare_answers } => {
             requantize::run(&models, src, dst, &to, compare_answers).await
         }
-        Command::Bench { what: BenchWhat::Ask { cases, folder, limit, max_tokens, json } } => {
-            bench_ask::ask(bench_ask::AskBench { cases, folder, models, model: cli.model, limit, max_tokens, json })
-                .await
+        Command::Bench { what: BenchWhat::Ask { cases, folder, limit, max_tokens, only_now, json } } => {
+            bench_ask::ask(bench_ask::AskBench {
+                cases,
+                folder,
+                models,
+                model: cli.model,
+                limit,
+                max_tokens,
+                only_now,
+                json,
+            })
+            .await
         }
         Command::Bench {
             what: BenchWhat::Search { sizes, queries, corpora, work, kinds, ann_params, reuse_index, json },

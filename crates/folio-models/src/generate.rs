@@ -390,7 +390,11 @@ async fn load_gguf(dir: &Path, file: &str, tokenizer_dir: Option<&Path>) -> Resu
         .map_err(|e| e.to_string())?;
     let scheduler =
         SchedulerConfig::DefaultScheduler { method: DefaultSchedulerMethod::Fixed(std::num::NonZeroUsize::MIN) };
-    let engine = EngineConfig { throughput_logging_enabled: false, ..EngineConfig::default() };
+    // mistral.rs keeps the KV cache of the last 16 prompts and reuses the longest shared prefix (Folio's
+    // fixed instructions come first for that). `FOLIO_NO_PREFIX_CACHE=1` turns it off, only to measure
+    // what it saves (`folio-dev bench ask --only-now`).
+    let no_prefix_cache = std::env::var_os("FOLIO_NO_PREFIX_CACHE").is_some_and(|v| v == "1");
+    let engine = EngineConfig { throughput_logging_enabled: false, no_prefix_cache, ..EngineConfig::default() };
     Ok(mistralrs::model_builder_trait::build_model_from_pipeline(pipeline, scheduler, AddModelConfig::new(engine))
         .await)
 }
