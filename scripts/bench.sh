@@ -23,8 +23,8 @@
 #                               about 7 minutes a build); BASELINE_BIN=DIR runs another build's `folio`
 #                               on it too, in the same run
 #   scripts/bench.sh ask        `folio-dev bench ask` on notes-fr-dev: every question asked of the chat model
-#                               with the prompt as before (every passage, whole: the baseline) and as now
-#                               (by evidence, trimmed), in one run: first-token p50/p95, prompt tokens,
+#                               with the prompt as now (by evidence, trimmed) and then as before (every
+#                               passage, whole: the baseline), in one run: first-token p50/p95, prompt tokens,
 #                               expected file cited, declines, cited sentences supported (LIMIT=N cases)
 #   scripts/bench.sh mcp        the `search` tool of `folio mcp` over stdio, driven by the official MCP Python
 #                               SDK, on the fixture corpus: p50/p95/p99, against `folio search` in the same run
