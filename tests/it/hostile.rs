@@ -21,6 +21,7 @@ use crate::support::{models, Sandbox};
 fn folio_within(library: &Path, args: &[&str], limit: Duration) -> (String, String) {
     let started = Instant::now();
     let mut child = Command::new(folio_bin())
+        .env("LC_ALL", "C.UTF-8")
         .arg("--library")
         .arg(library)
         .arg("--models")

@@ -1,4 +1,6 @@
-//! `folio index`, `watch`, `resume` and `jobs`: indexing, with a progress bar on stderr.
+//! `folio index`, `watch`, `resume` and `jobs`: indexing, with a progress bar on stderr; what they say
+//! is in the system's language (English or French, `crate::locale`), the reasons files were skipped as
+//! the engine gives them.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,9 +15,14 @@ use crate::terminal;
 
 /// Indexes `folders` (new and changed files; removed ones are purged) and reports what happened.
 pub async fn index(library: &Arc<Library>, folders: &[PathBuf], batch_chunks: usize) -> Result<()> {
+    let fr = french();
     let unfinished = library.unfinished_jobs()?;
     if !unfinished.is_empty() {
-        eprintln!("{} indexing job(s) were interrupted; `folio resume` finishes them", unfinished.len());
+        if fr {
+            eprintln!("{} tâche(s) d’indexation interrompue(s)\u{a0}; `folio resume` les termine", unfinished.len());
+        } else {
+            eprintln!("{} indexing job(s) were interrupted; `folio resume` finishes them", unfinished.len());
+        }
     }
     let bar = progress_bar();
     let started = std::time::Instant::now();
@@ -24,24 +31,47 @@ pub async fn index(library: &Arc<Library>, folders: &[PathBuf], batch_chunks: us
     bar.finish_and_clear();
     let Some(report) = report? else { anyhow::bail!("the indexing stream ended early") };
     let secs = started.elapsed().as_secs_f64();
-    eprintln!(
-        "indexed {} files ({} chunks), {} unchanged, {} moved, {} skipped, {} failed, {} removed in {:.1}s",
-        report.indexed,
-        report.chunks,
-        report.unchanged,
-        report.moved.len(),
-        report.skipped.len(),
-        report.failed.len(),
-        report.removed,
-        secs
-    );
+    if fr {
+        eprintln!(
+            "{} fichiers indexés ({} passages), {} inchangés, {} déplacés, {} ignorés, {} en échec, {} retirés en {} s",
+            report.indexed,
+            report.chunks,
+            report.unchanged,
+            report.moved.len(),
+            report.skipped.len(),
+            report.failed.len(),
+            report.removed,
+            format!("{secs:.1}").replace('.', ",")
+        );
+    } else {
+        eprintln!(
+            "indexed {} files ({} chunks), {} unchanged, {} moved, {} skipped, {} failed, {} removed in {:.1}s",
+            report.indexed,
+            report.chunks,
+            report.unchanged,
+            report.moved.len(),
+            report.skipped.len(),
+            report.failed.len(),
+            report.removed,
+            secs
+        );
+    }
     for FileNote { path, reason } in report.skipped.iter().chain(&report.failed) {
         eprintln!("  {}: {}", terminal::clean(path), terminal::clean(reason));
     }
     if report.cancelled {
-        eprintln!("job {} was cancelled; the files done so far stay indexed", report.job.0);
+        if fr {
+            eprintln!("la tâche {} a été annulée\u{a0}; les fichiers déjà traités restent indexés", report.job.0);
+        } else {
+            eprintln!("job {} was cancelled; the files done so far stay indexed", report.job.0);
+        }
     }
     Ok(())
+}
+
+/// Whether the system's locale asks for French.
+fn french() -> bool {
+    crate::locale::system_language() == folio_core::lang::Language::French
 }
 
 /// Finishes interrupted jobs in this process (a resumed paused job goes on in the process running it).
@@ -70,7 +100,7 @@ pub async fn resume(library: &Arc<Library>) -> Result<()> {
     }
     bar.finish_and_clear();
     if !any {
-        eprintln!("no interrupted jobs");
+        eprintln!("{}", if french() { "aucune tâche interrompue" } else { "no interrupted jobs" });
     }
     Ok(())
 }
@@ -92,7 +122,11 @@ async fn follow(bar: &ProgressBar, mut events: tokio::sync::mpsc::Receiver<Index
 pub async fn watch(library: &Arc<Library>, folders: &[PathBuf]) -> Result<()> {
     index(library, folders, IndexOptions::default().batch_chunks).await?;
     let mut watch = library.watch(folders, IndexOptions::default())?;
-    eprintln!("watching for changes; press Ctrl-C to stop");
+    if french() {
+        eprintln!("surveillance des changements\u{a0}; Ctrl-C pour arrêter");
+    } else {
+        eprintln!("watching for changes; press Ctrl-C to stop");
+    }
     while let Some(event) = watch.events.recv().await {
         match event {
             WatchEvent::Synced(r) => {
