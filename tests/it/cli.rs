@@ -214,7 +214,6 @@ fn files_that_become_unreadable_keep_what_was_indexed() {
     assert!(stdout.contains("200 euros") && !stdout.contains("180 euros"), "{stdout}");
     let (stdout, _) = folio(&sandbox, &["check"]);
     assert!(stdout.contains("consistent"), "{stdout}");
-
 }
 
 #[test]

@@ -242,4 +242,31 @@ async fn switching_the_embedder_re_embeds_durably_while_search_goes_on() {
     let status = library.switch_embedder("all-minilm-l6-v2", &|_| {}).await.expect("switch back");
     assert_eq!(status.active, "all-minilm-l6-v2");
     assert!(library.check().await.unwrap().is_consistent());
+    drop(library);
+
+    // The same from the command line: the models listed, the switch run, the status told.
+    let folio = |args: &[&str]| {
+        let out = Command::new(folio_bin())
+            .env("LC_ALL", "C.UTF-8")
+            .arg("--library")
+            .arg(sandbox.library_dir())
+            .arg("--models")
+            .arg(&models_root)
+            .args(args)
+            .output()
+            .expect("run folio");
+        assert!(out.status.success(), "folio {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let listed: serde_json::Value = serde_json::from_str(&folio(&["model", "embedder", "--json"])).expect("JSON");
+    assert_eq!(listed["embedding"]["active"], "all-minilm-l6-v2");
+    let e5 = listed["models"].as_array().unwrap().iter().find(|m| m["id"] == MODEL).expect("offered").clone();
+    assert_eq!((e5["multilingual"].as_bool(), e5["downloaded"].as_bool()), (Some(true), Some(true)));
+    let switched: serde_json::Value =
+        serde_json::from_str(&folio(&["model", "embedder", MODEL, "--json"])).expect("JSON");
+    assert_eq!(switched["embedding"]["active"], MODEL);
+    assert!(switched["embedding"]["switching"].is_null());
+    let status: serde_json::Value = serde_json::from_str(&folio(&["status", "--json"])).expect("JSON");
+    assert_eq!(status["embedding"]["active"], MODEL);
+    assert!(folio(&["check"]).contains("consistent"));
 }
