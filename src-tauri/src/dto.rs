@@ -463,12 +463,12 @@ impl EmbeddingDto {
             models: models
                 .iter()
                 .map(|m| EmbedderDto {
-                    id: m.id.into(),
-                    name: m.name.into(),
-                    multilingual: m.multilingual,
-                    bundled: m.bundled,
+                    id: m.model.id.into(),
+                    name: m.model.name.into(),
+                    multilingual: m.model.multilingual,
+                    bundled: m.model.is_bundled(),
                     downloaded: m.downloaded,
-                    download_bytes: m.download_bytes,
+                    download_bytes: m.model.download_bytes,
                 })
                 .collect(),
         }

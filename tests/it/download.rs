@@ -4,7 +4,7 @@
 //! linked into the user's models directory.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -37,23 +37,8 @@ fn serve_with(body: Vec<u8>, advertised_sha: String, stall: bool) -> Hub {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            let mut request = String::new();
-            let mut range = String::new();
-            if reader.read_line(&mut request).is_err() {
-                continue;
-            }
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("range:") {
-                    range = v.trim().to_string();
-                }
-            }
-            let mut parts = request.split_whitespace();
-            let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let Some(Request { method, target, range }) = read_request(&stream) else { continue };
+            let (method, target) = (method.as_str(), target.as_str());
             if target != path {
                 let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                 continue;
@@ -100,6 +85,33 @@ fn serve_with(body: Vec<u8>, advertised_sha: String, stall: bool) -> Hub {
         }
     });
     Hub { endpoint, ranges }
+}
+
+/// What a test hub needs of an HTTP request: its method, its target and its `Range` header ("" when absent).
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    pub range: String,
+}
+
+/// Reads a request's line and headers from `stream`; `None` when it cannot be read.
+pub fn read_request(stream: &TcpStream) -> Option<Request> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+    let mut range = String::new();
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+            break;
+        }
+        if let Some(v) = header.to_ascii_lowercase().strip_prefix("range:") {
+            range = v.trim().to_string();
+        }
+    }
+    Some(Request { method, target, range })
 }
 
 fn download(endpoint: &str, dest: &Path) -> (bool, String) {

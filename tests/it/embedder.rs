@@ -4,7 +4,7 @@
 //! switched to it by the durable, resumable job, with search on the old vectors until it completes.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use folio_engine::{IndexOptions, Library, ModelPaths, SearchOptions, SwitchEvent};
 
 use crate::cli::folio_bin;
+use crate::download::{read_request, Request};
 use crate::support::{models, Sandbox};
 
 const MODEL: &str = "multilingual-e5-small";
@@ -50,22 +51,8 @@ fn serve() -> (String, Arc<Mutex<Vec<String>>>) {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            let (mut request, mut range) = (String::new(), String::new());
-            if reader.read_line(&mut request).is_err() {
-                continue;
-            }
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("range:") {
-                    range = v.trim().to_string();
-                }
-            }
-            let mut parts = request.split_whitespace();
-            let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let Some(Request { method, target, range }) = read_request(&stream) else { continue };
+            let (method, target) = (method.as_str(), target.as_str());
             let prefix = format!("/{REPO}/resolve/main/");
             let Some(source) = target.strip_prefix(&prefix).and_then(|f| files.get(f)) else {
                 let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

@@ -22,23 +22,13 @@ use crate::{index, EngineError, Library, ModelPaths};
 /// Chunks embedded and written per step of a switch: one step is lost at most when it is stopped.
 const SWITCH_BATCH: usize = 64;
 
-/// An embedding model as the settings show it.
+/// An embedding model Folio offers, and whether its files are in the models directory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmbedderInfo {
-    /// Stable id (`all-minilm-l6-v2`, `multilingual-e5-small`).
-    pub id: &'static str,
-    /// Name shown to users.
-    pub name: &'static str,
-    /// Trained on many languages.
-    pub multilingual: bool,
-    /// Shipped by set-up.
-    pub bundled: bool,
-    /// Its files are in the models directory.
+    /// The model (id, name, languages, download size, ...).
+    pub model: EmbedderModel,
+    /// Its files are in the models directory (the bundled one's from set-up).
     pub downloaded: bool,
-    /// About how many bytes a download fetches.
-    pub download_bytes: u64,
-    /// Whether its decline threshold was measured on Folio's evaluation sets (else it is an estimate).
-    pub threshold_measured: bool,
 }
 
 /// What a switch of embedding model reports.
@@ -54,18 +44,7 @@ pub enum SwitchEvent {
 
 /// The embedding models Folio offers, with whether each is in `models`.
 pub fn embedders(models: &ModelPaths) -> Vec<EmbedderInfo> {
-    EMBEDDERS
-        .iter()
-        .map(|m| EmbedderInfo {
-            id: m.id,
-            name: m.name,
-            multilingual: m.multilingual,
-            bundled: m.is_bundled(),
-            downloaded: models.has_embedder(m),
-            download_bytes: m.download_bytes,
-            threshold_measured: m.threshold_measured,
-        })
-        .collect()
+    EMBEDDERS.iter().map(|m| EmbedderInfo { model: *m, downloaded: models.has_embedder(m) }).collect()
 }
 
 /// The model with this id, or an error that lists those there are.

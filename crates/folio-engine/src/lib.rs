@@ -32,8 +32,8 @@ pub use folio_extract::worker::{
     serve_stdio as serve_extract_worker, Limits as ExtractLimits, WorkerCommand, WORKER_ARG,
 };
 pub use folio_models::{
-    download, ChatRequest, DownloadProgress, Embedder, EmbedderDownload, GenEvent, Generator, HubFile, ModelError,
-    ModelPaths,
+    download, ChatRequest, DownloadProgress, Embedder, EmbedderDownload, EmbedderModel, GenEvent, Generator, HubFile,
+    ModelError, ModelPaths,
 };
 pub use index::walk::{key_path, path_key, IGNORE_FILE};
 pub use index::{

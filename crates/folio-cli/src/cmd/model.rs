@@ -116,18 +116,18 @@ pub async fn embedder(library: &Library, name: Option<&str>, json: bool) -> Resu
         let models = folio_engine::embedders(&library.config().models)
             .into_iter()
             .map(|m| EmbedderOut {
-                id: m.id,
-                name: m.name,
-                multilingual: m.multilingual,
-                bundled: m.bundled,
+                id: m.model.id,
+                name: m.model.name,
+                multilingual: m.model.multilingual,
+                bundled: m.model.is_bundled(),
                 downloaded: m.downloaded,
             })
             .collect();
         return super::print_json(&mut std::io::stdout().lock(), &Embedders { models, embedding: status.into() });
     }
-    for m in folio_engine::embedders(&library.config().models) {
+    for folio_engine::EmbedderInfo { model: m, downloaded } in folio_engine::embedders(&library.config().models) {
         let mark = if m.id == status.active { "*" } else { " " };
-        let state = match (m.bundled, m.downloaded) {
+        let state = match (m.is_bundled(), downloaded) {
             (true, _) => "bundled",
             (false, true) => "downloaded",
             (false, false) => "not downloaded",
