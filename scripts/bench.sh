@@ -37,6 +37,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 [ -f ui/dist/index.html ] || bash scripts/ui.sh
+bash scripts/patch-crates.sh
 cargo build --quiet --workspace --bins
 bin="$CARGO_TARGET_DIR/debug"
 work=$(mktemp -d)

@@ -121,7 +121,9 @@ if [ "$mode" = quick ]; then
   say "packages installed after $(elapsed); probing what the build scripts and tests use"
   # The system libraries the build probes, read from the locked crate graph's own metadata (system-deps
   # tables and `links` keys), so a new -sys crate is checked without anyone editing this script.
-  (cd "$here" && source scripts/env.sh && cargo metadata --locked --format-version 1 \
+  say "set-up's patched crates step in the clean root (crates.io)"
+  inside "bash scripts/patch-crates.sh && test -f vendor/mistralrs-core/.folio-patched" 2>&1 | tee -a "$log" >&2
+  (cd "$here" && bash scripts/patch-crates.sh && source scripts/env.sh && cargo metadata --locked --format-version 1 \
     --filter-platform x86_64-unknown-linux-gnu) >"$root/tmp/metadata.json"
   cp "$here/scripts/fresh-probe.py" "$root/tmp/fresh-probe.py"
   inside "python3 /tmp/fresh-probe.py /tmp/metadata.json" 2>&1 | tee -a "$log" >&2

