@@ -406,16 +406,58 @@ pub struct SettingsDto {
     pub chat_model_path: String,
     /// The bundled SmolLM2 file.
     pub bundled_model_path: String,
-    /// Where Llama 3.1 8B Instruct is (or will be) downloaded.
-    pub llama_path: String,
-    /// Whether Llama 3.1 8B Instruct is downloaded.
-    pub llama_downloaded: bool,
+    /// The chat models Folio can download (Llama 3.1 8B, 3.2 3B and 1B Instruct), best answers first.
+    pub chat_models: Vec<ChatModelDto>,
+    /// The bundled model's decode speed as measured on this machine (`folio-dev bench answer`), tokens
+    /// per second; the downloadable models' estimates scale it.
+    pub measured_tokens_per_s: Option<f64>,
     /// Threads used for indexing (embedding); a change applies at the next start.
     pub index_threads: u32,
     /// The machine's CPU threads.
     pub max_threads: u32,
     /// The language of the app's window: "system" (the system's locale), "en" or "fr".
     pub ui_language: String,
+}
+
+/// A chat model the settings offer for download.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatModelDto {
+    /// Stable id (`llama-3.1-8b-instruct`, `llama-3.2-3b-instruct`, `llama-3.2-1b-instruct`).
+    pub id: String,
+    /// Name shown.
+    pub name: String,
+    /// Where it is (or will be) downloaded.
+    pub path: String,
+    /// Whether it is on disk.
+    pub downloaded: bool,
+    /// About how many bytes its download fetches.
+    pub download_bytes: u64,
+    /// Parameters, in millions.
+    pub params_millions: u32,
+    /// Its decode speed on this machine, an estimate (the bundled model's measured speed scaled by
+    /// parameter count); absent until the bundled model was measured.
+    pub estimated_tokens_per_s: Option<f64>,
+}
+
+impl ChatModelDto {
+    /// `model` as it stands in `models`.
+    pub fn new(
+        model: &folio_engine::ChatModel,
+        models: &folio_engine::ModelPaths,
+        measured: Option<&folio_engine::MeasuredSpeed>,
+    ) -> Self {
+        let path = models.chat_model_path(model);
+        ChatModelDto {
+            id: model.id.into(),
+            name: model.name.into(),
+            downloaded: path.is_file(),
+            path: path.display().to_string(),
+            download_bytes: model.download_bytes,
+            params_millions: model.params_millions,
+            estimated_tokens_per_s: measured.map(|m| model.estimated_tokens_per_s(m)),
+        }
+    }
 }
 
 /// An embedding model the settings offer.

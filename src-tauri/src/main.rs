@@ -145,7 +145,7 @@ fn main() {
             commands::settings::set_index_threads,
             commands::settings::set_ui_language,
             commands::library::set_library_dir,
-            commands::settings::download_llama,
+            commands::settings::download_chat_model,
             commands::settings::embedding,
             commands::settings::download_embedder,
             commands::settings::switch_embedder

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use folio_app::dto::{ErrorDto, SettingsDto};
+use folio_app::dto::{ChatModelDto, ErrorDto, SettingsDto};
 use folio_app::grants::{Grants, Verdict};
 use folio_app::slot::LibrarySlot;
 use folio_engine::settings::{Settings, UiLanguage};
@@ -96,7 +96,7 @@ impl AppState {
         let config = self.library.config();
         let models = &config.models;
         let chat = settings.chat_model.clone().unwrap_or_else(|| models.default_chat_model());
-        let llama = models.llama_chat_model();
+        let measured = folio_engine::MeasuredSpeed::load(models);
         let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let show = |p: &std::path::Path| p.display().to_string();
         SettingsDto {
@@ -106,8 +106,11 @@ impl AppState {
             chat_model: chat.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
             chat_model_path: show(&chat),
             bundled_model_path: show(&models.bundled_chat_model()),
-            llama_downloaded: llama.is_file(),
-            llama_path: show(&llama),
+            chat_models: folio_engine::CHAT_MODELS
+                .iter()
+                .map(|m| ChatModelDto::new(m, models, measured.as_ref()))
+                .collect(),
+            measured_tokens_per_s: measured.map(|m| m.decode_tokens_per_s),
             index_threads: u32::try_from(settings.index_threads.unwrap_or(cpus)).unwrap_or(u32::MAX),
             max_threads: u32::try_from(cpus).unwrap_or(u32::MAX),
             ui_language: match settings.ui_language {

@@ -29,11 +29,16 @@ fn serve(body: Vec<u8>, advertised_sha: String) -> Hub {
 
 /// With `stall`, the first GET sends a third of the file and then holds the connection open, silent.
 fn serve_with(body: Vec<u8>, advertised_sha: String, stall: bool) -> Hub {
+    serve_at(REPO, FILE, body, advertised_sha, stall)
+}
+
+/// The hub with `body` as `repo`'s `file`.
+fn serve_at(repo: &str, file: &str, body: Vec<u8>, advertised_sha: String, stall: bool) -> Hub {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
     let ranges = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&ranges);
-    let path = format!("/{REPO}/resolve/main/{FILE}");
+    let path = format!("/{repo}/resolve/main/{file}");
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
@@ -181,6 +186,89 @@ fn a_checksum_mismatch_and_an_unreachable_hub_are_clear_errors() {
     let (ok, stderr) = download("http://127.0.0.1:9", &dest);
     assert!(!ok);
     assert!(stderr.contains("cannot reach http://127.0.0.1:9"), "{stderr}");
+}
+
+/// `folio model chat --json`, parsed.
+fn chat_models(models: &Path) -> serde_json::Value {
+    let out =
+        Command::new(folio_bin()).arg("--models").arg(models).args(["model", "chat", "--json"]).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// Llama 3.2 1B Instruct is fetched by its name (the bundled GGUF stands in for it, served under its
+/// repository and file names), lands in a folder of its own, becomes the default chat model, and is
+/// listed with its size and, once the bundled model's speed was measured, a speed estimate.
+#[test]
+fn a_llama_model_is_downloaded_by_name_and_listed_with_a_speed_estimate() {
+    let one_b = folio_engine::LLAMA_32_1B;
+    let source = models().bundled_chat_model();
+    let body = std::fs::read(&source).expect("read");
+    let hub = serve_at(one_b.repo, one_b.file, body, sha256(&source), false);
+    let dir = tempfile::tempdir().expect("tmp");
+    let models = folio_engine::ModelPaths::new(dir.path());
+
+    let before = chat_models(dir.path());
+    let rows = before["models"].as_array().expect("models");
+    let ids: Vec<_> = rows.iter().map(|m| m["id"].as_str().unwrap_or("")).collect();
+    assert_eq!(ids, ["bundled", "llama-3.1-8b-instruct", "llama-3.2-3b-instruct", "llama-3.2-1b-instruct"]);
+    assert!(rows.iter().all(|m| m["downloaded"] == false && m["tokens_per_s"].is_null()), "{before}");
+    assert_eq!(before["default"].as_str(), Some(models.bundled_chat_model().to_str().unwrap()));
+    assert!(rows[3]["download_bytes"].as_u64().unwrap() > 500_000_000);
+
+    let run = |args: &[&str]| {
+        Command::new(folio_bin())
+            .env("HF_ENDPOINT", &hub.endpoint)
+            .env("FOLIO_DOWNLOAD_READ_TIMEOUT_SECS", "2")
+            .arg("--models")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .expect("run folio")
+    };
+    let out = run(&["model", "download", "--name", "nope"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no chat model named nope") && stderr.contains("llama-3.2-1b-instruct"), "{stderr}");
+
+    // The first GET is cut off at a third: the download resumes and is verified.
+    let out = run(&["model", "download", "--name", one_b.id]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("Folio now answers with Llama 3.2 1B Instruct by default"), "{stderr}");
+    let path = models.chat_model_path(&one_b);
+    assert_eq!(path, dir.path().join("chat/llama-3.2-1b-instruct/Llama-3.2-1B-Instruct-Q4_K_M.gguf"));
+    assert_eq!(sha256(&path), sha256(&source));
+    assert_eq!(hub.ranges.lock().expect("log").len(), 2, "resumed once");
+
+    folio_engine::MeasuredSpeed {
+        model: "SmolLM2-135M-Instruct.Q8_0.gguf".into(),
+        decode_tokens_per_s: 40.0,
+        first_token_ms: 7000.0,
+        passage_tokens: 600,
+        measured_on: "2026-12-07".into(),
+    }
+    .save(&models)
+    .expect("save");
+    let after = chat_models(dir.path());
+    let rows = after["models"].as_array().expect("models");
+    assert_eq!(after["default"].as_str(), Some(path.to_str().unwrap()));
+    assert_eq!(after["in_use"], after["default"]);
+    assert_eq!(rows[3]["downloaded"], true);
+    assert_eq!(rows[0]["tokens_per_s"].as_f64(), Some(40.0));
+    assert_eq!(rows[0]["tokens_per_s_estimated"], false);
+    let estimate = rows[3]["tokens_per_s"].as_f64().expect("estimate");
+    assert!((estimate - 40.0 * 135.0 / 1240.0).abs() < 1e-6, "{estimate}");
+    assert_eq!(rows[3]["tokens_per_s_estimated"], true);
+    assert!(rows[1]["tokens_per_s"].as_f64().unwrap() < rows[2]["tokens_per_s"].as_f64().unwrap());
+    assert!(rows[2]["tokens_per_s"].as_f64().unwrap() < estimate);
+
+    let out = run(&["model", "chat"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("* llama-3.2-1b-instruct"), "{text}");
+    assert!(text.contains("about 4.4 tokens/s (estimate)"), "{text}");
+    assert!(text.contains("40.0 tokens/s measured here"), "{text}");
+    assert!(text.contains("not downloaded, 4.9 GB"), "{text}");
 }
 
 /// An installed package's models (read-only, under /usr/lib) become usable from the user's models directory.

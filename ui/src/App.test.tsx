@@ -193,29 +193,64 @@ describe("settings", () => {
     expect(mockedApi.setLibraryDir).not.toHaveBeenCalled();
   });
 
-  it("downloads Llama with a progress bar, then makes it the default", async () => {
-    let send = (_e: Parameters<Parameters<typeof mockedApi.downloadLlama>[0]>[0]) => {};
+  it("downloads a Llama model with a progress bar, one at a time, then answers with it", async () => {
+    let send = (_e: Parameters<Parameters<typeof mockedApi.downloadChatModel>[1]>[0]) => {};
     let end = async () => {};
-    mockedApi.downloadLlama.mockImplementation(
-      (onEvent) =>
+    mockedApi.downloadChatModel.mockImplementation(
+      (_id, onEvent) =>
         new Promise<void>((resolve) => {
           send = (e) => act(() => onEvent(e));
           end = () => act(async () => resolve());
         }),
     );
-    mockedApi.setChatModel.mockResolvedValue({ ...settingsFixture, llamaDownloaded: true, chatModel: "llama" });
+    const [big, small] = settingsFixture.chatModels;
+    mockedApi.setChatModel.mockResolvedValue({
+      ...settingsFixture,
+      chatModels: [big!, { ...small!, downloaded: true }],
+      chatModel: "Llama-3.2-1B-Instruct-Q4_K_M",
+      chatModelPath: small!.path,
+    });
     render(<App />);
     await waitFor(() => expect(mockedApi.settings).toHaveBeenCalled());
     await userEvent.click(screen.getByTestId("settings-open"));
-    await userEvent.click(screen.getByRole("button", { name: "Download Llama 3.1 8B Instruct" }));
-    send({ kind: "progress", done: 2_000_000_000, total: 4_000_000_000 });
+    const panel = screen.getByTestId("settings");
+    expect(within(panel).getByTestId("chat-model-llama-3.2-1b-instruct").textContent).toContain("download of 808 MB");
+    await userEvent.click(screen.getByRole("button", { name: "Download Llama 3.2 1B Instruct" }));
+    expect(mockedApi.downloadChatModel).toHaveBeenCalledWith("llama-3.2-1b-instruct", expect.any(Function));
+    // A second download waits for the first.
+    expect((screen.getByRole("button", { name: "Download Llama 3.1 8B Instruct" }) as HTMLButtonElement).disabled).toBe(true);
+    send({ kind: "progress", done: 404_000_000, total: 808_000_000 });
     const bar = screen.getByRole("progressbar", { name: "Download progress" }) as HTMLProgressElement;
     expect(bar.value / bar.max).toBe(0.5);
-    expect(screen.getByTestId("settings").textContent).toContain("2.0 GB of 4.0 GB");
-    send({ kind: "finished", path: settingsFixture.llamaPath });
+    expect(panel.textContent).toContain("404 MB of 808 MB");
+    send({ kind: "finished", path: small!.path });
     await end();
-    await waitFor(() => expect(mockedApi.setChatModel).toHaveBeenCalledWith("default"));
-    expect(await within(screen.getByTestId("settings")).findByText("llama")).toBeTruthy();
+    await waitFor(() => expect(mockedApi.setChatModel).toHaveBeenCalledWith("llama-3.2-1b-instruct"));
+    expect(await within(panel).findByText("Llama-3.2-1B-Instruct-Q4_K_M")).toBeTruthy();
+    const row = within(panel).getByTestId("chat-model-llama-3.2-1b-instruct");
+    expect(within(row).getByRole("button", { name: "In use" })).toBeTruthy();
+  });
+
+  it("shows the speed measured on this machine and each Llama model's estimate", async () => {
+    const [big, small] = settingsFixture.chatModels;
+    mockedApi.settings.mockResolvedValue({
+      ...settingsFixture,
+      measuredTokensPerS: 42.4,
+      chatModels: [
+        { ...big!, estimatedTokensPerS: 0.713 },
+        { ...small!, estimatedTokensPerS: 4.616 },
+      ],
+    });
+    render(<App />);
+    await waitFor(() => expect(mockedApi.settings).toHaveBeenCalled());
+    await userEvent.click(screen.getByTestId("settings-open"));
+    const panel = screen.getByTestId("settings");
+    expect(panel.textContent).toContain("42.4 tokens/s measured on this machine");
+    expect(within(panel).getByTestId("chat-model-llama-3.2-1b-instruct").textContent).toContain(
+      "about 4.6 tokens/s here (estimate)",
+    );
+    expect(within(panel).getByTestId("chat-model-llama-3.1-8b-instruct").textContent).toContain("about 0.7 tokens/s");
+    expect(panel.textContent).toContain("by parameter count");
   });
 
   it("uses a GGUF file chosen in Folio's own file picker, and a cancelled picker changes nothing", async () => {

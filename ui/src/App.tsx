@@ -10,7 +10,7 @@ import { Settings } from "./components/Settings";
 import { ErrorBanner, ErrorContext, errorCode, errorMessage, type ReportError, type ShownError } from "./errors";
 import { fill, I18nProvider, resolveLanguage, systemLanguages, useI18n } from "./i18n";
 import { useListener } from "./useListener";
-import { useLlamaDownload } from "./useLlamaDownload";
+import { useChatModelDownload } from "./useChatModelDownload";
 
 /** The open chat; `key` changes whenever another chat is opened, so the chat panel starts afresh. */
 type OpenChat = { id: number | null; key: number };
@@ -49,14 +49,17 @@ function Window({ settings, setSettings }: WindowProps) {
   useListener(api.onDragHover, setDragging);
   useListener(api.onBackgroundProblem, (message: string) => report("background", message));
 
-  // Once Llama is on disk the default model is Llama, unless the user picked another file.
-  const [download, startDownload] = useLlamaDownload(() =>
-    api.setChatModel("default").then(setSettings, (e) => report("chooseModel", e)),
+  // The model just downloaded answers from the next question: the user asked for it.
+  const [download, startDownload] = useChatModelDownload((id) =>
+    api.setChatModel(id).then(setSettings, (e) => report("chooseModel", e)),
   );
 
   const openChat = (id: number | null) => setChat((c) => ({ id, key: c.key + 1 }));
 
-  const smallModel = settings !== null && !settings.llamaDownloaded && settings.chatModelPath === settings.bundledModelPath;
+  const smallModel =
+    settings !== null &&
+    !settings.chatModels.some((m) => m.downloaded) &&
+    settings.chatModelPath === settings.bundledModelPath;
 
   return (
     <ErrorContext.Provider value={report}>

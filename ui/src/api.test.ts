@@ -63,11 +63,11 @@ describe("api", () => {
     expect(onEvent).toHaveBeenCalledWith({ kind: "token", text: "Every" });
   });
 
-  it("downloadLlama passes a channel whose messages reach the handler", async () => {
+  it("downloadChatModel names the model and passes a channel whose messages reach the handler", async () => {
     const onEvent = vi.fn();
-    await api.downloadLlama(onEvent);
+    await api.downloadChatModel("llama-3.2-1b-instruct", onEvent);
     const channel = core.channels[0];
-    expect(core.invoke).toHaveBeenCalledWith("download_llama", { onEvent: channel });
+    expect(core.invoke).toHaveBeenCalledWith("download_chat_model", { id: "llama-3.2-1b-instruct", onEvent: channel });
     channel?.onmessage({ kind: "progress", done: 1, total: 2 });
     expect(onEvent).toHaveBeenCalledWith({ kind: "progress", done: 1, total: 2 });
   });

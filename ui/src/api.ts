@@ -113,8 +113,11 @@ export function settings(): Promise<SettingsDto> {
   return invoke("settings");
 }
 
-/** Which chat model answers: "default" is Llama 3.1 when downloaded, else the bundled model. */
-export type ModelChoice = "default" | "bundled" | "llama";
+/**
+ * Which chat model answers: "default" is the first downloaded Llama (best answers first), else the
+ * bundled model; or a downloaded model's id (`llama-3.2-1b-instruct`).
+ */
+export type ModelChoice = "default" | "bundled" | (string & {});
 
 /** Chooses the chat model. */
 export function setChatModel(choice: ModelChoice): Promise<SettingsDto> {
@@ -144,11 +147,11 @@ export function setLibraryDir(path: string): Promise<SettingsDto> {
   return invoke("set_library_dir", { path });
 }
 
-/** Downloads Llama 3.1 8B Instruct; resolves when the download ends, `onEvent` says how. */
-export function downloadLlama(onEvent: (event: DownloadEventDto) => void): Promise<void> {
+/** Downloads the chat model `id` (one of the settings' `chatModels`); resolves when the download ends, `onEvent` says how. */
+export function downloadChatModel(id: string, onEvent: (event: DownloadEventDto) => void): Promise<void> {
   const channel = new Channel<DownloadEventDto>();
   channel.onmessage = onEvent;
-  return invoke("download_llama", { onEvent: channel });
+  return invoke("download_chat_model", { id, onEvent: channel });
 }
 
 /** The embedding model the library searches with, a switch under way, and the models offered. */

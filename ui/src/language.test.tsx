@@ -85,9 +85,9 @@ describe("the window's language", () => {
 
   it("shows the models, the download and the library's place in French", async () => {
     inFrenchSettings();
-    let send = (_e: Parameters<Parameters<typeof mockedApi.downloadLlama>[0]>[0]) => {};
-    mockedApi.downloadLlama.mockImplementation(
-      (onEvent) =>
+    let send = (_e: Parameters<Parameters<typeof mockedApi.downloadChatModel>[1]>[0]) => {};
+    mockedApi.downloadChatModel.mockImplementation(
+      (_id, onEvent) =>
         new Promise<void>(() => {
           send = (e) => act(() => onEvent(e));
         }),
@@ -102,6 +102,9 @@ describe("the window's language", () => {
     const search = await within(panel).findByRole("region", { name: "Modèle de recherche" });
     expect(within(search).getByRole("button", { name: /^Télécharger \(490\sMo\)$/ })).toBeTruthy();
     expect(within(panel).getByLabelText("Threads (1 à 8)")).toBeTruthy();
+    expect(within(answering).getByTestId("chat-model-llama-3.2-1b-instruct").textContent).toContain(
+      `téléchargement de 808${nb}Mo`,
+    );
     await userEvent.click(within(panel).getByRole("button", { name: "Télécharger Llama 3.1 8B Instruct" }));
     send({ kind: "progress", done: 2_000_000_000, total: 4_000_000_000 });
     expect(within(panel).getByRole("progressbar", { name: "Progression du téléchargement" })).toBeTruthy();

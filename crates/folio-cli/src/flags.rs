@@ -114,8 +114,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Models: download Llama 3.1 8B Instruct (or another GGUF), or a multilingual embedding model, from
-    /// the Hugging Face hub; switch the library's embedding model.
+    /// Models: list the chat models, download one (Llama 3.1 8B, 3.2 3B or 1B Instruct, or another GGUF)
+    /// or a multilingual embedding model from the Hugging Face hub; switch the library's embedding model.
     Model {
         #[command(subcommand)]
         what: ModelWhat,
@@ -141,16 +141,19 @@ pub enum Command {
 /// What `model` can do.
 #[derive(Subcommand)]
 pub enum ModelWhat {
-    /// Download a GGUF from the hub (honours HF_ENDPOINT); an interrupted download resumes when run again.
+    /// Download a chat model from the hub (honours HF_ENDPOINT): Llama 3.1 8B Instruct unless --name
+    /// (see `folio model chat`) or --repo/--file; an interrupted download resumes when run again.
     /// `download embedder` fetches an embedding model instead (multilingual-e5-small unless --name).
     Download {
         /// `embedder` for an embedding model; a chat model otherwise.
         #[arg(value_parser = ["chat", "embedder"], default_value = "chat")]
         kind: String,
-        /// The embedding model to download (`download embedder`).
-        #[arg(long, default_value = "multilingual-e5-small")]
-        name: String,
-        /// Repository [default: Llama 3.1 8B Instruct GGUF].
+        /// The model to download: `llama-3.1-8b-instruct` (the default chat model),
+        /// `llama-3.2-3b-instruct`, `llama-3.2-1b-instruct`; for `download embedder`,
+        /// `multilingual-e5-small` (the default).
+        #[arg(long)]
+        name: Option<String>,
+        /// Repository of any other GGUF (with --file).
         #[arg(long)]
         repo: Option<String>,
         /// File in the repository.
@@ -165,6 +168,13 @@ pub enum ModelWhat {
         /// Where to put it [default: the models directory's chat/ folder].
         #[arg(long)]
         to: Option<PathBuf>,
+    },
+    /// The chat models: the bundled one and those Folio can download, with their size, whether they
+    /// are on disk, which answers by default, and a speed estimate for this machine.
+    Chat {
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
     },
     /// The embedding models and the one the library searches; with a name, switch the library to it:
     /// every passage is embedded again (search keeps the old vectors until it is done); stopped, it

@@ -66,10 +66,13 @@ async fn run(cli: Cli) -> Result<()> {
     // alone (it works while another process is indexing).
     match cli.command {
         Command::Model { what: ModelWhat::Download { kind, name, .. } } if kind == "embedder" => {
-            return cmd::model::download_embedder(&models, &name).await;
+            return cmd::model::download_embedder(&models, name.as_deref().unwrap_or("multilingual-e5-small")).await;
         }
-        Command::Model { what: ModelWhat::Download { repo, file, revision, sha256, to, .. } } => {
-            return cmd::model::download(&models, repo, file, revision, sha256, to).await;
+        Command::Model { what: ModelWhat::Download { name, repo, file, revision, sha256, to, .. } } => {
+            return cmd::model::download(&models, name, repo, file, revision, sha256, to).await;
+        }
+        Command::Model { what: ModelWhat::Chat { json } } => {
+            return cmd::model::chat(&models, cli.model.as_deref(), json)
         }
         Command::Jobs { json } => return cmd::index::jobs(&dir, json),
         Command::Pause { id } => return Ok(folio_engine::jobs::pause(&dir, JobId(id))?),
@@ -112,7 +115,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Model { what: ModelWhat::Embedder { name, json } } => {
             cmd::model::embedder(&library, name.as_deref(), json).await
         }
-        Command::Model { what: ModelWhat::Download { .. } }
+        Command::Model { what: ModelWhat::Download { .. } | ModelWhat::Chat { .. } }
         | Command::Jobs { .. }
         | Command::Pause { .. }
         | Command::Cancel { .. } => {

@@ -127,6 +127,9 @@ async fn answer_one(model: &Path, opts: &AnswerBench) -> Result<Value> {
                "tokens": tokens, "runs": ts.len()})
     };
     let m = summary(&mistral);
+    if model == opts.models.bundled_chat_model() {
+        save_measured_speed(model, opts, &m)?;
+    }
     let mut report = json!({
         "model": model.display().to_string(),
         "passage_tokens": opts.passage_tokens,
@@ -142,6 +145,26 @@ async fn answer_one(model: &Path, opts: &AnswerBench) -> Result<Value> {
         report["llamacpp"] = l;
     }
     Ok(report)
+}
+
+/// Keeps the bundled model's figures in the models directory: `folio model chat` estimates from them how
+/// fast the downloadable models would answer on this machine.
+fn save_measured_speed(model: &Path, opts: &AnswerBench, summary: &Value) -> Result<()> {
+    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() / 86_400;
+    let (y, mo, d) = folio_core::civil_date(days as i64);
+    let speed = folio_engine::MeasuredSpeed {
+        model: model.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        decode_tokens_per_s: summary["decode_tokens_per_s_p50"].as_f64().unwrap_or(0.0),
+        first_token_ms: summary["ttft_ms_p50"].as_f64().unwrap_or(0.0),
+        passage_tokens: opts.passage_tokens,
+        measured_on: format!("{y:04}-{mo:02}-{d:02}"),
+    };
+    speed.save(&opts.models)?;
+    eprintln!(
+        "saved as this machine's measure for `folio model chat`: {}",
+        opts.models.measured_speed_file().display()
+    );
+    Ok(())
 }
 
 /// `n` requests, each with its own consecutive documents as numbered passages worth about

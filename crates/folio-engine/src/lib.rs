@@ -32,8 +32,9 @@ pub use folio_extract::worker::{
     serve_stdio as serve_extract_worker, Limits as ExtractLimits, WorkerCommand, WORKER_ARG,
 };
 pub use folio_models::{
-    download, ChatRequest, DownloadProgress, Embedder, EmbedderDownload, EmbedderModel, GenEvent, Generator, HubFile,
-    ModelError, ModelPaths,
+    chat_model, download, ChatModel, ChatRequest, DownloadProgress, Embedder, EmbedderDownload, EmbedderModel,
+    GenEvent, Generator, HubFile, MeasuredSpeed, ModelError, ModelPaths, BUNDLED_PARAMS_MILLIONS, CHAT_MODELS,
+    LLAMA_31_8B, LLAMA_32_1B, LLAMA_32_3B,
 };
 pub use index::walk::{key_path, path_key, IGNORE_FILE};
 pub use index::{

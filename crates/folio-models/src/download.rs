@@ -27,16 +27,6 @@ pub struct HubFile {
 }
 
 impl HubFile {
-    /// Llama 3.1 8B Instruct, Q4_K_M (about 4.9 GB), the model Folio is made for.
-    pub fn llama31_8b_instruct() -> HubFile {
-        HubFile {
-            repo: "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF".into(),
-            revision: "main".into(),
-            file: "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf".into(),
-            sha256: None,
-        }
-    }
-
     /// The hub endpoint: `$HF_ENDPOINT`, else `https://huggingface.co`.
     pub fn endpoint() -> String {
         std::env::var("HF_ENDPOINT")

@@ -5,6 +5,7 @@
 //! Model files come from a local models directory ([`ModelPaths`]); only [`download`] and
 //! [`download_embedder`] reach the network, and only when the user starts them.
 
+mod chat_models;
 mod download;
 mod embed;
 mod embedders;
@@ -13,6 +14,9 @@ mod gguf;
 mod paths;
 mod requantize;
 
+pub use chat_models::{
+    chat_model, ChatModel, MeasuredSpeed, BUNDLED_PARAMS_MILLIONS, CHAT_MODELS, LLAMA_31_8B, LLAMA_32_1B, LLAMA_32_3B,
+};
 pub use download::{download, git_blob_id, sha256_file, DownloadProgress, HubFile};
 pub use embed::{Embedder, FastEmbedder, HashEmbedder, WordCounter, WordPieceCounter, MINILM_MAX_TOKENS};
 pub use embedders::{

@@ -60,21 +60,30 @@ impl ModelPaths {
         self.chat_dir().join(BUNDLED_CHAT_MODEL_SOURCE)
     }
 
-    /// Where a downloaded Llama 3.1 8B Instruct GGUF goes (a folder of its own, since mistral.rs reads
+    /// Where a downloadable chat model's GGUF goes (a folder of its own, since mistral.rs reads
     /// configuration files it finds beside a GGUF).
-    pub fn llama_chat_model(&self) -> PathBuf {
-        self.chat_dir().join("llama-3.1-8b-instruct").join(crate::HubFile::llama31_8b_instruct().file)
+    pub fn chat_model_path(&self, model: &crate::ChatModel) -> PathBuf {
+        self.chat_dir().join(model.id).join(model.file)
     }
 
-    /// The chat model used when none is named: a downloaded Llama 3.1 8B Instruct if there is one,
-    /// else the bundled SmolLM2.
+    /// The downloaded chat model that answers when none is chosen: the first of
+    /// [`crate::CHAT_MODELS`] on disk (best answers first).
+    pub fn downloaded_chat_model(&self) -> Option<crate::ChatModel> {
+        crate::CHAT_MODELS.into_iter().find(|m| self.chat_model_path(m).is_file())
+    }
+
+    /// The chat model used when none is named: a downloaded Llama if there is one (see
+    /// [`Self::downloaded_chat_model`]), else the bundled SmolLM2.
     pub fn default_chat_model(&self) -> PathBuf {
-        let llama = self.llama_chat_model();
-        if llama.is_file() {
-            llama
-        } else {
-            self.bundled_chat_model()
+        match self.downloaded_chat_model() {
+            Some(m) => self.chat_model_path(&m),
+            None => self.bundled_chat_model(),
         }
+    }
+
+    /// Where `folio-dev bench answer` keeps the bundled model's measured speed ([`crate::MeasuredSpeed`]).
+    pub fn measured_speed_file(&self) -> PathBuf {
+        self.chat_dir().join("measured-speed.json")
     }
 
     /// Makes the models shipped in an installed package (`bundled`, read-only, e.g. `/usr/lib/Folio/models`)

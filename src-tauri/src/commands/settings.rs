@@ -1,4 +1,4 @@
-//! The settings panel: the chat model (and the Llama download), the embedding model (its download and
+//! The settings panel: the chat model (and the Llama downloads), the embedding model (its download and
 //! the switch of the library to it), indexing threads, the window's language.
 
 use std::path::PathBuf;
@@ -14,16 +14,19 @@ pub fn settings(state: tauri::State<'_, AppState>) -> SettingsDto {
     state.settings_dto(&state.settings())
 }
 
-/// Chooses the chat model: `default` (Llama 3.1 when downloaded, else the bundled model), `bundled` or
-/// `llama`. Any other file is chosen with [`pick_chat_model`]. The next question loads it.
+/// Chooses the chat model: `default` (the first downloaded Llama, else the bundled model), `bundled`, or
+/// a downloaded model's id (`llama-3.2-1b-instruct`). Any other file is chosen with [`pick_chat_model`].
+/// The next question loads it.
 #[tauri::command]
 pub async fn set_chat_model(state: tauri::State<'_, AppState>, choice: String) -> Result<SettingsDto, ErrorDto> {
     let models = state.library.config().models.clone();
     let path = match choice.as_str() {
         "default" => None,
         "bundled" => Some(models.bundled_chat_model()),
-        "llama" => Some(models.llama_chat_model()),
-        other => return Err(ErrorDto { code: "invalid_input", message: format!("unknown model choice {other:?}") }),
+        id => match folio_engine::chat_model(id) {
+            Some(m) => Some(models.chat_model_path(&m)),
+            None => return Err(ErrorDto { code: "invalid_input", message: format!("unknown model choice {id:?}") }),
+        },
     };
     use_chat_model(&state, path).await
 }
@@ -70,15 +73,19 @@ pub fn set_ui_language(state: tauri::State<'_, AppState>, choice: String) -> Res
     state.update_settings(|s| s.ui_language = language)
 }
 
-/// Downloads Llama 3.1 8B Instruct from the Hugging Face hub (the one network call Folio makes, and only
-/// when the user asks), resuming an interrupted download and verifying its checksum.
+/// Downloads the chat model `id` (one of `folio_engine::CHAT_MODELS`) from the Hugging Face hub (the one
+/// network call Folio makes, and only when the user asks), resuming an interrupted download and
+/// verifying its checksum.
 #[tauri::command]
-pub async fn download_llama(
+pub async fn download_chat_model(
     state: tauri::State<'_, AppState>,
+    id: String,
     on_event: Channel<DownloadEventDto>,
 ) -> Result<(), ErrorDto> {
-    let dest = state.library.config().models.llama_chat_model();
-    let hub = folio_engine::HubFile::llama31_8b_instruct();
+    let model = folio_engine::chat_model(&id)
+        .ok_or_else(|| ErrorDto { code: "invalid_input", message: format!("unknown chat model {id:?}") })?;
+    let dest = state.library.config().models.chat_model_path(&model);
+    let hub = model.hub_file();
     let progress = {
         let on_event = on_event.clone();
         let last = std::sync::Mutex::new(std::time::Instant::now() - std::time::Duration::from_secs(1));

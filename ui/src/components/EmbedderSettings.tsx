@@ -4,7 +4,7 @@ import type { EmbeddingDto } from "../bindings/EmbeddingDto";
 import { useReportError } from "../errors";
 import { useI18n } from "../i18n";
 import { useListener } from "../useListener";
-import type { Download } from "../useLlamaDownload";
+import type { Download } from "../useChatModelDownload";
 
 /**
  * Which embedding model search uses: the bundled English one or a multilingual one, downloaded on

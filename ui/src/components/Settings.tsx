@@ -4,7 +4,7 @@ import type { SettingsDto } from "../bindings/SettingsDto";
 import { useReportError } from "../errors";
 import { useI18n } from "../i18n";
 import { savedTheme, setTheme, type ThemeChoice } from "../theme";
-import type { Download } from "../useLlamaDownload";
+import type { ChatModelDownload } from "../useChatModelDownload";
 import { Dialog } from "./Dialog";
 import { EmbedderSettings } from "./EmbedderSettings";
 import { ModelSettings } from "./ModelSettings";
@@ -12,8 +12,8 @@ import { ModelSettings } from "./ModelSettings";
 type Props = {
   settings: SettingsDto;
   onChange: (settings: SettingsDto) => void;
-  download: Download | null;
-  onDownload: () => void;
+  download: ChatModelDownload | null;
+  onDownload: (id: string) => void;
   /** The library now lives elsewhere (moved, or another library opened): its contents changed. */
   onLibraryMoved: (settings: SettingsDto) => void;
   onClose: () => void;

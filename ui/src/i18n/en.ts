@@ -23,7 +23,7 @@ export const en = {
   app: {
     tagline: "Answers from your own files. Nothing leaves this computer.",
     settings: "Settings",
-    smallModelHint: "Answers come from the small bundled model. For better answers, get Llama 3.1 8B Instruct in {settings}.",
+    smallModelHint: "Answers come from the small bundled model. For better answers, get a Llama model in {settings}.",
   },
 
   /** What was being done when something failed, shown before the error in the banner. */
@@ -35,7 +35,7 @@ export const en = {
     moveLibrary: "Could not change where the library lives",
     saveThreads: "Could not save the indexing threads",
     setLanguage: "Could not change the language",
-    downloadLlama: "Could not download Llama 3.1 8B Instruct",
+    downloadLlama: "Could not download the Llama model",
     downloadEmbedder: "Could not download the search model",
     switchEmbedder: "Could not switch the search model",
     openFolderPicker: "Could not open the folder picker",
@@ -207,12 +207,21 @@ export const en = {
     title: "Model that answers",
     inUseName: "In use: {model}",
     bundled: "SmolLM2 (bundled: small and fast, less accurate)",
-    llama: "Llama 3.1 8B Instruct (better answers; a download of several GB)",
+    bundledSpeed: (rate: string) => `${rate} tokens/s measured on this machine`,
+    llamaHelp:
+      "Llama models give better answers, and are slower the larger they are: 8B answers best, " +
+      "3B and 1B are for machines where it is too slow.",
+    modelFacts: (size: string) => `download of ${size}`,
+    modelSpeed: (rate: string) => `about ${rate} tokens/s here (estimate)`,
+    speedEstimate: (rate: string) =>
+      `Estimates scale the bundled model's ${rate} tokens/s, measured on this machine, by parameter count; ` +
+      "a larger model is also slower to its first word.",
     inUse: "In use",
     use: "Use",
     downloadProgress: "Download progress",
     sizeOf: (done: string, total: string) => `${done} of ${total}`,
-    download: "Download Llama 3.1 8B Instruct",
+    download: (name: string) => `Download ${name}`,
+    downloadShort: "Download",
     own: "Or a GGUF model file of your own",
     chooseFile: "Choose a file…",
     nextQuestion: "The next question loads the chosen model.",

@@ -27,7 +27,7 @@ export const fr: Messages = {
     settings: "Paramètres",
     smallModelHint:
       "Les réponses viennent du petit modèle fourni avec Folio. Pour de meilleures réponses, téléchargez " +
-      "Llama 3.1 8B Instruct dans les {settings}.",
+      "un modèle Llama dans les {settings}.",
   },
 
   failure: {
@@ -38,7 +38,7 @@ export const fr: Messages = {
     moveLibrary: "Impossible de changer l’emplacement de la bibliothèque",
     saveThreads: "Impossible d’enregistrer le nombre de threads d’indexation",
     setLanguage: "Impossible de changer de langue",
-    downloadLlama: "Impossible de télécharger Llama 3.1 8B Instruct",
+    downloadLlama: "Impossible de télécharger le modèle Llama",
     downloadEmbedder: "Impossible de télécharger le modèle de recherche",
     switchEmbedder: "Impossible de changer de modèle de recherche",
     openFolderPicker: "Impossible d’ouvrir le sélecteur de dossiers",
@@ -204,12 +204,21 @@ export const fr: Messages = {
     title: "Modèle qui répond",
     inUseName: "Modèle en service\u00a0: {model}",
     bundled: "SmolLM2 (fourni\u00a0: petit et rapide, moins précis)",
-    llama: "Llama 3.1 8B Instruct (meilleures réponses\u00a0; un téléchargement de plusieurs Go)",
+    bundledSpeed: (rate) => `${rate}\u00a0jetons/s mesurés sur cette machine`,
+    llamaHelp:
+      "Les modèles Llama répondent mieux, et d’autant plus lentement qu’ils sont gros\u00a0: 8B répond le mieux, " +
+      "3B et 1B sont pour les machines où il est trop lent.",
+    modelFacts: (size) => `téléchargement de ${size}`,
+    modelSpeed: (rate) => `environ ${rate}\u00a0jetons/s ici (estimation)`,
+    speedEstimate: (rate) =>
+      `Les estimations rapportent les ${rate}\u00a0jetons/s du modèle fourni, mesurés sur cette machine, au nombre ` +
+      "de paramètres\u00a0; un plus gros modèle met aussi plus de temps à écrire son premier mot.",
     inUse: "En service",
     use: "Utiliser",
     downloadProgress: "Progression du téléchargement",
     sizeOf: (done, total) => `${done} sur ${total}`,
-    download: "Télécharger Llama 3.1 8B Instruct",
+    download: (name) => `Télécharger ${name}`,
+    downloadShort: "Télécharger",
     own: "Ou votre propre fichier de modèle GGUF",
     chooseFile: "Choisir un fichier…",
     nextQuestion: "La prochaine question charge le modèle choisi.",

@@ -41,6 +41,11 @@ const samples: Record<string, unknown[]> = {
   "settings.threads": [8],
   "settings.threadsInUse": [4],
   "model.sizeOf": ["2.0 GB", "4.0 GB"],
+  "model.bundledSpeed": ["42.4"],
+  "model.modelFacts": ["808 MB"],
+  "model.modelSpeed": ["4.6"],
+  "model.speedEstimate": ["42.4"],
+  "model.download": ["Llama 3.2 1B Instruct"],
   "embedder.download": ["490 MB"],
   "embedder.switching": ["multilingual-e5-small", "640", "2,000"],
 };

@@ -1,29 +1,47 @@
 //! `folio model download`: a chat model or an embedding model from the Hugging Face hub, resumed and
-//! checked; `folio model embedder`: the embedding models, and switching the library to one.
+//! checked; `folio model chat`: the chat models, their sizes and speed on this machine; `folio model embedder`: the embedding models, and switching the library to one.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
-use folio_engine::{DownloadProgress, EmbedderDownload, EmbedderSwitch, HubFile, Library, ModelPaths};
+use folio_engine::{
+    DownloadProgress, EmbedderDownload, EmbedderSwitch, HubFile, Library, MeasuredSpeed, ModelPaths, CHAT_MODELS,
+    LLAMA_31_8B,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-/// Downloads Llama 3.1 8B Instruct, or the file `repo`/`file` names, into the models directory (or `to`).
+/// Downloads the chat model `name` (Llama 3.1 8B Instruct when neither it nor `repo`/`file` is given),
+/// or the file `repo`/`file` names, into the models directory (or `to`).
 pub async fn download(
     models: &ModelPaths,
+    name: Option<String>,
     repo: Option<String>,
     file: Option<String>,
     revision: String,
     sha256: Option<String>,
     to: Option<PathBuf>,
 ) -> Result<()> {
-    let llama = HubFile::llama31_8b_instruct();
-    let is_llama = repo.is_none() && file.is_none();
-    let hub = HubFile { repo: repo.unwrap_or(llama.repo), file: file.unwrap_or(llama.file), revision, sha256 };
-    let dest = match to {
-        Some(p) => p,
-        None if is_llama => models.llama_chat_model(),
-        None => models.chat_dir().join(hub.file.trim_end_matches(".gguf")).join(&hub.file),
+    let known = match (&name, &repo, &file) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => anyhow::bail!("give either --name or --repo/--file"),
+        (Some(n), _, _) => Some(folio_engine::chat_model(n).ok_or_else(|| {
+            let names: Vec<_> = CHAT_MODELS.iter().map(|m| m.id).collect();
+            anyhow::anyhow!("no chat model named {n}; Folio offers {}", names.join(", "))
+        })?),
+        (None, None, None) => Some(LLAMA_31_8B),
+        (None, _, _) => None,
+    };
+    let hub = match known {
+        Some(m) => HubFile { revision, sha256, ..m.hub_file() },
+        None => HubFile { repo: repo.unwrap_or_default(), file: file.unwrap_or_default(), revision, sha256 },
+    };
+    if hub.repo.is_empty() || hub.file.is_empty() {
+        anyhow::bail!("--repo and --file go together");
+    }
+    let dest = match (to, known) {
+        (Some(p), _) => p,
+        (None, Some(m)) => models.chat_model_path(&m),
+        (None, None) => models.chat_dir().join(hub.file.trim_end_matches(".gguf")).join(&hub.file),
     };
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -44,10 +62,108 @@ pub async fn download(
     bar.finish_and_clear();
     let path = result?;
     eprintln!("saved and verified: {}", path.display());
-    if is_llama {
-        eprintln!("Folio now answers with Llama 3.1 8B Instruct by default.");
-    } else {
-        eprintln!("use it with: folio --model {} ask \"…\"", path.display());
+    match (known, models.downloaded_chat_model()) {
+        (Some(m), Some(default)) if path == models.chat_model_path(&m) && default == m => {
+            eprintln!("Folio now answers with {} by default.", m.name)
+        }
+        (Some(m), Some(default)) if path == models.chat_model_path(&m) => eprintln!(
+            "{} answers by default (the first downloaded of `folio model chat`); use this one with: folio --model {} ask \"…\"",
+            default.name,
+            path.display()
+        ),
+        _ => eprintln!("use it with: folio --model {} ask \"…\"", path.display()),
+    }
+    Ok(())
+}
+
+/// `folio model chat --json`.
+#[derive(Serialize)]
+struct ChatModels {
+    models: Vec<ChatModelOut>,
+    /// The file that answers when no --model is given.
+    default: PathBuf,
+    /// The file that answers now (--model, or the default).
+    in_use: PathBuf,
+    /// The bundled model's measured speed that the estimates scale, if it was measured.
+    measured: Option<MeasuredSpeed>,
+}
+
+#[derive(Serialize)]
+struct ChatModelOut {
+    id: String,
+    name: String,
+    path: PathBuf,
+    bundled: bool,
+    downloaded: bool,
+    params_millions: u32,
+    /// Download size, about (0 for the bundled model).
+    download_bytes: u64,
+    /// Decode speed on this machine, tokens per second: measured for the bundled model, an estimate
+    /// (the measure scaled by parameter count) for the others; absent until measured.
+    tokens_per_s: Option<f64>,
+    tokens_per_s_estimated: bool,
+}
+
+/// Lists the chat models: the bundled one, then those Folio can download.
+pub fn chat(models: &ModelPaths, chosen: Option<&std::path::Path>, json: bool) -> Result<()> {
+    let measured = MeasuredSpeed::load(models);
+    let bundled = models.bundled_chat_model();
+    let mut rows = vec![ChatModelOut {
+        id: "bundled".into(),
+        name: "SmolLM2 135M Instruct (bundled)".into(),
+        downloaded: bundled.is_file(),
+        path: bundled,
+        bundled: true,
+        params_millions: folio_engine::BUNDLED_PARAMS_MILLIONS,
+        download_bytes: 0,
+        tokens_per_s: measured.as_ref().map(|m| m.decode_tokens_per_s),
+        tokens_per_s_estimated: false,
+    }];
+    rows.extend(CHAT_MODELS.iter().map(|m| ChatModelOut {
+        id: m.id.into(),
+        name: m.name.into(),
+        path: models.chat_model_path(m),
+        bundled: false,
+        downloaded: models.chat_model_path(m).is_file(),
+        params_millions: m.params_millions,
+        download_bytes: m.download_bytes,
+        tokens_per_s: measured.as_ref().map(|s| m.estimated_tokens_per_s(s)),
+        tokens_per_s_estimated: true,
+    }));
+    let default = models.default_chat_model();
+    let in_use = chosen.map(std::path::Path::to_path_buf).unwrap_or_else(|| default.clone());
+    if json {
+        let out = ChatModels { models: rows, default, in_use, measured };
+        return super::print_json(&mut std::io::stdout().lock(), &out);
+    }
+    for m in &rows {
+        let mark = if m.path == in_use { "*" } else { " " };
+        let state = match (m.bundled, m.downloaded) {
+            (true, _) => "bundled".to_string(),
+            (false, true) => "downloaded".to_string(),
+            (false, false) => format!("not downloaded, {:.1} GB", m.download_bytes as f64 / 1e9),
+        };
+        let speed = match (m.tokens_per_s, m.tokens_per_s_estimated) {
+            (Some(t), false) => format!("{t:.1} tokens/s measured here"),
+            (Some(t), true) => format!("about {t:.1} tokens/s (estimate)"),
+            (None, _) => String::new(),
+        };
+        println!("{mark} {:<22} {:<34} {state:<28} {speed}", m.id, m.name);
+    }
+    match &measured {
+        Some(s) => println!(
+            "estimates: the bundled model's {:.1} tokens/s, measured on this machine by `folio-dev bench answer` on {}, \
+             scaled by parameter count; a larger model is also slower to its first token",
+            s.decode_tokens_per_s,
+            s.measured_on
+        ),
+        None => println!(
+            "no speed measured on this machine yet: `scripts/bench.sh answer` (or `folio-dev bench answer`) measures the \
+             bundled model, and the others are estimated from it"
+        ),
+    }
+    if chosen.is_none() {
+        println!("download one with: folio model download --name ID; choose a file with --model");
     }
     Ok(())
 }
