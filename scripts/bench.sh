@@ -26,6 +26,9 @@
 #                               with the prompt as now (by evidence, trimmed) and then as before (every
 #                               passage, whole: the baseline), in one run: first-token p50/p95, prompt tokens,
 #                               expected file cited, declines, cited sentences supported (LIMIT=N cases)
+#   scripts/bench.sh ask-indexing  the first LIMIT (12) notes-fr-dev questions asked alone, then while the same
+#                               process indexes 3,000 SciFact abstracts (answers first), then the same with
+#                               FOLIO_NO_ANSWERS_FIRST=1 (indexing embeds through answers: the baseline); #19 item 4
 #   scripts/bench.sh mcp        the `search` tool of `folio mcp` over stdio, driven by the official MCP Python
 #                               SDK, on the fixture corpus: p50/p95/p99, against `folio search` in the same run
 #   scripts/bench.sh answer     `folio-dev bench answer`: first token with ~600 passage tokens (PASSAGE_TOKENS)
@@ -199,6 +202,25 @@ ask() {
     ${LIMIT:+--limit "$LIMIT"}
 }
 
+ask_indexing() {
+  # 3,000 SciFact abstracts as .txt files: enough embedding to outlast the questions.
+  python3 - "$shared/eval/scifact-train/corpus.jsonl" "$work/background" <<'PY'
+import json, os, sys
+os.makedirs(sys.argv[2], exist_ok=True)
+for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
+    if i >= 3000:
+        break
+    d = json.loads(line)
+    open(os.path.join(sys.argv[2], f"{i:05d}.txt"), "w", encoding="utf-8").write(d.get("title", "") + "\n\n" + d.get("text", ""))
+PY
+  local args=(bench ask --cases "$shared/eval/notes-fr-dev.cases.jsonl" --folder "$shared/eval/notes-fr-dev"
+    --only-now --limit "${LIMIT:-12}")
+  echo "== alone"; "$bin/folio-dev" "${args[@]}"
+  echo "== while indexing, answers first"; "$bin/folio-dev" "${args[@]}" --while-indexing "$work/background"
+  echo "== while indexing, FOLIO_NO_ANSWERS_FIRST=1 (the baseline)"
+  FOLIO_NO_ANSWERS_FIRST=1 "$bin/folio-dev" "${args[@]}" --while-indexing "$work/background"
+}
+
 mcp() {
   "$bin/folio-fixtures" "$work/docs" >/dev/null
   "$bin/folio" --library "$work/library" index "$work/docs" 2>/dev/null
@@ -228,7 +250,8 @@ case "${1:-all}" in
   french) french ;;
   answer) answer ;;
   ask) ask ;;
+  ask-indexing) ask_indexing ;;
   mcp) mcp ;;
   all) fixtures; index; search; eval_sets; french; ask; answer ;;
-  *) echo "usage: scripts/bench.sh [fixtures|index|hostile|search|eval|french|ask|mcp|answer|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [fixtures|index|hostile|search|eval|french|ask|ask-indexing|mcp|answer|all]" >&2; exit 2 ;;
 esac

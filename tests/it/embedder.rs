@@ -257,3 +257,28 @@ async fn switching_the_embedder_re_embeds_durably_while_search_goes_on() {
     assert_eq!(status["embedding"]["active"], MODEL);
     assert!(folio(&["check"]).contains("consistent"));
 }
+
+/// Answers first: while an answer is being written, bulk embedding (indexing) waits between its small
+/// batches, and a question's own embedding does not; once the answer is done, the batch goes on.
+#[test]
+fn bulk_embedding_waits_while_an_answer_is_written() {
+    use folio_engine::Embedder;
+    let embedder = Arc::new(folio_models::FastEmbedder::load(&models(), 1).expect("embedder"));
+    let texts: Vec<String> = (0..20).map(|i| format!("note {i} about the orbital period of comet Halvard")).collect();
+    let answering = folio_models::answering();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let bulk = Arc::clone(&embedder);
+    let batch = texts.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(bulk.embed(&batch));
+    });
+    let query = embedder.embed_query("When does comet Halvard return?").expect("a question is embedded meanwhile");
+    assert_eq!(query.len(), 384);
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_millis(1500)).is_err(),
+        "indexing's embedding waits while an answer is written (20 short texts take well under a second otherwise)"
+    );
+    drop(answering);
+    let vectors = rx.recv_timeout(folio_models::MAX_ANSWER_WAIT).expect("it goes on").expect("vectors");
+    assert_eq!(vectors.len(), texts.len());
+}

@@ -31,6 +31,8 @@ pub struct AskBench {
     pub max_tokens: usize,
     /// Only the way Folio asks now (not the whole-passages baseline).
     pub only_now: bool,
+    /// A folder indexed into a second library, in this process, while the questions are asked.
+    pub while_indexing: Option<PathBuf>,
     /// Print one JSON document.
     pub json: bool,
 }
@@ -117,6 +119,10 @@ pub async fn ask(opts: AskBench) -> Result<()> {
     if opts.only_now {
         ways.truncate(1);
     }
+    let background = match &opts.while_indexing {
+        Some(dir) => Some(Background::start(dir, &opts.models).await?),
+        None => None,
+    };
     let mut all = Vec::new();
     for (name, options) in ways {
         let options = AskOptions { max_answer_tokens: opts.max_tokens, ..options };
@@ -135,6 +141,7 @@ pub async fn ask(opts: AskBench) -> Result<()> {
         }
         all.push((summarise(name, &rows), rows));
     }
+    let background = background.map(Background::stop);
     if opts.json {
         let doc: Vec<_> = all.iter().map(|(s, rows)| serde_json::json!({ "summary": s, "rows": rows })).collect();
         println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -173,7 +180,66 @@ pub async fn ask(opts: AskBench) -> Result<()> {
             now.supported_share - before.supported_share
         );
     }
+    if let Some(line) = background {
+        println!("{line}");
+        // The aborted job's blocking work (a file being chunked, a batch being embedded) cannot be
+        // cancelled, and the runtime would wait for it before exiting.
+        use std::io::Write;
+        std::io::stdout().flush()?;
+        std::process::exit(0);
+    }
     Ok(())
+}
+
+/// Indexing in the background, as the app does while a question is asked.
+struct Background {
+    task: tokio::task::JoinHandle<()>,
+    chunks: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    _library: std::sync::Arc<Library>,
+    _scratch: tempfile::TempDir,
+}
+
+impl Background {
+    /// Starts indexing `dir` into a scratch library of its own.
+    async fn start(dir: &Path, models: &ModelPaths) -> Result<Background> {
+        let scratch = tempfile::tempdir().context("a scratch library")?;
+        let mut config = LibraryConfig::new(scratch.path());
+        config.models = models.clone();
+        let library = std::sync::Arc::new(Library::open(config).await?);
+        let chunks = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (lib, seen, dir) = (std::sync::Arc::clone(&library), std::sync::Arc::clone(&chunks), dir.to_path_buf());
+        let task = tokio::spawn(async move {
+            let progress = move |p: &folio_engine::Progress| {
+                seen.store(p.chunks_written, std::sync::atomic::Ordering::Relaxed);
+            };
+            if let Err(e) = lib.index(&[dir], IndexOptions::default(), &progress).await {
+                eprintln!("background indexing failed: {e}");
+            }
+        });
+        let answers_first = std::env::var_os("FOLIO_NO_ANSWERS_FIRST").is_none_or(|v| v != "1");
+        eprintln!(
+            "indexing {} in the background meanwhile (answers first: {})",
+            scratch.path().display(),
+            if answers_first { "on" } else { "off, FOLIO_NO_ANSWERS_FIRST=1" }
+        );
+        Ok(Background { task, chunks, _library: library, _scratch: scratch })
+    }
+
+    /// Says how far the indexing went, and whether it lasted the whole run (else the later questions
+    /// were asked without it), then stops it.
+    fn stop(self) -> String {
+        let lasted = !self.task.is_finished();
+        self.task.abort();
+        format!(
+            "background indexing: {} passages embedded by the end of the questions; {}",
+            self.chunks.load(std::sync::atomic::Ordering::Relaxed),
+            if lasted {
+                "still running at the end, so every question met it"
+            } else {
+                "it ended before the last question (use a larger folder)"
+            }
+        )
+    }
 }
 
 async fn ask_one(library: &std::sync::Arc<Library>, case: &Case, folder: &Path, options: AskOptions) -> Row {

@@ -156,6 +156,11 @@ enum BenchWhat {
         /// Only the way Folio asks now, not the whole-passages baseline (half the time).
         #[arg(long)]
         only_now: bool,
+        /// Index this folder into a second library in the same process while the questions are asked
+        /// (as the app does when a question comes during indexing); `FOLIO_NO_ANSWERS_FIRST=1` lets the
+        /// indexing embed through answers, to measure what answers-first saves.
+        #[arg(long)]
+        while_indexing: Option<PathBuf>,
         /// Print one JSON document (every answer, then the figures).
         #[arg(long)]
         json: bool,
@@ -257,7 +262,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Requantize { src, dst, to, compare_answers } => {
             requantize::run(&models, src, dst, &to, compare_answers).await
         }
-        Command::Bench { what: BenchWhat::Ask { cases, folder, limit, max_tokens, only_now, json } } => {
+        Command::Bench {
+            what: BenchWhat::Ask { cases, folder, limit, max_tokens, only_now, while_indexing, json },
+        } => {
             bench_ask::ask(bench_ask::AskBench {
                 cases,
                 folder,
@@ -266,6 +273,7 @@ async fn run(cli: Cli) -> Result<()> {
                 limit,
                 max_tokens,
                 only_now,
+                while_indexing,
                 json,
             })
             .await

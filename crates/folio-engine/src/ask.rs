@@ -236,6 +236,9 @@ impl Library {
         if question.is_empty() {
             return Err(EngineError::InvalidInput("the question is empty".into()));
         }
+        // Answers first: indexing's embedding waits between its small batches until this answer is
+        // written, so the chat model has the cores (`folio_models::answering`).
+        let _answering = folio_models::answering();
         let start = Instant::now();
         let mut timings = Timings::default();
         let (chat, history) = match options.chat {

@@ -145,16 +145,24 @@ impl FastEmbedder {
         Ok(FastEmbedder { session: Mutex::new(model), counter, model: spec })
     }
 
-    /// Embeds texts as they are (prefixes already put).
-    fn embed_raw(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, ModelError> {
+    /// Embeds texts as they are (prefixes already put). In `bulk` (indexing), each batch of
+    /// [`EMBED_BATCH`] waits while an answer is being written ([`crate::answering`]), and the session
+    /// is locked one batch at a time, so a question's embedding waits for one small batch at most.
+    fn embed_raw(&self, texts: &[String], bulk: bool) -> Result<Vec<Vec<f32>>, ModelError> {
         // Batches are padded to their longest text, so texts of similar length are embedded together
         // (sorted by length), then the vectors are put back in the caller's order.
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| texts[i].len());
         let sorted: Vec<&str> = order.iter().map(|&i| texts[i].as_str()).collect();
-        // The session is only used under this lock; a panic inside leaves nothing half-done to observe.
-        let mut session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let vectors = session.embed(&sorted, Some(EMBED_BATCH)).map_err(|e| ModelError::Inference(e.to_string()))?;
+        let mut vectors = Vec::with_capacity(texts.len());
+        for batch in sorted.chunks(EMBED_BATCH) {
+            if bulk {
+                crate::foreground::wait_for_answers();
+            }
+            // The session is only used under this lock; a panic inside leaves nothing half-done to observe.
+            let mut session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            vectors.extend(session.embed(batch, Some(EMBED_BATCH)).map_err(|e| ModelError::Inference(e.to_string()))?);
+        }
         let mut out = vec![Vec::new(); texts.len()];
         for (v, i) in vectors.into_iter().zip(order) {
             out[i] = v;
@@ -178,12 +186,12 @@ impl Embedder for FastEmbedder {
     }
 
     fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, ModelError> {
-        self.embed_raw(&Self::prefixed(self.model.passage_prefix, texts))
+        self.embed_raw(&Self::prefixed(self.model.passage_prefix, texts), true)
     }
 
     fn embed_query(&self, text: &str) -> Result<Vec<f32>, ModelError> {
         let texts = [format!("{}{text}", self.model.query_prefix)];
-        self.embed_raw(&texts)?.pop().ok_or_else(|| ModelError::Inference("no vector".into()))
+        self.embed_raw(&texts, false)?.pop().ok_or_else(|| ModelError::Inference("no vector".into()))
     }
 
     fn tokens(&self) -> &dyn TokenCounter {

@@ -9,6 +9,7 @@ mod chat_models;
 mod download;
 mod embed;
 mod embedders;
+mod foreground;
 mod generate;
 mod gguf;
 mod paths;
@@ -22,6 +23,7 @@ pub use embed::{Embedder, FastEmbedder, HashEmbedder, WordCounter, WordPieceCoun
 pub use embedders::{
     download_embedder, EmbedderDownload, EmbedderModel, EMBEDDERS, MINILM, MULTILINGUAL_E5_SMALL, TOKENIZER_FILES,
 };
+pub use foreground::{answering, is_answering, Answering, MAX_WAIT as MAX_ANSWER_WAIT};
 pub use generate::{ChatRequest, GenEvent, GenStats, Generator, MistralGenerator, ScriptedGenerator};
 pub use gguf::{check_gguf, MIN_MODEL_BYTES};
 pub use paths::{ModelPaths, BUNDLED_CHAT_MODEL, BUNDLED_CHAT_MODEL_SOURCE};
