@@ -102,6 +102,12 @@ fn index_search_and_ask_from_the_command_line() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(" fichiers (") && stdout.contains(" indexé"), "{stdout}");
     assert!(stdout.contains("modèle de recherche\u{a0}: all-minilm-l6-v2"), "{stdout}");
+    let out = run_folio_in(&sandbox, &["jobs"], "fr_FR.UTF-8");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" terminée ") && stdout.contains(" fichiers "), "{stdout}");
+    let out = run_folio_in(&sandbox, &["jobs"], "C.UTF-8");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(" done ") && stdout.contains(" files "), "{stdout}");
     let (stdout, _) = folio(&sandbox, &["search", "Quelle est la période orbitale de la comète Halvard ?"]);
     assert!(stdout.contains("(lignes "), "places in the query's language: {stdout}");
     let (stdout, _) = folio(&sandbox, &["search", "What is the orbital period of comet Halvard?"]);

@@ -83,14 +83,27 @@ pub async fn resume(library: &Arc<Library>) -> Result<()> {
         match event {
             IndexEvent::Started { job } => {
                 any = true;
-                bar.suspend(|| eprintln!("finishing job {}", job.0));
+                bar.suspend(|| {
+                    if french() {
+                        eprintln!("reprise de la tâche {}", job.0)
+                    } else {
+                        eprintln!("finishing job {}", job.0)
+                    }
+                });
             }
             IndexEvent::Progress(p) => show_progress(&bar, &p),
             IndexEvent::Finished(r) => bar.suspend(|| {
-                eprintln!(
-                    "job {}: indexed {} files ({} chunks), {} unchanged",
-                    r.job.0, r.indexed, r.chunks, r.unchanged
-                )
+                if french() {
+                    eprintln!(
+                        "tâche {}\u{a0}: {} fichiers indexés ({} passages), {} inchangés",
+                        r.job.0, r.indexed, r.chunks, r.unchanged
+                    )
+                } else {
+                    eprintln!(
+                        "job {}: indexed {} files ({} chunks), {} unchanged",
+                        r.job.0, r.indexed, r.chunks, r.unchanged
+                    )
+                }
             }),
             IndexEvent::Failed { failure, .. } => {
                 bar.finish_and_clear();
@@ -131,22 +144,32 @@ pub async fn watch(library: &Arc<Library>, folders: &[PathBuf]) -> Result<()> {
         match event {
             WatchEvent::Synced(r) => {
                 if r.indexed + r.removed > 0 || !r.moved.is_empty() || !r.failed.is_empty() || !r.skipped.is_empty() {
-                    eprintln!(
-                        "synced: {} indexed, {} moved, {} removed, {} skipped, {} failed",
-                        r.indexed,
-                        r.moved.len(),
-                        r.removed,
-                        r.skipped.len(),
-                        r.failed.len()
-                    );
+                    let (indexed, moved, removed, skipped, failed) =
+                        (r.indexed, r.moved.len(), r.removed, r.skipped.len(), r.failed.len());
+                    if french() {
+                        eprintln!(
+                            "à jour\u{a0}: {indexed} indexés, {moved} déplacés, {removed} retirés, {skipped} ignorés, \
+                             {failed} en échec"
+                        );
+                    } else {
+                        eprintln!(
+                            "synced: {indexed} indexed, {moved} moved, {removed} removed, {skipped} skipped, {failed} failed"
+                        );
+                    }
                 }
             }
+            WatchEvent::Failed(e) if french() => eprintln!("impossible d’indexer les changements\u{a0}: {e}"),
             WatchEvent::Failed(e) => eprintln!("could not index the changes: {e}"),
             WatchEvent::Unwatched { folder, reason } => {
-                eprintln!(
-                    "cannot watch {}: {reason}; the other folders are watched",
-                    terminal::clean(&folder.display().to_string())
-                )
+                let folder = folder.display().to_string();
+                let folder = terminal::clean(&folder);
+                if french() {
+                    eprintln!(
+                        "impossible de surveiller {folder}\u{a0}: {reason}\u{a0}; les autres dossiers sont surveillés"
+                    )
+                } else {
+                    eprintln!("cannot watch {folder}: {reason}; the other folders are watched")
+                }
             }
         }
     }
@@ -167,17 +190,20 @@ pub fn jobs(dir: &Path, as_json: bool) -> Result<()> {
     if as_json {
         return super::print_json(&mut out, &Jobs { jobs });
     }
+    let french = french();
     if jobs.is_empty() {
-        writeln!(out, "No indexing jobs.")?;
+        writeln!(out, "{}", if french { "Aucune tâche d’indexation." } else { "No indexing jobs." })?;
     }
     for j in jobs {
+        let state = if french { job_state_fr(j.state) } else { j.state.as_str() };
         writeln!(
             out,
-            "{:>4}  {:<9} {}/{} files  {}{}",
+            "{:>4}  {:<9} {}/{} {}  {}{}",
             j.id.0,
-            j.state.as_str(),
+            state,
             j.files_done,
             j.files_total,
+            if french { "fichiers" } else { "files" },
             j.folders.join(", "),
             j.error.map(|e| format!("  ({e})")).unwrap_or_default()
         )?;
@@ -185,19 +211,43 @@ pub fn jobs(dir: &Path, as_json: bool) -> Result<()> {
     Ok(())
 }
 
+/// A job's state as `folio jobs` shows it in French.
+fn job_state_fr(state: folio_engine::JobState) -> &'static str {
+    use folio_engine::JobState;
+    match state {
+        JobState::Queued => "en attente",
+        JobState::Running => "en cours",
+        JobState::Paused => "en pause",
+        JobState::Cancelled => "annulée",
+        JobState::Done => "terminée",
+        JobState::Failed => "échouée",
+    }
+}
+
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let template = if french() {
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} fichiers {msg}"
+    } else {
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files {msg}"
+    };
+    bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
     bar
 }
 
 fn show_progress(bar: &ProgressBar, p: &Progress) {
     bar.set_length(p.files_total);
     bar.set_position(p.files_done);
-    let eta = p.eta_secs().map(|s| format!(", about {}:{:02} left", s / 60, s % 60)).unwrap_or_default();
-    let paused = if p.paused { format!(" — paused (folio resume {})", p.job.0) } else { String::new() };
-    bar.set_message(format!("{} chunks, {:.1} MB/s{eta}{paused}", p.chunks_written, p.bytes_per_sec() / 1e6));
+    let (chunks, rate, job) = (p.chunks_written, p.bytes_per_sec() / 1e6, p.job.0);
+    let eta = p.eta_secs().map(|s| (s / 60, s % 60));
+    let message = if french() {
+        let eta = eta.map(|(m, s)| format!(", environ {m}:{s:02} restantes")).unwrap_or_default();
+        let paused = if p.paused { format!(" — en pause (folio resume {job})") } else { String::new() };
+        format!("{chunks} passages, {} Mo/s{eta}{paused}", format!("{rate:.1}").replace('.', ","))
+    } else {
+        let eta = eta.map(|(m, s)| format!(", about {m}:{s:02} left")).unwrap_or_default();
+        let paused = if p.paused { format!(" — paused (folio resume {job})") } else { String::new() };
+        format!("{chunks} chunks, {rate:.1} MB/s{eta}{paused}")
+    };
+    bar.set_message(message);
 }
