@@ -87,7 +87,7 @@ fi
 step="2/6 patched crates"
 advice="check that crates.io is reachable, then run setup again"
 bash scripts/patch-crates.sh
-say "[$step] vendor/ ready ($(ls patches | tr '\n' ' '))"
+say "[$step] vendor/ ready ($(ls patches | paste -sd ' '))"
 [ "${1:-}" = "--mcp-client" ] && { mcp_client; exit 0; }
 
 step="3/6 Rust toolchain"
