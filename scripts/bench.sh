@@ -189,7 +189,8 @@ answer() {
   # The bundled model as shipped (Q4_1) and rewritten (Q8_0, what Folio answers with; Q4_0 for
   # comparison), each under mistral.rs and llama.cpp, ~600 passage tokens as Folio's prompts carry.
   local chat="${FOLIO_MODELS:-${XDG_DATA_HOME:-$HOME/.local/share}/folio/models}/chat"
-  "$bin/folio-dev" requantize "$chat/SmolLM2-135M-Instruct.Q4_1.gguf" "$work/SmolLM2-135M-Instruct.Q4_0.gguf" --to q4_0
+  "$bin/folio-dev" requantize "$chat/SmolLM2-135M-Instruct.Q4_1.gguf" "$work/SmolLM2-135M-Instruct.Q4_0.gguf" \
+    --to q4_0 --keep-any-change
   local ggufs=(--gguf "$chat/SmolLM2-135M-Instruct.Q4_1.gguf" --gguf "$chat/SmolLM2-135M-Instruct.Q8_0.gguf"
     --gguf "$work/SmolLM2-135M-Instruct.Q4_0.gguf")
   [ -n "${GGUF:-}" ] && ggufs=(--gguf "$GGUF")

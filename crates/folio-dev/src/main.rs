@@ -49,6 +49,10 @@ enum Command {
         /// Also answer fixed prompts greedily with both files and say where the answers part.
         #[arg(long)]
         compare_answers: bool,
+        /// Keep the file however much a tensor changed (a benchmark's subject, such as Q4_0, which
+        /// Folio never answers with); without it, a change above 1 % removes the file.
+        #[arg(long)]
+        keep_any_change: bool,
     },
     /// Measure retrieval quality on a BEIR-layout set (indexed into a scratch library unless --library).
     Eval {
@@ -259,8 +263,8 @@ async fn run(cli: Cli) -> Result<()> {
             })
             .await
         }
-        Command::Requantize { src, dst, to, compare_answers } => {
-            requantize::run(&models, src, dst, &to, compare_answers).await
+        Command::Requantize { src, dst, to, compare_answers, keep_any_change } => {
+            requantize::run(&models, src, dst, &to, compare_answers, keep_any_change).await
         }
         Command::Bench {
             what: BenchWhat::Ask { cases, folder, limit, max_tokens, only_now, while_indexing, json },
