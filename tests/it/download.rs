@@ -220,6 +220,7 @@ fn a_llama_model_is_downloaded_by_name_and_listed_with_a_speed_estimate() {
         Command::new(folio_bin())
             .env("HF_ENDPOINT", &hub.endpoint)
             .env("FOLIO_DOWNLOAD_READ_TIMEOUT_SECS", "2")
+            .env("LC_ALL", "C.UTF-8")
             .arg("--models")
             .arg(dir.path())
             .args(args)
@@ -269,6 +270,16 @@ fn a_llama_model_is_downloaded_by_name_and_listed_with_a_speed_estimate() {
     assert!(text.contains("about 4.4 tokens/s (estimate)"), "{text}");
     assert!(text.contains("40.0 tokens/s measured here"), "{text}");
     assert!(text.contains("not downloaded, 4.9 GB"), "{text}");
+    let out = Command::new(folio_bin())
+        .env("LC_ALL", "fr_FR.UTF-8")
+        .arg("--models")
+        .arg(dir.path())
+        .args(["model", "chat"])
+        .output()
+        .expect("run folio");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("environ 4,4\u{a0}jetons/s (estimation)"), "in the system's language: {text}");
+    assert!(text.contains("non téléchargé, 4,9\u{a0}Go"), "{text}");
 }
 
 /// An installed package's models (read-only, under /usr/lib) become usable from the user's models directory.

@@ -1,5 +1,5 @@
 //! The language of the CLI's human output where no question sets it (`folio status`, `index`, `watch`,
-//! `resume`, `jobs`, and the progress bar's line): the system's
+//! `resume`, `jobs`, `model chat`, `model embedder`, and the progress bar's line): the system's
 //! locale (`LC_ALL`, then `LC_MESSAGES`, then `LANG`, as POSIX orders them); French when it names
 //! French, English otherwise. `folio ask` and `folio search` follow the question's language instead.
 
@@ -16,4 +16,9 @@ pub fn system_language() -> Language {
     } else {
         Language::English
     }
+}
+
+/// Whether the system's locale asks for French.
+pub fn french() -> bool {
+    system_language() == Language::French
 }

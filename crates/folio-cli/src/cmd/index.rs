@@ -2,6 +2,7 @@
 //! is in the system's language (English or French, `crate::locale`), the reasons files were skipped as
 //! the engine gives them.
 
+use crate::locale::french;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -67,11 +68,6 @@ pub async fn index(library: &Arc<Library>, folders: &[PathBuf], batch_chunks: us
         }
     }
     Ok(())
-}
-
-/// Whether the system's locale asks for French.
-fn french() -> bool {
-    crate::locale::system_language() == folio_core::lang::Language::French
 }
 
 /// Finishes interrupted jobs in this process (a resumed paused job goes on in the process running it).

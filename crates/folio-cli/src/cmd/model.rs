@@ -1,6 +1,7 @@
 //! `folio model download`: a chat model or an embedding model from the Hugging Face hub, resumed and
 //! checked; `folio model chat`: the chat models, their sizes and speed on this machine; `folio model embedder`: the embedding models, and switching the library to one.
 
+use crate::locale::french;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -110,7 +111,7 @@ pub fn chat(models: &ModelPaths, chosen: Option<&std::path::Path>, json: bool) -
     let bundled = models.bundled_chat_model();
     let mut rows = vec![ChatModelOut {
         id: "bundled".into(),
-        name: "SmolLM2 135M Instruct (bundled)".into(),
+        name: "SmolLM2 135M Instruct".into(),
         downloaded: bundled.is_file(),
         path: bundled,
         bundled: true,
@@ -136,34 +137,58 @@ pub fn chat(models: &ModelPaths, chosen: Option<&std::path::Path>, json: bool) -
         let out = ChatModels { models: rows, default, in_use, measured };
         return super::print_json(&mut std::io::stdout().lock(), &out);
     }
+    let fr = french();
+    // French writes decimals with a comma.
+    let num = |x: f64| if fr { format!("{x:.1}").replace('.', ",") } else { format!("{x:.1}") };
     for m in &rows {
         let mark = if m.path == in_use { "*" } else { " " };
-        let state = match (m.bundled, m.downloaded) {
-            (true, _) => "bundled".to_string(),
-            (false, true) => "downloaded".to_string(),
-            (false, false) => format!("not downloaded, {:.1} GB", m.download_bytes as f64 / 1e9),
+        let size = num(m.download_bytes as f64 / 1e9);
+        let state = match (m.bundled, m.downloaded, fr) {
+            (true, _, false) => "bundled".to_string(),
+            (true, _, true) => "fourni".to_string(),
+            (false, true, false) => "downloaded".to_string(),
+            (false, true, true) => "téléchargé".to_string(),
+            (false, false, false) => format!("not downloaded, {size} GB"),
+            (false, false, true) => format!("non téléchargé, {size}\u{a0}Go"),
         };
-        let speed = match (m.tokens_per_s, m.tokens_per_s_estimated) {
-            (Some(t), false) => format!("{t:.1} tokens/s measured here"),
-            (Some(t), true) => format!("about {t:.1} tokens/s (estimate)"),
-            (None, _) => String::new(),
+        let speed = match (m.tokens_per_s, m.tokens_per_s_estimated, fr) {
+            (Some(t), false, false) => format!("{} tokens/s measured here", num(t)),
+            (Some(t), false, true) => format!("{}\u{a0}jetons/s mesurés ici", num(t)),
+            (Some(t), true, false) => format!("about {} tokens/s (estimate)", num(t)),
+            (Some(t), true, true) => format!("environ {}\u{a0}jetons/s (estimation)", num(t)),
+            (None, ..) => String::new(),
         };
         println!("{mark} {:<22} {:<34} {state:<28} {speed}", m.id, m.name);
     }
-    match &measured {
-        Some(s) => println!(
-            "estimates: the bundled model's {:.1} tokens/s, measured on this machine by `folio-dev bench answer` on {}, \
+    match (&measured, fr) {
+        (Some(s), false) => println!(
+            "estimates: the bundled model's {} tokens/s, measured on this machine by `folio-dev bench answer` on {}, \
              scaled by parameter count; a larger model is also slower to its first token",
-            s.decode_tokens_per_s,
+            num(s.decode_tokens_per_s),
             s.measured_on
         ),
-        None => println!(
+        (Some(s), true) => println!(
+            "estimations\u{a0}: les {}\u{a0}jetons/s du modèle fourni, mesurés sur cette machine par \
+             `folio-dev bench answer` le {}, rapportés au nombre de paramètres\u{a0}; un plus gros modèle met \
+             aussi plus de temps à écrire son premier mot",
+            num(s.decode_tokens_per_s),
+            s.measured_on
+        ),
+        (None, false) => println!(
             "no speed measured on this machine yet: `scripts/bench.sh answer` (or `folio-dev bench answer`) measures the \
              bundled model, and the others are estimated from it"
         ),
+        (None, true) => println!(
+            "aucune vitesse mesurée sur cette machine\u{a0}: `scripts/bench.sh answer` (ou `folio-dev bench answer`) \
+             mesure le modèle fourni, et les autres sont estimés d’après lui"
+        ),
     }
     if chosen.is_none() {
-        println!("download one with: folio model download --name ID; choose a file with --model");
+        if fr {
+            println!("pour en télécharger un\u{a0}: folio model download --name ID\u{a0}; un fichier\u{a0}: --model");
+        } else {
+            println!("download one with: folio model download --name ID; choose a file with --model");
+        }
     }
     Ok(())
 }
@@ -243,19 +268,35 @@ pub async fn embedder(library: &Library, name: Option<&str>, json: bool) -> Resu
     }
     for folio_engine::EmbedderInfo { model: m, downloaded } in folio_engine::embedders(&library.config().models) {
         let mark = if m.id == status.active { "*" } else { " " };
-        let state = match (m.is_bundled(), downloaded) {
-            (true, _) => "bundled",
-            (false, true) => "downloaded",
-            (false, false) => "not downloaded",
+        let fr = french();
+        let state = match (m.is_bundled(), downloaded, fr) {
+            (true, _, false) => "bundled",
+            (true, _, true) => "fourni",
+            (false, true, false) => "downloaded",
+            (false, true, true) => "téléchargé",
+            (false, false, false) => "not downloaded",
+            (false, false, true) => "non téléchargé",
         };
-        let langs = if m.multilingual { "multilingual" } else { "English" };
+        let langs = match (m.multilingual, fr) {
+            (true, false) => "multilingual",
+            (true, true) => "multilingue",
+            (false, false) => "English",
+            (false, true) => "anglais seulement",
+        };
         println!("{mark} {:<24} {langs}, {state}", m.id);
     }
     if let Some(w) = status.switching {
-        println!(
-            "switching to {}: {} of {} passages embedded; `folio model embedder {}` goes on",
-            w.to, w.done, w.total, w.to
-        );
+        if french() {
+            println!(
+                "passage à {}\u{a0}: {} passages sur {} recalculés\u{a0}; `folio model embedder {}` continue",
+                w.to, w.done, w.total, w.to
+            );
+        } else {
+            println!(
+                "switching to {}: {} of {} passages embedded; `folio model embedder {}` goes on",
+                w.to, w.done, w.total, w.to
+            );
+        }
     }
     Ok(())
 }
