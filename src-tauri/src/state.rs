@@ -96,7 +96,7 @@ impl AppState {
         let config = self.library.config();
         let models = &config.models;
         let chat = settings.chat_model.clone().unwrap_or_else(|| models.default_chat_model());
-        let measured = folio_engine::MeasuredSpeed::load(models);
+        let measured = folio_engine::settings::load_measured_speed(models);
         let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let show = |p: &std::path::Path| p.display().to_string();
         SettingsDto {

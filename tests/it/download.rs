@@ -242,15 +242,14 @@ fn a_llama_model_is_downloaded_by_name_and_listed_with_a_speed_estimate() {
     assert_eq!(sha256(&path), sha256(&source));
     assert_eq!(hub.ranges.lock().expect("log").len(), 2, "resumed once");
 
-    folio_engine::MeasuredSpeed {
+    let measured = folio_engine::MeasuredSpeed {
         model: "SmolLM2-135M-Instruct.Q8_0.gguf".into(),
         decode_tokens_per_s: 40.0,
         first_token_ms: 7000.0,
         passage_tokens: 600,
         measured_on: "2026-12-07".into(),
-    }
-    .save(&models)
-    .expect("save");
+    };
+    folio_engine::settings::save_measured_speed(&models, &measured).expect("save");
     let after = chat_models(dir.path());
     let rows = after["models"].as_array().expect("models");
     assert_eq!(after["default"].as_str(), Some(path.to_str().unwrap()));

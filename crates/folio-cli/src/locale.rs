@@ -22,3 +22,13 @@ pub fn system_language() -> Language {
 pub fn french() -> bool {
     system_language() == Language::French
 }
+
+/// `x` with one decimal, written as the system's language writes decimals ("4,9" in French).
+pub fn one_decimal(x: f64) -> String {
+    let s = format!("{x:.1}");
+    if french() {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}

@@ -159,7 +159,7 @@ fn save_measured_speed(model: &Path, opts: &AnswerBench, summary: &Value) -> Res
         passage_tokens: opts.passage_tokens,
         measured_on: format!("{y:04}-{mo:02}-{d:02}"),
     };
-    speed.save(&opts.models)?;
+    folio_engine::settings::save_measured_speed(&opts.models, &speed)?;
     eprintln!(
         "saved as this machine's measure for `folio model chat`: {}",
         opts.models.measured_speed_file().display()

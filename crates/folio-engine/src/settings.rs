@@ -8,9 +8,12 @@
 //! `settings.json.corrupt` and reported, and the defaults are used. Moving the library records the
 //! destination first (`library_moving_to`), then moves, then records the new place: whenever Folio
 //! stops, the next start finds the library where it is.
+//!
+//! The bundled model's measured speed (`load_measured_speed`) is kept the same way, in the models directory.
 
 use std::path::{Path, PathBuf};
 
+use folio_models::{MeasuredSpeed, ModelPaths};
 use serde::{Deserialize, Serialize};
 
 /// What the user chose in the settings panel.
@@ -98,17 +101,7 @@ impl Settings {
     /// Writes the settings to `path` atomically and durably: a temporary file, synced, renamed over
     /// the old one, and the folder synced.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        use std::io::Write;
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let tmp = path.with_extension("json.tmp");
-        {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, path)?;
-        std::fs::File::open(dir)?.sync_all()
+        write_json(path, self)
     }
 
     /// The library's directory as these settings name it, a move cut short included: the destination
@@ -134,4 +127,30 @@ pub fn library_location(flag: Option<&Path>, settings: &Settings) -> (PathBuf, b
         Some(dir) => (dir, true),
         None => (crate::LibraryConfig::default_dir(), false),
     }
+}
+
+/// The bundled model's speed on this machine as `folio-dev bench answer` last measured it (kept in the
+/// models directory, [`ModelPaths::measured_speed_file`]); an unreadable file counts as none.
+pub fn load_measured_speed(models: &ModelPaths) -> Option<MeasuredSpeed> {
+    serde_json::from_slice(&std::fs::read(models.measured_speed_file()).ok()?).ok()
+}
+
+/// Saves `speed` as this machine's measure, replacing the last one (atomically, like the settings).
+pub fn save_measured_speed(models: &ModelPaths, speed: &MeasuredSpeed) -> std::io::Result<()> {
+    write_json(&models.measured_speed_file(), speed)
+}
+
+/// Writes `value` as JSON to `path` atomically and synced: a crash leaves the old file or the new one.
+fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = path.with_extension("json.tmp");
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    std::fs::File::open(dir)?.sync_all()
 }

@@ -7,11 +7,9 @@
 //! is the bundled model's decode speed as `folio-dev bench answer` measured it here, and
 //! [`ChatModel::estimated_tokens_per_s`] scales it by parameter count: an estimate, and labelled so.
 
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
 
-use crate::{HubFile, ModelPaths};
+use crate::HubFile;
 
 /// One downloadable chat model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +84,8 @@ impl ChatModel {
     }
 }
 
-/// The bundled model's speed on this machine, as `folio-dev bench answer` last measured it.
+/// The bundled model's speed on this machine, as `folio-dev bench answer` last measured it (kept by
+/// `folio_engine::settings::save_measured_speed`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeasuredSpeed {
     /// The file measured.
@@ -99,27 +98,4 @@ pub struct MeasuredSpeed {
     pub passage_tokens: usize,
     /// The day it was measured (YYYY-MM-DD, UTC).
     pub measured_on: String,
-}
-
-impl MeasuredSpeed {
-    /// The last measure saved in `models`, if any (an unreadable file counts as none).
-    pub fn load(models: &ModelPaths) -> Option<MeasuredSpeed> {
-        let text = std::fs::read(models.measured_speed_file()).ok()?;
-        serde_json::from_slice(&text).ok()
-    }
-
-    /// Saves this measure in `models`, replacing the last one (written whole, then renamed).
-    pub fn save(&self, models: &ModelPaths) -> std::io::Result<()> {
-        let path = models.measured_speed_file();
-        write_whole(&path, &serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)
-    }
-}
-
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }

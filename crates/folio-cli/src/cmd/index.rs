@@ -2,7 +2,7 @@
 //! is in the system's language (English or French, `crate::locale`), the reasons files were skipped as
 //! the engine gives them.
 
-use crate::locale::french;
+use crate::locale::{french, one_decimal};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,30 +31,18 @@ pub async fn index(library: &Arc<Library>, folders: &[PathBuf], batch_chunks: us
     let report = follow(&bar, library.index_events(folders.to_vec(), options)).await;
     bar.finish_and_clear();
     let Some(report) = report? else { anyhow::bail!("the indexing stream ended early") };
-    let secs = started.elapsed().as_secs_f64();
+    let secs = one_decimal(started.elapsed().as_secs_f64());
+    let (indexed, chunks, unchanged, removed) = (report.indexed, report.chunks, report.unchanged, report.removed);
+    let (moved, skipped, failed) = (report.moved.len(), report.skipped.len(), report.failed.len());
     if fr {
         eprintln!(
-            "{} fichiers indexés ({} passages), {} inchangés, {} déplacés, {} ignorés, {} en échec, {} retirés en {} s",
-            report.indexed,
-            report.chunks,
-            report.unchanged,
-            report.moved.len(),
-            report.skipped.len(),
-            report.failed.len(),
-            report.removed,
-            format!("{secs:.1}").replace('.', ",")
+            "{indexed} fichiers indexés ({chunks} passages), {unchanged} inchangés, {moved} déplacés, {skipped} ignorés, \
+             {failed} en échec, {removed} retirés en {secs} s"
         );
     } else {
         eprintln!(
-            "indexed {} files ({} chunks), {} unchanged, {} moved, {} skipped, {} failed, {} removed in {:.1}s",
-            report.indexed,
-            report.chunks,
-            report.unchanged,
-            report.moved.len(),
-            report.skipped.len(),
-            report.failed.len(),
-            report.removed,
-            secs
+            "indexed {indexed} files ({chunks} chunks), {unchanged} unchanged, {moved} moved, {skipped} skipped, \
+             {failed} failed, {removed} removed in {secs}s"
         );
     }
     for FileNote { path, reason } in report.skipped.iter().chain(&report.failed) {
@@ -239,7 +227,7 @@ fn show_progress(bar: &ProgressBar, p: &Progress) {
     let message = if french() {
         let eta = eta.map(|(m, s)| format!(", environ {m}:{s:02} restantes")).unwrap_or_default();
         let paused = if p.paused { format!(" — en pause (folio resume {job})") } else { String::new() };
-        format!("{chunks} passages, {} Mo/s{eta}{paused}", format!("{rate:.1}").replace('.', ","))
+        format!("{chunks} passages, {} Mo/s{eta}{paused}", one_decimal(rate))
     } else {
         let eta = eta.map(|(m, s)| format!(", about {m}:{s:02} left")).unwrap_or_default();
         let paused = if p.paused { format!(" — paused (folio resume {job})") } else { String::new() };

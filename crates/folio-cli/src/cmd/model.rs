@@ -1,7 +1,7 @@
 //! `folio model download`: a chat model or an embedding model from the Hugging Face hub, resumed and
 //! checked; `folio model chat`: the chat models, their sizes and speed on this machine; `folio model embedder`: the embedding models, and switching the library to one.
 
-use crate::locale::french;
+use crate::locale::{french, one_decimal};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -107,7 +107,7 @@ struct ChatModelOut {
 
 /// Lists the chat models: the bundled one, then those Folio can download.
 pub fn chat(models: &ModelPaths, chosen: Option<&std::path::Path>, json: bool) -> Result<()> {
-    let measured = MeasuredSpeed::load(models);
+    let measured = folio_engine::settings::load_measured_speed(models);
     let bundled = models.bundled_chat_model();
     let mut rows = vec![ChatModelOut {
         id: "bundled".into(),
@@ -138,11 +138,9 @@ pub fn chat(models: &ModelPaths, chosen: Option<&std::path::Path>, json: bool) -
         return super::print_json(&mut std::io::stdout().lock(), &out);
     }
     let fr = french();
-    // French writes decimals with a comma.
-    let num = |x: f64| if fr { format!("{x:.1}").replace('.', ",") } else { format!("{x:.1}") };
     for m in &rows {
         let mark = if m.path == in_use { "*" } else { " " };
-        let size = num(m.download_bytes as f64 / 1e9);
+        let size = one_decimal(m.download_bytes as f64 / 1e9);
         let state = match (m.bundled, m.downloaded, fr) {
             (true, _, false) => "bundled".to_string(),
             (true, _, true) => "fourni".to_string(),
@@ -152,10 +150,10 @@ pub fn chat(models: &ModelPaths, chosen: Option<&std::path::Path>, json: bool) -
             (false, false, true) => format!("non téléchargé, {size}\u{a0}Go"),
         };
         let speed = match (m.tokens_per_s, m.tokens_per_s_estimated, fr) {
-            (Some(t), false, false) => format!("{} tokens/s measured here", num(t)),
-            (Some(t), false, true) => format!("{}\u{a0}jetons/s mesurés ici", num(t)),
-            (Some(t), true, false) => format!("about {} tokens/s (estimate)", num(t)),
-            (Some(t), true, true) => format!("environ {}\u{a0}jetons/s (estimation)", num(t)),
+            (Some(t), false, false) => format!("{} tokens/s measured here", one_decimal(t)),
+            (Some(t), false, true) => format!("{}\u{a0}jetons/s mesurés ici", one_decimal(t)),
+            (Some(t), true, false) => format!("about {} tokens/s (estimate)", one_decimal(t)),
+            (Some(t), true, true) => format!("environ {}\u{a0}jetons/s (estimation)", one_decimal(t)),
             (None, ..) => String::new(),
         };
         println!("{mark} {:<22} {:<34} {state:<28} {speed}", m.id, m.name);
@@ -164,14 +162,14 @@ pub fn chat(models: &ModelPaths, chosen: Option<&std::path::Path>, json: bool) -
         (Some(s), false) => println!(
             "estimates: the bundled model's {} tokens/s, measured on this machine by `folio-dev bench answer` on {}, \
              scaled by parameter count; a larger model is also slower to its first token",
-            num(s.decode_tokens_per_s),
+            one_decimal(s.decode_tokens_per_s),
             s.measured_on
         ),
         (Some(s), true) => println!(
             "estimations\u{a0}: les {}\u{a0}jetons/s du modèle fourni, mesurés sur cette machine par \
              `folio-dev bench answer` le {}, rapportés au nombre de paramètres\u{a0}; un plus gros modèle met \
              aussi plus de temps à écrire son premier mot",
-            num(s.decode_tokens_per_s),
+            one_decimal(s.decode_tokens_per_s),
             s.measured_on
         ),
         (None, false) => println!(
