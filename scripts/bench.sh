@@ -26,6 +26,11 @@
 #                               with the prompt as now (by evidence, trimmed) and then as before (every
 #                               passage, whole: the baseline), in one run: first-token p50/p95, prompt tokens,
 #                               expected file cited, declines, cited sentences supported (LIMIT=N cases)
+#   scripts/bench.sh ask-scifact  `folio-dev bench ask --only-now` on 60 SciFact-train claims (each its first cited
+#                               abstract among 395 abstracts written as .txt files): the same figures on a set
+#                               twice the notes set's size, in English; BASELINE_BIN=DIR runs another build's
+#                               folio-dev on it too, in the same run (a 135M model's citations turn on near-ties,
+#                               so a change of one or two of 28 notes questions is within noise)
 #   scripts/bench.sh ask-indexing  the first LIMIT (12) notes-fr-dev questions asked alone, then while the same
 #                               process indexes 3,000 SciFact abstracts (answers first), then the same with
 #                               FOLIO_NO_ANSWERS_FIRST=1 (indexing embeds through answers: the baseline); #19 item 4
@@ -203,6 +208,37 @@ ask() {
     ${LIMIT:+--limit "$LIMIT"}
 }
 
+ask_scifact() {
+  python3 - "$shared/eval/scifact-train" "$work/scifact-ask" <<'PY'
+import json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+first_cited = {}
+for line in open(os.path.join(src, "qrels.tsv"), encoding="utf-8"):
+    q, *rest = line.strip().split("\t")
+    if rest and q.isdigit():
+        first_cited.setdefault(q, rest[0])
+claims = [json.loads(l) for l in open(os.path.join(src, "queries.jsonl"), encoding="utf-8")]
+cases = [(c["text"], first_cited[c["_id"]]) for c in claims if c["_id"] in first_cited][:60]
+wanted = {d for _, d in cases}
+os.makedirs(os.path.join(out, "docs"), exist_ok=True)
+written = 0
+for line in open(os.path.join(src, "corpus.jsonl"), encoding="utf-8"):
+    d = json.loads(line)
+    if d["_id"] in wanted or written < 400 - len(wanted):
+        written += 1
+        with open(os.path.join(out, "docs", d["_id"] + ".txt"), "w", encoding="utf-8") as f:
+            f.write(d.get("title", "") + "\n\n" + d["text"] + "\n")
+with open(os.path.join(out, "cases.jsonl"), "w", encoding="utf-8") as f:
+    for text, doc in cases:
+        f.write(json.dumps({"question": text, "lang": "en", "expected_file": doc + ".txt"}) + "\n")
+PY
+  for b in "$bin" ${BASELINE_BIN:+"$BASELINE_BIN"}; do
+    echo "== $(dev "$b")"
+    "$(dev "$b")" bench ask --only-now --cases "$work/scifact-ask/cases.jsonl" --folder "$work/scifact-ask/docs" \
+      ${LIMIT:+--limit "$LIMIT"} 2>&1 | tail -n 1
+  done
+}
+
 ask_indexing() {
   # 3,000 SciFact abstracts as .txt files: enough embedding to outlast the questions.
   python3 - "$shared/eval/scifact-train/corpus.jsonl" "$work/background" <<'PY'
@@ -252,7 +288,8 @@ case "${1:-all}" in
   answer) answer ;;
   ask) ask ;;
   ask-indexing) ask_indexing ;;
+  ask-scifact) ask_scifact ;;
   mcp) mcp ;;
   all) fixtures; index; search; eval_sets; french; ask; answer ;;
-  *) echo "usage: scripts/bench.sh [fixtures|index|hostile|search|eval|french|ask|ask-indexing|mcp|answer|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [fixtures|index|hostile|search|eval|french|ask|ask-indexing|ask-scifact|mcp|answer|all]" >&2; exit 2 ;;
 esac
