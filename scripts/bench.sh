@@ -235,7 +235,7 @@ PY
   for b in "$bin" ${BASELINE_BIN:+"$BASELINE_BIN"}; do
     echo "== $(dev "$b")"
     "$(dev "$b")" bench ask --only-now --cases "$work/scifact-ask/cases.jsonl" --folder "$work/scifact-ask/docs" \
-      ${LIMIT:+--limit "$LIMIT"} 2>&1 | tail -n 1
+      ${LIMIT:+--limit "$LIMIT"}
   done
 }
 
