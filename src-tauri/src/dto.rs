@@ -1,7 +1,7 @@
 //! The data that crosses IPC, converted by hand from engine types. The UI's TypeScript declarations
 //! (`ui/src/bindings/`) are generated from these types; a test keeps them current.
 
-use folio_engine::{AskEvent, EngineError, IndexEvent, IndexReport, Location, Progress, SearchHit};
+use folio_engine::{AskEvent, EngineError, IndexEvent, IndexReport, Location, Problem, Progress, SearchHit};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -109,7 +109,8 @@ pub struct FileDto {
     path: String,
     #[ts(type = r#""queued" | "indexing" | "indexed" | "skipped" | "failed""#)]
     status: &'static str,
-    reason: Option<String>,
+    /// Why it was skipped or failed, as data the window says in its language.
+    reason: Option<Problem>,
 }
 
 impl FolderDto {
@@ -178,7 +179,17 @@ pub struct IndexSummaryDto {
     indexed: u64,
     unchanged: u64,
     chunks: u64,
-    problems: Vec<(String, String)>,
+    problems: Vec<FileProblemDto>,
+}
+
+/// A file indexing did not index, and why.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FileProblemDto {
+    path: String,
+    problem: Problem,
+    /// Whether the version indexed earlier stays in the index.
+    earlier_kept: bool,
 }
 
 impl From<&IndexReport> for IndexSummaryDto {
@@ -190,7 +201,16 @@ impl From<&IndexReport> for IndexSummaryDto {
             indexed: r.indexed,
             unchanged: r.unchanged,
             chunks: r.chunks,
-            problems: r.skipped.iter().chain(&r.failed).map(|n| (n.path.clone(), n.reason.clone())).collect(),
+            problems: r
+                .skipped
+                .iter()
+                .chain(&r.failed)
+                .map(|n| FileProblemDto {
+                    path: n.path.clone(),
+                    problem: n.problem.clone(),
+                    earlier_kept: n.earlier_kept,
+                })
+                .collect(),
         }
     }
 }
@@ -646,5 +666,72 @@ mod tests {
             MessageState::NotFound,
         ];
         assert_eq!(union(field(MessageDto::decl(&cfg), "state")), sorted(states.iter().map(|s| s.as_str()).collect()));
+    }
+
+    /// `ui/src/i18n/problems.json`: every kind of reason with the sentences the back end says for it
+    /// in English and French, which the UI's catalogue must say alike (its Vitest reads the file).
+    /// Run with `FOLIO_BLESS=1` to regenerate it after changing `folio_core::problem`.
+    #[test]
+    fn the_reasons_the_ui_is_checked_against_are_current() {
+        use folio_engine::{Language, Stop, ToolTask, Unreadable};
+        let stops = [
+            Stop::Time { ms: 120_000 },
+            Stop::Time { ms: 300 },
+            Stop::Memory { bytes: 2 << 30 },
+            Stop::Memory { bytes: 512 << 20 },
+            Stop::Cpu { secs: 120 },
+            Stop::Nesting,
+            Stop::XmlDepth { part: "word/document.xml".into(), limit: 1_000 },
+            Stop::Text { bytes: 64 << 20 },
+            Stop::Sections { limit: 1_000_000 },
+            Stop::Entries { archive: "DOCX".into(), limit: 20_000 },
+            Stop::Expands { part: "word/document.xml".into(), bytes: 64 << 20 },
+            Stop::Cells { limit: 20_000_000 },
+            Stop::Crashed { signal: Some(11), exit: None },
+            Stop::Crashed { signal: None, exit: Some(3) },
+            Stop::Crashed { signal: None, exit: None },
+            Stop::Panicked { message: "index out of bounds".into() },
+            Stop::Garbled { detail: "EOF while parsing".into() },
+            Stop::NoWorker { program: "/usr/bin/folio".into(), error: "No such file or directory (os error 2)".into() },
+        ];
+        let mut problems = vec![
+            Problem::Empty,
+            Problem::Binary,
+            Problem::Unsupported,
+            Problem::Encrypted,
+            Problem::Corrupt { detail: "not a PDF file (no %PDF header)".into() },
+            Problem::NeedsTool { task: ToolTask::Pdf, tool: "pdftotext".into(), package: "poppler-utils".into() },
+            Problem::NeedsTool { task: ToolTask::Ocr, tool: "tesseract".into(), package: "tesseract-ocr".into() },
+            Problem::NotText { run: 3_145_728 },
+            Problem::NoText,
+            Problem::TooLarge { limit: 64 << 20 },
+            Problem::StoppedWhileReading,
+            Problem::CannotRead { what: Unreadable::File, error: "Permission denied (os error 13)".into() },
+            Problem::CannotRead { what: Unreadable::Folder, error: "Permission denied (os error 13)".into() },
+            Problem::CannotRead { what: Unreadable::Details, error: "Permission denied (os error 13)".into() },
+            Problem::Other { text: "an English sentence from an older catalog".into() },
+        ];
+        problems.extend(stops.into_iter().map(|stop| Problem::Stopped { stop }));
+        let cases: Vec<serde_json::Value> = problems
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "problem": p,
+                    "en": p.say(Language::English),
+                    "fr": p.say(Language::French),
+                    "enKept": p.say_earlier_kept(Language::English),
+                    "frKept": p.say_earlier_kept(Language::French),
+                })
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&cases).unwrap() + "\n";
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/i18n/problems.json");
+        if std::env::var_os("FOLIO_BLESS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        assert!(
+            std::fs::read_to_string(&path).ok().as_deref() == Some(&text),
+            "ui/src/i18n/problems.json is out of date: run FOLIO_BLESS=1 cargo test --workspace --lib"
+        );
     }
 }

@@ -219,6 +219,18 @@ fn desktop_app_indexes_answers_and_previews_in_a_real_window() {
     });
     let button = wd.text(&wd.find(r#"[data-testid="ask-submit"]"#).expect("ask button"));
     assert_eq!(button, "Poser la question");
+    // Why files were not indexed, said in French too (the back end sends each reason as data).
+    let reasons = wd.script(
+        r#"const d = document.querySelector('[data-testid="folder"] details'); d.open = true; d.scrollIntoView();
+           const reason = (name) => [...document.querySelectorAll('[data-testid="file"]')]
+             .find((f) => f.title.endsWith(name))?.querySelector('.reason')?.textContent;
+           const empty = [...document.querySelectorAll('[data-testid="file"]')].find((f) => f.title.endsWith('empty.txt'));
+           empty?.scrollIntoView({ block: 'center' });
+           return [reason('empty.txt'), reason('archive.7z')]"#,
+    );
+    assert_eq!(reasons, json!([" — le fichier est vide", " — type de fichier non pris en charge"]));
+    wd.screenshot(&shots.join("8-french-reasons.png"));
+    wd.script(r#"document.querySelector('[data-testid="folder"] details').open = false; return true"#);
     // The files never name the Eiffel Tower: Folio declines, in the question's language (one message,
     // not streamed).
     let before = answer_now(&wd).map(|(_, text)| text).unwrap_or_default();

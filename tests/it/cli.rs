@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::support::{models, Sandbox};
 
@@ -86,7 +86,8 @@ fn index_search_and_ask_from_the_command_line() {
     let v: Value = serde_json::from_str(&stdout).expect("status JSON");
     let files = v["files"].as_array().expect("files");
     assert_eq!(files.len(), folio_tests::FIXTURES.len() + folio_tests::BAD_FILES.len());
-    assert!(files.iter().any(|f| f["status"] == "skipped" && f["reason"] == "the file is empty"));
+    let empty = files.iter().find(|f| f["reason"] == "the file is empty").expect("the empty file, with its reason");
+    assert_eq!((&empty["status"], &empty["problem"]), (&json!("skipped"), &json!({"code": "empty"})));
 
     let (stdout, _) = folio(&sandbox, &["check"]);
     assert!(stdout.contains("consistent"), "{stdout}");
@@ -95,12 +96,21 @@ fn index_search_and_ask_from_the_command_line() {
     let out = run_folio(&sandbox, &["status"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(" files (") && stdout.contains("embedding model: all-minilm-l6-v2"), "{stdout}");
+    assert!(stdout.contains("(the file is empty)") && stdout.contains("(unsupported file type)"), "{stdout}");
+    // Why files were not indexed, in the system's language: a file added now, then all in `status`.
+    let added = docs.join("misc/added-empty.md");
+    std::fs::write(&added, "").expect("write");
     let out = run_folio_in(&sandbox, &["index", docs.to_str().expect("utf-8")], "fr_FR.UTF-8");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("0 fichiers indexés") && stderr.contains(" inchangés, "), "{stderr}");
+    assert!(stderr.contains(&format!("  {}\u{a0}: le fichier est vide\n", added.display())), "{stderr}");
     let out = run_folio_in(&sandbox, &["status"], "fr_FR.UTF-8");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(" fichiers (") && stdout.contains(" indexé"), "{stdout}");
+    assert!(
+        stdout.contains("(le fichier est vide)") && stdout.contains("(type de fichier non pris en charge)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("modèle de recherche\u{a0}: all-minilm-l6-v2"), "{stdout}");
     let out = run_folio_in(&sandbox, &["jobs"], "fr_FR.UTF-8");
     let stdout = String::from_utf8_lossy(&out.stdout);

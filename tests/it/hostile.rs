@@ -152,7 +152,7 @@ async fn reasons_with(worker: WorkerCommand, limits: ExtractLimits) -> Vec<Strin
     assert!(report.failed.len() >= folio_tests::FIXTURES.len(), "{:?}", report.failed);
     let docs = library.documents().expect("documents");
     assert!(docs.iter().filter(|d| d.status == Status::Failed).count() >= folio_tests::FIXTURES.len());
-    report.failed.into_iter().map(|n| n.reason).collect()
+    report.failed.into_iter().map(|n| n.problem.to_string()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -195,7 +195,8 @@ async fn the_real_worker_stops_at_its_memory_limit() {
     let limits = ExtractLimits { memory_bytes: base + (100 << 20), ..ExtractLimits::default() };
     let library = library_with_worker(&sandbox, crate::support::worker(), limits).await;
     let report = library.index(&[sandbox.docs()], IndexOptions::default(), &|_| {}).await.expect("index");
-    let why = &report.failed.iter().find(|n| n.path.ends_with("words.txt")).expect("the big file failed").reason;
+    let why =
+        &report.failed.iter().find(|n| n.path.ends_with("words.txt")).expect("the big file failed").problem.to_string();
     assert!(why.starts_with("stopped: needed more than"), "{why}");
     assert!(report.indexed >= folio_tests::FIXTURES.len() as u64, "the other files are indexed: {report:?}");
 }
@@ -270,8 +271,8 @@ async fn a_file_folio_stopped_on_is_failed_and_not_read_again_until_it_changes()
     let report = library.index(&[sandbox.docs()], IndexOptions::default(), &|_| {}).await.expect("index");
     let poison_key = poison.to_string_lossy().into_owned();
     assert_eq!(
-        report.failed.iter().find(|n| n.path == poison_key).map(|n| n.reason.as_str()),
-        Some(folio_engine::STOPPED_WHILE_READING)
+        report.failed.iter().find(|n| n.path == poison_key).map(|n| &n.problem),
+        Some(&folio_engine::Problem::StoppedWhileReading)
     );
     assert!(report.indexed >= folio_tests::FIXTURES.len() as u64);
     // Not read again at the next run (no crash loop)...

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use folio_engine::{AskEvent, AskOptions, MessageState, Role, SearchOptions};
+use folio_engine::{AskEvent, AskOptions, MessageState, Problem, Role, SearchOptions, Status};
 use folio_tests::FIXTURES;
 
 use crate::support::{index, Sandbox};
@@ -86,7 +86,7 @@ async fn bad_files_get_a_reason_and_the_job_goes_on() {
     let docs = library.documents().expect("documents");
     let reason = |suffix: &str| {
         let d = docs.iter().find(|d| d.path.ends_with(suffix)).expect("recorded");
-        (d.status.as_str(), d.reason.clone().unwrap_or_default())
+        (d.status.as_str(), d.reason.as_ref().map(ToString::to_string).unwrap_or_default())
     };
     assert_eq!(reason("misc/empty.txt"), ("skipped", "the file is empty".to_string()));
     assert_eq!(reason("misc/binary.txt"), ("skipped", "the file looks binary, not text".to_string()));
@@ -195,7 +195,8 @@ async fn huge_oddly_named_and_deeply_nested_files_are_handled() {
     assert_eq!(report.indexed as usize, FIXTURES.len() + 2);
     let docs = library.documents().expect("documents");
     let huge = docs.iter().find(|d| d.path.ends_with("odd/huge.txt")).expect("huge recorded");
-    assert_eq!((huge.status.as_str(), huge.reason.as_deref()), ("skipped", Some("larger than the 64 MB limit")));
+    assert_eq!((huge.status, &huge.reason), (Status::Skipped, &Some(Problem::TooLarge { limit: 64 << 20 })));
+    assert_eq!(huge.reason.as_ref().map(ToString::to_string).as_deref(), Some("larger than the 64 MB limit"));
     let hits = library.search("cold butter pastry", &SearchOptions::default()).await.expect("search");
     assert!(hits[0].passage.path.contains("-notes.txt"), "{:?}", hits[0].passage.path);
     let hits = library.search("lantern fish", &SearchOptions::default()).await.expect("search");

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use folio_extract::worker::{Limits, WorkerCommand, Workers};
-use folio_extract::{ExtractError, Format};
+use folio_extract::{ExtractError, Format, Stop};
 
 use crate::hostile::zip_of;
 
@@ -234,10 +234,19 @@ fn mutate(data: &mut Vec<u8>, rng: &mut Rng) {
     }
 }
 
-/// Whether a worker's reason says it died or hit a process limit (memory, time), rather than a reader
+/// Whether a worker died (or panicked) or hit a process limit (memory, time), rather than a reader
 /// refusing the input with a limit of its own.
-fn is_death(why: &str) -> bool {
-    ["crashed", "needed more than", "stopped after", "nested too deeply", "garbled"].iter().any(|k| why.contains(k))
+fn is_death(stop: &Stop) -> bool {
+    matches!(
+        stop,
+        Stop::Crashed { .. }
+            | Stop::Panicked { .. }
+            | Stop::Memory { .. }
+            | Stop::Cpu { .. }
+            | Stop::Time { .. }
+            | Stop::Nesting
+            | Stop::Garbled { .. }
+    )
 }
 
 /// What one format's run found.
@@ -281,12 +290,12 @@ pub fn fuzz(
             Ok(_) => "ok".to_string(),
             // A limit the readers check themselves (depth, size, bounds) is the clear error it should be.
             Err(ExtractError::Stopped(why)) if !is_death(&why) => "stopped at a reader's limit".into(),
-            Err(ExtractError::Stopped(why)) => {
+            Err(e @ ExtractError::Stopped(_)) => {
                 let file = out.join(format!("{name}-{:06}.bin", found.runs));
                 if std::fs::create_dir_all(out).and_then(|()| std::fs::write(&file, &bytes)).is_ok() {
                     found.saved.push(file);
                 }
-                why
+                e.to_string()
             }
             Err(ExtractError::Corrupt(_)) => "damaged".into(),
             Err(e) => format!("{e:?}").split('(').next().unwrap_or("other").to_lowercase(),

@@ -10,12 +10,14 @@ pub mod eval;
 pub mod evidence;
 pub mod fusion;
 pub mod lang;
+pub mod problem;
 pub mod prompt;
 mod records;
 pub mod snippet;
 pub mod support;
 mod types;
 
+pub use problem::Problem;
 pub use records::{
     AnnKind, AnnParams, Bm25Query, CheckReport, Counts, Destination, DocumentRecord, EmbedderSwitch, EmbeddingStatus,
     JobRecord, JobState, Status,

@@ -60,7 +60,7 @@ pub struct DocumentRecord {
     /// Current status.
     pub status: Status,
     /// Why it was skipped or failed.
-    pub reason: Option<String>,
+    pub reason: Option<crate::Problem>,
 }
 
 /// Where a job stands.

@@ -20,6 +20,8 @@ pub use ask::{AskEvent, AskOptions, AskOutcome, Failure, Timings, DEFAULT_MIN_SI
 pub use embedding::{download_embedder, embedders, EmbedderInfo, SwitchEvent};
 pub use error::EngineError;
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageId, MessageState, Role};
+pub use folio_core::lang::Language;
+pub use folio_core::problem::{Problem, Stop, ToolTask, Unreadable};
 pub use folio_core::{
     parse_date, Answer, ChunkId, Citation, DocumentId, Folder, FolderId, JobId, Location, Passage, SearchFilter,
     SearchHit,
@@ -37,10 +39,7 @@ pub use folio_models::{
     LLAMA_31_8B, LLAMA_32_1B, LLAMA_32_3B,
 };
 pub use index::walk::{key_path, path_key, IGNORE_FILE};
-pub use index::{
-    FileNote, FileOutcome, IndexEvent, IndexOptions, IndexReport, Progress, Renamed, TextDocument,
-    STOPPED_WHILE_READING,
-};
+pub use index::{FileNote, FileOutcome, IndexEvent, IndexOptions, IndexReport, Progress, Renamed, TextDocument};
 pub(crate) use library::absolute;
 pub use library::{is_library, library_destination, remove_old_library, Library, LibraryConfig, Relocated};
 pub use search::{SearchMode, SearchOptions};

@@ -18,6 +18,7 @@ mod text;
 pub mod worker;
 
 use folio_core::chunk::Section;
+pub use folio_core::problem::{Problem, Stop, ToolTask};
 
 /// A document's text and the sections chunking must respect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,35 +131,62 @@ impl Format {
     }
 }
 
-/// Why a file yielded no text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+/// Why a file yielded no text. How Folio says it, and the codes the catalog stores, are those of
+/// [`Problem`], which `Problem::from` gives.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ExtractError {
     /// The file has no text.
-    #[error("the file is empty")]
     Empty,
     /// The bytes look like a binary file, not text.
-    #[error("the file looks binary, not text")]
     Binary,
     /// Folio has no reader for this kind of file.
-    #[error("unsupported file type")]
     Unsupported,
     /// The file is password-protected.
-    #[error("the file is password-protected")]
     Encrypted,
-    /// The file is damaged or is not what its name says.
-    #[error("the file is damaged or not in the format its name says: {0}")]
+    /// The file is damaged or is not what its name says; the reader's own words.
     Corrupt(String),
     /// Reading it needs a program that is not installed.
-    #[error("{0}")]
-    NeedsTool(String),
-    /// The file decodes as text but is not prose to index (a minified bundle, a data blob).
-    #[error("{0}")]
-    NotText(String),
-    /// Reading it ran into one of Folio's limits (memory, time, size, depth) or killed the reader; the
-    /// message says which ("stopped after 120 s: ...").
-    #[error("{0}")]
-    Stopped(String),
+    NeedsTool {
+        /// What for.
+        task: ToolTask,
+        /// The program.
+        tool: String,
+        /// The Debian package that installs it.
+        package: String,
+    },
+    /// The file decodes as text but is not prose to index (a minified bundle, a data blob): the
+    /// longest run without white space, in bytes.
+    NotText {
+        /// That run's length.
+        run: u64,
+    },
+    /// Reading it ran into one of Folio's limits (memory, time, size, depth) or killed the reader.
+    Stopped(Stop),
 }
+
+impl From<ExtractError> for Problem {
+    fn from(e: ExtractError) -> Problem {
+        match e {
+            ExtractError::Empty => Problem::Empty,
+            ExtractError::Binary => Problem::Binary,
+            ExtractError::Unsupported => Problem::Unsupported,
+            ExtractError::Encrypted => Problem::Encrypted,
+            ExtractError::Corrupt(detail) => Problem::Corrupt { detail },
+            ExtractError::NeedsTool { task, tool, package } => Problem::NeedsTool { task, tool, package },
+            ExtractError::NotText { run } => Problem::NotText { run },
+            ExtractError::Stopped(stop) => Problem::Stopped { stop },
+        }
+    }
+}
+
+/// In English, as [`Problem`] says it.
+impl std::fmt::Display for ExtractError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Problem::from(self.clone()).fmt(f)
+    }
+}
+
+impl std::error::Error for ExtractError {}
 
 /// Most text Folio keeps from one file (the largest file it reads is 64 MB; a format that expands
 /// beyond this, such as a zip bomb or repeated headers, is stopped rather than amplified).
@@ -176,13 +204,10 @@ pub const MAX_SECTIONS: usize = 1_000_000;
 pub fn extract(bytes: &[u8], format: Format) -> Result<Extracted, ExtractError> {
     let mut doc = extract_unbounded(bytes, format)?;
     if doc.text.len() > MAX_TEXT_BYTES {
-        return Err(ExtractError::Stopped(format!(
-            "stopped: this file's text is over the {} MB limit",
-            MAX_TEXT_BYTES >> 20
-        )));
+        return Err(ExtractError::Stopped(Stop::Text { bytes: MAX_TEXT_BYTES as u64 }));
     }
     if doc.sections.len() > MAX_SECTIONS {
-        return Err(ExtractError::Stopped(format!("stopped: this file has over {MAX_SECTIONS} sections")));
+        return Err(ExtractError::Stopped(Stop::Sections { limit: MAX_SECTIONS as u64 }));
     }
     for section in &mut doc.sections {
         let l = &mut section.location;
@@ -223,10 +248,7 @@ fn extract_unbounded(bytes: &[u8], format: Format) -> Result<Extracted, ExtractE
                 return Err(ExtractError::Empty);
             }
             if let Some(run) = longest_unbroken_run(&text).filter(|&n| n > MAX_UNBROKEN_BYTES) {
-                return Err(ExtractError::NotText(format!(
-                    "not text to index: {:.1} MB without a space or line break (minified code or data?)",
-                    run as f64 / 1e6
-                )));
+                return Err(ExtractError::NotText { run: run as u64 });
             }
             let sections = if format == Format::Markdown {
                 markdown::sections(&text)

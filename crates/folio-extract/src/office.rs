@@ -8,7 +8,7 @@ use folio_core::Location;
 use roxmltree::{Document, Node};
 
 use crate::builder::{squash, Builder};
-use crate::{ExtractError, Extracted, Format};
+use crate::{ExtractError, Extracted, Format, Stop};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
@@ -41,7 +41,7 @@ pub(crate) fn open_zip<'a>(bytes: &'a [u8], kind: &str) -> Result<zip::ZipArchiv
     let zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ExtractError::Corrupt(format!("not a valid {kind} archive: {e}")))?;
     if zip.len() > MAX_ENTRIES {
-        return Err(ExtractError::Stopped(format!("stopped: the {kind} archive has over {MAX_ENTRIES} entries")));
+        return Err(ExtractError::Stopped(Stop::Entries { archive: kind.to_string(), limit: MAX_ENTRIES as u64 }));
     }
     Ok(zip)
 }
@@ -69,10 +69,7 @@ pub(crate) fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Resu
         .read_to_end(&mut raw)
         .map_err(|e| ExtractError::Corrupt(format!("{name}: {e}")))?;
     if raw.len() as u64 > MAX_PART_BYTES {
-        return Err(ExtractError::Stopped(format!(
-            "stopped: {name} expands to more than {} MB (a compression bomb?)",
-            MAX_PART_BYTES >> 20
-        )));
+        return Err(ExtractError::Stopped(Stop::Expands { part: name.to_string(), bytes: MAX_PART_BYTES }));
     }
     let s = String::from_utf8(raw).map_err(|_| ExtractError::Corrupt(format!("{name} is not UTF-8 text")))?;
     Ok(Some(s))
@@ -81,7 +78,7 @@ pub(crate) fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Resu
 /// Parses one XML part, refusing nesting deeper than [`MAX_XML_DEPTH`] before the parser sees it.
 pub(crate) fn parse<'a>(xml: &'a str, name: &str) -> Result<Document<'a>, ExtractError> {
     if xml_depth(xml.as_bytes()) > MAX_XML_DEPTH {
-        return Err(ExtractError::Stopped(format!("stopped: {name} nests elements more than {MAX_XML_DEPTH} deep")));
+        return Err(ExtractError::Stopped(Stop::XmlDepth { part: name.to_string(), limit: MAX_XML_DEPTH as u64 }));
     }
     Document::parse(xml).map_err(|e| ExtractError::Corrupt(format!("{name} is not well-formed XML: {e}")))
 }

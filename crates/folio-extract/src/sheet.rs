@@ -7,7 +7,7 @@ use folio_core::Location;
 
 use crate::builder::Builder;
 use crate::office::{is_ole, ole_names, open_zip, part};
-use crate::{ExtractError, Extracted, Format};
+use crate::{ExtractError, Extracted, Format, Stop};
 
 /// Renders rows as blocks of consecutive lines, each with the sheet row number of its first line.
 /// The header is the first row with more than one cell filled (or the first non-empty row, when no
@@ -265,7 +265,7 @@ fn set(rows: &mut Rows, row: usize, col: usize, value: String, cells_used: &mut 
     if cells.len() <= col {
         *cells_used += col + 1 - cells.len();
         if *cells_used > MAX_CELLS {
-            return Err(ExtractError::Stopped(format!("stopped: the sheets spread over more than {MAX_CELLS} cells")));
+            return Err(ExtractError::Stopped(Stop::Cells { limit: MAX_CELLS as u64 }));
         }
         cells.resize(col + 1, String::new());
     }

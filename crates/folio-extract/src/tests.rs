@@ -1,6 +1,6 @@
 //! Unit tests for decoding and sectioning.
 
-use crate::{extract, ExtractError, Format};
+use crate::{extract, ExtractError, Format, Stop};
 use folio_core::chunk::LineUnit;
 
 fn check_decode(bytes: &[u8], expected: &str) {
@@ -416,7 +416,9 @@ fn deeply_nested_office_xml_is_refused_before_parsing() {
     );
     let bytes = zip_of(&[("[Content_Types].xml", "<Types/>"), ("word/document.xml", &body)]);
     match extract(&bytes, Format::Docx) {
-        Err(ExtractError::Stopped(why)) => assert!(why.contains("more than 1000 deep"), "{why}"),
+        Err(e @ ExtractError::Stopped(Stop::XmlDepth { limit: 1000, .. })) => {
+            assert!(e.to_string().contains("more than 1,000 deep"), "{e}")
+        }
         other => panic!("expected a depth error, got {other:?}"),
     }
 }
@@ -428,7 +430,9 @@ fn an_archive_part_that_expands_past_the_limit_is_refused() {
     let bytes = zip_of(&[("[Content_Types].xml", "<Types/>"), ("word/document.xml", &big)]);
     assert!(bytes.len() < 1 << 20, "the bomb is small on disk");
     match extract(&bytes, Format::Docx) {
-        Err(ExtractError::Stopped(why)) => assert!(why.contains("expands to more than 64 MB"), "{why}"),
+        Err(e @ ExtractError::Stopped(Stop::Expands { .. })) => {
+            assert!(e.to_string().contains("expands to more than 64 MB"), "{e}")
+        }
         other => panic!("expected a size error, got {other:?}"),
     }
 }
@@ -491,7 +495,7 @@ fn epub_font_obfuscation_is_not_encryption_and_repeated_chapters_are_read_once()
 fn a_megabyte_without_a_space_is_not_text_and_long_labels_are_cut() {
     let blob = "QUJD".repeat(400_000);
     match extract(blob.as_bytes(), Format::Code) {
-        Err(ExtractError::NotText(why)) => assert!(why.contains("without a space"), "{why}"),
+        Err(e @ ExtractError::NotText { .. }) => assert!(e.to_string().contains("without a space"), "{e}"),
         other => panic!("expected NotText, got {other:?}"),
     }
     let md = format!("# {}\n\nbody text\n", "H".repeat(100_000));

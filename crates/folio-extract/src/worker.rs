@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ExtractError, Extracted, Format};
+use crate::{ExtractError, Extracted, Format, Stop};
 
 mod limits;
 
@@ -142,14 +142,14 @@ impl Workers {
         let mut worker = match idle {
             Some(w) => w,
             None => self.start().map_err(|e| {
-                ExtractError::Stopped(format!(
-                    "could not start Folio's extraction worker ({}): {e}",
-                    self.command.program.display()
-                ))
+                ExtractError::Stopped(Stop::NoWorker {
+                    program: self.command.program.display().to_string(),
+                    error: e.to_string(),
+                })
             })?,
         };
         let header = serde_json::to_vec(&Request { format, cpu_secs: self.limits.cpu_secs })
-            .map_err(|e| ExtractError::Stopped(e.to_string()))?;
+            .map_err(|e| ExtractError::Stopped(Stop::Garbled { detail: e.to_string() }))?;
         let sent = write_frame(&mut worker.stdin, &header).and_then(|()| write_frame(&mut worker.stdin, bytes));
         let answer = match sent {
             Ok(()) => worker.answers.recv_timeout(self.limits.wall),
@@ -168,16 +168,13 @@ impl Workers {
                     }
                     Err(e) => {
                         kill(worker);
-                        Err(ExtractError::Stopped(format!("stopped: the reader's answer was garbled ({e})")))
+                        Err(ExtractError::Stopped(Stop::Garbled { detail: e.to_string() }))
                     }
                 }
             }
             Ok(Err(e)) => {
                 let why = if e.kind() == std::io::ErrorKind::InvalidData {
-                    format!(
-                        "stopped: the text read from this file is over the {} MB limit",
-                        self.limits.max_answer_bytes >> 20
-                    )
+                    Stop::Text { bytes: self.limits.max_answer_bytes }
                 } else {
                     self.death(worker)
                 };
@@ -185,13 +182,7 @@ impl Workers {
             }
             Err(RecvTimeoutError::Timeout) => {
                 kill(worker);
-                let wall = self.limits.wall;
-                let took = if wall.as_millis() % 1000 == 0 {
-                    format!("{} s", wall.as_secs())
-                } else {
-                    format!("{} ms", wall.as_millis())
-                };
-                Err(ExtractError::Stopped(format!("stopped after {took}: reading this file took too long")))
+                Err(ExtractError::Stopped(Stop::Time { ms: self.limits.wall.as_millis() as u64 }))
             }
             Err(RecvTimeoutError::Disconnected) => Err(ExtractError::Stopped(self.death(worker))),
         }
@@ -253,7 +244,7 @@ impl Workers {
     }
 
     /// Why a worker died, in words; it is reaped (with its process group) on the way.
-    fn death(&self, mut worker: Worker) -> String {
+    fn death(&self, mut worker: Worker) -> Stop {
         limits::kill_group(worker.child.id());
         let status = worker.child.wait().ok();
         // The stderr thread may still be draining the pipe: give it a moment.
@@ -264,18 +255,13 @@ impl Workers {
             .iter()
             .any(|m| said.contains(m))
         {
-            format!("stopped: needed more than {} of memory", size_words(self.limits.memory_bytes))
+            Stop::Memory { bytes: self.limits.memory_bytes }
         } else if said.contains("overflowed its stack") {
-            "stopped: the file is nested too deeply to read".to_string()
+            Stop::Nesting
         } else if signal == Some(limits::SIGXCPU) {
-            format!("stopped: needed more than {} s of processor time", self.limits.cpu_secs)
+            Stop::Cpu { secs: self.limits.cpu_secs }
         } else {
-            let how = match (signal, status) {
-                (Some(sig), _) => format!("signal {sig}"),
-                (None, Some(s)) => s.to_string(),
-                (None, None) => "no exit status".into(),
-            };
-            format!("stopped: the reader crashed on this file ({how})")
+            Stop::Crashed { signal, exit: status.and_then(|s| s.code()) }
         }
     }
 }
@@ -287,15 +273,6 @@ impl Drop for Workers {
                 kill(w);
             }
         }
-    }
-}
-
-/// "2 GB", "512 MB".
-fn size_words(bytes: u64) -> String {
-    if bytes >= 1 << 30 {
-        format!("{:.0} GB", bytes as f64 / f64::from(1u32 << 30))
-    } else {
-        format!("{} MB", bytes >> 20)
     }
 }
 
@@ -381,7 +358,7 @@ pub fn serve_stdio() -> std::io::Result<()> {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(ExtractError::Corrupt(format!("the reader crashed on this file ({msg})")))
+            Err(ExtractError::Stopped(Stop::Panicked { message: msg }))
         });
         drop(bytes);
         let answer = result.map(|e| Answer { text: e.text, sections: e.sections, format: e.format });

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use folio_core::{
-    Chunk, ChunkId, DocumentId, DocumentRecord, Folder, FolderId, Passage, SearchFilter, Status, TextSpan,
+    Chunk, ChunkId, DocumentId, DocumentRecord, Folder, FolderId, Passage, Problem, SearchFilter, Status, TextSpan,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -155,10 +155,10 @@ impl Catalog {
         &self,
         facts: &FileFacts,
         status: Status,
-        reason: &str,
+        reason: &Problem,
     ) -> Result<DocumentId, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
-        let id = upsert_document(&tx, facts, status, Some(reason))?;
+        let id = upsert_document(&tx, facts, status, Some(&stored_reason(reason)))?;
         tx.execute("DELETE FROM chunks WHERE document_id = ?1", [id.0])?;
         tx.commit()?;
         Ok(id)
@@ -616,8 +616,18 @@ fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentRecord> {
         mtime_ns: r.get(4)?,
         hash: r.get(5)?,
         status: Status::parse(&r.get::<_, String>(6)?),
-        reason: r.get(7)?,
+        reason: r.get::<_, Option<String>>(7)?.map(|s| read_reason(&s)),
     })
+}
+
+/// A reason as the `reason` column keeps it: the problem as JSON, with its stable `code`.
+fn stored_reason(problem: &Problem) -> String {
+    serde_json::to_string(problem).unwrap_or_else(|_| problem.to_string())
+}
+
+/// A `reason` column's value: JSON, or an English sentence written before reasons were data.
+fn read_reason(stored: &str) -> Problem {
+    serde_json::from_str(stored).unwrap_or_else(|_| Problem::from_sentence(stored))
 }
 
 fn upsert_document(

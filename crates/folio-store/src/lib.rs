@@ -490,7 +490,7 @@ impl Store {
         &self,
         facts: &FileFacts,
         status: Status,
-        reason: &str,
+        reason: &folio_core::Problem,
     ) -> Result<(), StoreError> {
         let existing = self.documents().document_by_path(&facts.path)?;
         if let Some(rec) = existing {

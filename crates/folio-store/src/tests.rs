@@ -237,3 +237,32 @@ async fn a_switch_whose_table_is_lost_starts_over() {
     store.begin_embedder_switch("other", 4).await.expect("starts over");
     assert_eq!(store.embedding_status().expect("status").switching.expect("under way").done, 0);
 }
+
+/// A reason is kept as data (its code and figures); one an older Folio wrote as an English sentence
+/// still reads back, as its code where the sentence is one of the fixed ones.
+#[test]
+fn reasons_are_kept_as_data_and_old_sentences_still_read() {
+    use folio_core::problem::Stop;
+    use folio_core::{Problem, Status};
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("catalog.sqlite3");
+    let catalog = Catalog::open(&path).expect("open");
+    let (folder, _) = folders(&catalog).add_folder("/docs").expect("folder");
+    let stopped = Problem::Stopped { stop: Stop::Memory { bytes: 2 << 30 } };
+    for (file, problem) in
+        [("/docs/a.pdf", &stopped), ("/docs/b.txt", &Problem::Empty), ("/docs/c.txt", &Problem::Empty)]
+    {
+        catalog.record_without_chunks(&facts(folder.0, file), Status::Failed, problem).expect("record");
+    }
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    let stored: String =
+        raw.query_row("SELECT reason FROM documents WHERE path = '/docs/a.pdf'", [], |r| r.get(0)).expect("row");
+    assert_eq!(stored, r#"{"code":"stopped","stop":{"kind":"memory","bytes":2147483648}}"#);
+    raw.execute("UPDATE documents SET reason = 'the file is empty' WHERE path = '/docs/b.txt'", []).expect("old");
+    raw.execute("UPDATE documents SET reason = 'stopped: after 5 s' WHERE path = '/docs/c.txt'", []).expect("old");
+    let documents = Documents(Held::Borrowed(&catalog));
+    let reason = |p: &str| documents.document_by_path(p).expect("read").expect("row").reason;
+    assert_eq!(reason("/docs/a.pdf"), Some(stopped));
+    assert_eq!(reason("/docs/b.txt"), Some(Problem::Empty));
+    assert_eq!(reason("/docs/c.txt"), Some(Problem::Other { text: "stopped: after 5 s".into() }));
+}

@@ -10,9 +10,9 @@ const folder: FolderDto = {
   path: "/home/me/notes",
   files: [
     { path: "/home/me/notes/a.md", status: "indexed", reason: null },
-    { path: "/home/me/notes/b.bin", status: "skipped", reason: "not a document" },
+    { path: "/home/me/notes/b.bin", status: "skipped", reason: { code: "unsupported" } },
     { path: "/home/me/notes/c.md", status: "indexed", reason: null },
-    { path: "/home/me/notes/d.pdf", status: "failed", reason: "encrypted" },
+    { path: "/home/me/notes/d.pdf", status: "failed", reason: { code: "encrypted" } },
   ],
 };
 
@@ -26,7 +26,8 @@ describe("FolderList", () => {
     expect(row.querySelector("summary")?.textContent).toContain("2 indexed, 1 skipped, 1 failed");
     const files = screen.getAllByTestId("file");
     expect(files.map((f) => f.dataset.status)).toEqual(["indexed", "skipped", "indexed", "failed"]);
-    expect(files[3]?.textContent).toContain("encrypted");
+    expect(files[1]?.querySelector(".reason")?.textContent).toBe(" — unsupported file type");
+    expect(files[3]?.querySelector(".reason")?.textContent).toBe(" — the file is password-protected");
     await userEvent.click(screen.getByRole("button", { name: "Rescan" }));
     await userEvent.click(screen.getByRole("button", { name: "Remove" }));
     expect(onRescan).toHaveBeenCalledWith("/home/me/notes");
@@ -42,6 +43,9 @@ describe("FolderList", () => {
       "indexé",
       "en échec",
     ]);
+    expect(screen.getAllByTestId("file")[3]?.querySelector(".reason")?.textContent).toBe(
+      " — le fichier est protégé par un mot de passe",
+    );
     expect(screen.getByRole("button", { name: "Réanalyser" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Retirer" })).toBeTruthy();
   });

@@ -47,7 +47,7 @@ export function FolderList({ folders, onRescan, onRemove }: Props) {
                 <li key={f.path} data-testid="file" data-status={f.status} title={f.path}>
                   <span className="path">{baseName(f.path)}</span>{" "}
                   <span className={`status ${f.status}`}>{known(f.status) ? t.library.status[f.status] : f.status}</span>
-                  {f.reason && <span className="reason"> — {f.reason}</span>}
+                  {f.reason && <span className="reason"> — {t.problem.reason(f.reason)}</span>}
                 </li>
               ))}
             </ul>

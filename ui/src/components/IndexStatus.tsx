@@ -49,6 +49,7 @@ type Props = { run: IndexRun; onControl: (job: number, action: JobAction) => voi
 export function IndexStatus({ run, onControl }: Props) {
   const i18n = useI18n();
   const t = i18n.t.indexing;
+  const why = i18n.t.problem;
   const p = run.progress;
   const problems = run.state === "done" ? (run.summary?.problems ?? []) : [];
   return (
@@ -87,9 +88,12 @@ export function IndexStatus({ run, onControl }: Props) {
         <details className="problems">
           <summary>{t.notIndexed(problems.length)}</summary>
           <ul>
-            {problems.map(([path, reason]) => (
+            {problems.map(({ path, problem, earlierKept }) => (
               <li key={path}>
-                {fill(t.problem, { path: <span className="path">{path}</span>, reason })}
+                {fill(t.problem, {
+                  path: <span className="path">{path}</span>,
+                  reason: earlierKept ? why.earlierKept(why.reason(problem)) : why.reason(problem),
+                })}
               </li>
             ))}
           </ul>

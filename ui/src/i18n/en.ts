@@ -3,6 +3,8 @@
 // bold) is a template whose {slots} `fill` replaces, so translators see the whole sentence.
 import type { ErrorDto } from "../bindings/ErrorDto";
 import type { FileDto } from "../bindings/FileDto";
+import type { Problem } from "../bindings/Problem";
+import type { Stop } from "../bindings/Stop";
 import { formatCount, formatNumber } from "../format";
 
 const num = (n: number) => formatNumber(n, "en");
@@ -17,6 +19,81 @@ const fileStatus: Record<FileDto["status"], string> = {
   skipped: "skipped",
   failed: "failed",
 };
+
+// Sizes in reasons are limits Folio sets in binary units, as the back end says them.
+const megabytes = (bytes: number) => `${num(Math.floor(bytes / 2 ** 20))} MB`;
+const memory = (bytes: number) => (bytes >= 2 ** 30 ? `${num(Math.round(bytes / 2 ** 30))} GB` : megabytes(bytes));
+const limitTime = (ms: number) => (ms % 1000 === 0 ? `${num(ms / 1000)} s` : `${num(ms)} ms`);
+
+function stopped(s: Stop): string {
+  switch (s.kind) {
+    case "time":
+      return `stopped after ${limitTime(s.ms)}: reading this file took too long`;
+    case "memory":
+      return `stopped: needed more than ${memory(s.bytes)} of memory`;
+    case "cpu":
+      return `stopped: needed more than ${num(s.secs)} s of processor time`;
+    case "nesting":
+      return "stopped: the file is nested too deeply to read";
+    case "xml_depth":
+      return `stopped: ${s.part} nests elements more than ${num(s.limit)} deep`;
+    case "text":
+      return `stopped: this file's text is over the ${megabytes(s.bytes)} limit`;
+    case "sections":
+      return `stopped: this file has over ${num(s.limit)} sections`;
+    case "entries":
+      return `stopped: the ${s.archive} archive has over ${num(s.limit)} entries`;
+    case "expands":
+      return `stopped: ${s.part} expands to more than ${megabytes(s.bytes)} (a compression bomb?)`;
+    case "cells":
+      return `stopped: the sheets spread over more than ${num(s.limit)} cells`;
+    case "crashed": {
+      const how = s.signal !== null ? `signal ${s.signal}` : s.exit !== null ? `exit status: ${s.exit}` : "no exit status";
+      return `stopped: the reader crashed on this file (${how})`;
+    }
+    case "panicked":
+      return `the reader crashed on this file (${s.message})`;
+    case "garbled":
+      return `stopped: the reader's answer was garbled (${s.detail})`;
+    case "no_worker":
+      return `could not start Folio's extraction worker (${s.program}): ${s.error}`;
+  }
+}
+
+function reason(p: Problem): string {
+  switch (p.code) {
+    case "empty":
+      return "the file is empty";
+    case "binary":
+      return "the file looks binary, not text";
+    case "unsupported":
+      return "unsupported file type";
+    case "encrypted":
+      return "the file is password-protected";
+    case "corrupt":
+      return `the file is damaged or not in the format its name says: ${p.detail}`;
+    case "needs_tool":
+      return p.task === "pdf"
+        ? `reading PDFs needs \`${p.tool}\` (Debian package ${p.package}), which is not installed`
+        : `OCR needs \`${p.tool}\` (Debian package ${p.package}), which is not installed`;
+    case "not_text":
+      return `not text to index: ${formatNumber(p.run / 1e6, "en", 1)} MB without a space or line break (minified code or data?)`;
+    case "stopped":
+      return stopped(p.stop);
+    case "no_text":
+      return "no text to index";
+    case "too_large":
+      return `larger than the ${megabytes(p.limit)} limit`;
+    case "stopped_while_reading":
+      return "Folio stopped while reading this file; it will be read again once it changes";
+    case "cannot_read": {
+      const what = { file: "the file", folder: "this folder or file", details: "this file's details" }[p.what];
+      return `cannot read ${what}: ${p.error}`;
+    }
+    case "other":
+      return p.text;
+  }
+}
 
 /** The English messages. */
 export const en = {
@@ -116,6 +193,13 @@ export const en = {
     pause: "Pause",
     resume: "Resume",
     cancel: "Cancel",
+  },
+
+  /** Why a file was not indexed (the back end's `Problem`). */
+  problem: {
+    reason,
+    /** `reason` for a file whose version indexed earlier stays in the index. */
+    earlierKept: (reason: string) => `${reason}; the version indexed earlier is kept`,
   },
 
   chats: {

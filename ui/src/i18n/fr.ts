@@ -1,6 +1,8 @@
 // The French messages. Typography: « » quotes and a non-breaking space (\u00a0) before : ; ? ! and
 // inside the quotes; ’ as the apostrophe.
 import type { FileDto } from "../bindings/FileDto";
+import type { Problem } from "../bindings/Problem";
+import type { Stop } from "../bindings/Stop";
 import { formatCount, formatNumber } from "../format";
 import type { Messages } from "./en";
 
@@ -19,6 +21,87 @@ const fileStatus: Record<FileDto["status"], string> = {
 };
 // The statuses that agree with the number of files.
 const fileStatusPlural: Partial<Record<FileDto["status"], string>> = { indexed: "indexés", skipped: "ignorés" };
+
+// Sizes in reasons are limits Folio sets in binary units, as the back end says them.
+const megaoctets = (bytes: number) => `${num(Math.floor(bytes / 2 ** 20))}\u00a0Mo`;
+const memory = (bytes: number) => (bytes >= 2 ** 30 ? `${num(Math.round(bytes / 2 ** 30))}\u00a0Go` : megaoctets(bytes));
+const limitTime = (ms: number) => (ms % 1000 === 0 ? `${num(ms / 1000)}\u00a0s` : `${num(ms)}\u00a0ms`);
+
+function stopped(s: Stop): string {
+  switch (s.kind) {
+    case "time":
+      return `arrêté après ${limitTime(s.ms)}\u00a0: la lecture de ce fichier prenait trop de temps`;
+    case "memory":
+      return `arrêté\u00a0: il fallait plus de ${memory(s.bytes)} de mémoire`;
+    case "cpu":
+      return `arrêté\u00a0: il fallait plus de ${num(s.secs)}\u00a0s de temps processeur`;
+    case "nesting":
+      return "arrêté\u00a0: le fichier est imbriqué trop profondément pour être lu";
+    case "xml_depth":
+      return `arrêté\u00a0: ${s.part} imbrique des éléments sur plus de ${num(s.limit)} niveaux`;
+    case "text":
+      return `arrêté\u00a0: le texte de ce fichier dépasse la limite de ${megaoctets(s.bytes)}`;
+    case "sections":
+      return `arrêté\u00a0: ce fichier a plus de ${num(s.limit)} sections`;
+    case "entries":
+      return `arrêté\u00a0: l’archive ${s.archive} a plus de ${num(s.limit)} entrées`;
+    case "expands":
+      return `arrêté\u00a0: ${s.part} se décompresse en plus de ${megaoctets(s.bytes)} (une bombe de compression\u00a0?)`;
+    case "cells":
+      return `arrêté\u00a0: les feuilles s’étendent sur plus de ${num(s.limit)} cellules`;
+    case "crashed": {
+      const how =
+        s.signal !== null ? `signal ${s.signal}` : s.exit !== null ? `code de sortie ${s.exit}` : "sans code de sortie";
+      return `arrêté\u00a0: le programme de lecture a planté sur ce fichier (${how})`;
+    }
+    case "panicked":
+      return `le programme de lecture a planté sur ce fichier (${s.message})`;
+    case "garbled":
+      return `arrêté\u00a0: la réponse du programme de lecture était illisible (${s.detail})`;
+    case "no_worker":
+      return `impossible de démarrer le programme d’extraction de Folio (${s.program})\u00a0: ${s.error}`;
+  }
+}
+
+function reason(p: Problem): string {
+  switch (p.code) {
+    case "empty":
+      return "le fichier est vide";
+    case "binary":
+      return "le fichier semble binaire, ce n’est pas du texte";
+    case "unsupported":
+      return "type de fichier non pris en charge";
+    case "encrypted":
+      return "le fichier est protégé par un mot de passe";
+    case "corrupt":
+      return `le fichier est endommagé ou n’est pas au format que son nom indique\u00a0: ${p.detail}`;
+    case "needs_tool":
+      return p.task === "pdf"
+        ? `lire les PDF demande \`${p.tool}\` (paquet Debian ${p.package}), qui n’est pas installé`
+        : `l’OCR demande \`${p.tool}\` (paquet Debian ${p.package}), qui n’est pas installé`;
+    case "not_text":
+      return (
+        `pas du texte à indexer\u00a0: ${formatNumber(p.run / 1e6, "fr", 1)}\u00a0Mo sans espace ni ` +
+        "saut de ligne (code minifié ou données\u00a0?)"
+      );
+    case "stopped":
+      return stopped(p.stop);
+    case "no_text":
+      return "aucun texte à indexer";
+    case "too_large":
+      return `plus grand que la limite de ${megaoctets(p.limit)}`;
+    case "stopped_while_reading":
+      return "Folio s’est arrêté pendant la lecture de ce fichier\u00a0; il sera relu quand il changera";
+    case "cannot_read": {
+      const what = { file: "le fichier", folder: "ce dossier ou ce fichier", details: "les propriétés de ce fichier" }[
+        p.what
+      ];
+      return `impossible de lire ${what}\u00a0: ${p.error}`;
+    }
+    case "other":
+      return p.text;
+  }
+}
 
 /** The French messages. */
 export const fr: Messages = {
@@ -115,6 +198,11 @@ export const fr: Messages = {
     pause: "Suspendre",
     resume: "Reprendre",
     cancel: "Annuler",
+  },
+
+  problem: {
+    reason,
+    earlierKept: (reason) => `${reason}\u00a0; la version indexée auparavant est conservée`,
   },
 
   chats: {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { catalogues, i18nFor, resolveLanguage, type Lang } from ".";
 import { en } from "./en";
 import { fr } from "./fr";
+import type { Problem } from "../bindings/Problem";
+import problems from "./problems.json";
 
 type Tree = { [key: string]: unknown };
 
@@ -22,6 +24,8 @@ const samples: Record<string, unknown[]> = {
   "indexing.timeLeft": ["2 min 5 s"],
   "indexing.summary": [38, 400, 1, 2],
   "indexing.notIndexed": [2],
+  "problem.reason": [{ code: "stopped", stop: { kind: "entries", archive: "DOCX", limit: 20000 } }],
+  "problem.earlierKept": ["the file is empty"],
   "chats.renameChat": ["Comets"],
   "chats.deleteChat": ["Comets"],
   "answer.searching": ["comet return", 2],
@@ -106,6 +110,36 @@ describe("the catalogue", () => {
     expect(fr.library.statusCount(2, "failed")).toBe("2 en échec");
     expect(fr.indexing.filesOf(1200, 12000)).toBe("1\u202f200 sur 12\u202f000 fichiers");
     expect(en.indexing.filesOf(1200, 12000)).toBe("1,200 of 12,000 files");
+  });
+});
+
+describe("the reasons a file was not indexed", () => {
+  // problems.json is written by the back end (src-tauri's dto tests): every kind of reason with the
+  // sentences the CLI says, which the window must say alike.
+  const cases = problems as Array<{ problem: Problem; en: string; fr: string; enKept: string; frKept: string }>;
+
+  it("covers every code and every kind of stop", () => {
+    const codes = new Set(cases.map((c) => c.problem.code));
+    expect(codes.size).toBe(13);
+    const stops = new Set(cases.flatMap((c) => (c.problem.code === "stopped" ? [c.problem.stop.kind] : [])));
+    expect(stops.size).toBe(14);
+  });
+
+  it.each(cases.map((c) => [c.problem.code === "stopped" ? `stopped/${c.problem.stop.kind}` : c.problem.code, c]))(
+    "says %s as the back end does, in English and in French",
+    (_, c) => {
+      expect(en.problem.reason(c.problem)).toBe(c.en);
+      expect(fr.problem.reason(c.problem)).toBe(c.fr);
+      expect(en.problem.earlierKept(en.problem.reason(c.problem))).toBe(c.enKept);
+      expect(fr.problem.earlierKept(fr.problem.reason(c.problem))).toBe(c.frKept);
+    },
+  );
+
+  it("says every reason in French, with French typography", () => {
+    for (const c of cases.filter((c) => c.problem.code !== "other")) {
+      expect(c.fr, c.en).not.toBe(c.en);
+      expect(c.fr, c.en).not.toMatch(/ [:;?!]|'s |[^\u00a0][:;?!](\s|$)/);
+    }
   });
 });
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
-use folio_engine::{FileNote, IndexEvent, IndexOptions, IndexReport, JobRecord, Library, Progress, WatchEvent};
+use folio_engine::{IndexEvent, IndexOptions, IndexReport, JobRecord, Library, Progress, WatchEvent};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -45,8 +45,15 @@ pub async fn index(library: &Arc<Library>, folders: &[PathBuf], batch_chunks: us
              {failed} failed, {removed} removed in {secs}s"
         );
     }
-    for FileNote { path, reason } in report.skipped.iter().chain(&report.failed) {
-        eprintln!("  {}: {}", terminal::clean(path), terminal::clean(reason));
+    let language = crate::locale::system_language();
+    for note in report.skipped.iter().chain(&report.failed) {
+        let said = note.say(language);
+        let (path, reason) = (terminal::clean(&note.path), terminal::clean(&said));
+        if fr {
+            eprintln!("  {path}\u{a0}: {reason}");
+        } else {
+            eprintln!("  {path}: {reason}");
+        }
     }
     if report.cancelled {
         if fr {

@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use folio_engine::{
-    parse_date, AskEvent, AskOptions, ChatId, ChunkId, DocumentId, EngineError, IndexEvent, IndexOptions, Library,
-    SearchFilter, SearchMode, SearchOptions, Status,
+    parse_date, AskEvent, AskOptions, ChatId, ChunkId, DocumentId, EngineError, FileNote, IndexEvent, IndexOptions,
+    Library, Problem, SearchFilter, SearchMode, SearchOptions, Status,
 };
 use rust_mcp_schema::{
     CallToolResult, ContentBlock, Implementation, InitializeResult, ListResourcesResult, ListToolsResult,
@@ -465,7 +465,14 @@ impl Server {
             .documents()?
             .into_iter()
             .filter(|d| within.as_ref().is_none_or(|w| std::path::Path::new(&d.path).starts_with(w)))
-            .map(|d| json!({ "path": d.path, "status": d.status.as_str(), "reason": d.reason }))
+            .map(|d| {
+                json!({
+                    "path": d.path,
+                    "status": d.status.as_str(),
+                    "reason": d.reason.as_ref().map(ToString::to_string),
+                    "code": d.reason.as_ref().map(Problem::code),
+                })
+            })
             .collect();
         Ok(json!({ "files": files }))
     }
@@ -503,8 +510,8 @@ impl Server {
                         "indexed": r.indexed,
                         "unchanged": r.unchanged,
                         "removed": r.removed,
-                        "skipped": r.skipped.iter().map(|n| json!({"path": n.path, "reason": n.reason})).collect::<Vec<_>>(),
-                        "failed": r.failed.iter().map(|n| json!({"path": n.path, "reason": n.reason})).collect::<Vec<_>>(),
+                        "skipped": r.skipped.iter().map(note).collect::<Vec<_>>(),
+                        "failed": r.failed.iter().map(note).collect::<Vec<_>>(),
                     }))
                 }
                 IndexEvent::Failed { failure, .. } => {
@@ -609,4 +616,8 @@ fn tool_result(value: &Value, is_error: bool) -> Value {
         structured_content: value.as_object().cloned(),
     };
     serde_json::to_value(result).unwrap_or(Value::Null)
+}
+/// A file not indexed, as the tools report it: its reason in English and the reason's stable code.
+fn note(n: &FileNote) -> Value {
+    json!({ "path": n.path, "reason": n.say(folio_engine::Language::English), "code": n.problem.code() })
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
-use folio_engine::{ChunkId, Counts, Library, Status};
+use folio_engine::{ChunkId, Counts, Library, Problem, Status};
 use serde::Serialize;
 
 use crate::terminal;
@@ -49,7 +49,10 @@ impl From<folio_engine::EmbeddingStatus> for Embedding {
 struct File<'a> {
     path: &'a str,
     status: &'static str,
-    reason: Option<&'a str>,
+    /// Why it was skipped or failed, in English (scripts matched these words before `problem`).
+    reason: Option<String>,
+    /// The same as data: its stable `code` and figures.
+    problem: Option<&'a Problem>,
 }
 
 #[derive(Serialize)]
@@ -77,16 +80,22 @@ pub fn status(library: &Library, as_json: bool) -> Result<()> {
     if as_json {
         let files = docs
             .iter()
-            .map(|d| File { path: &d.path, status: d.status.as_str(), reason: d.reason.as_deref() })
+            .map(|d| File {
+                path: &d.path,
+                status: d.status.as_str(),
+                reason: d.reason.as_ref().map(ToString::to_string),
+                problem: d.reason.as_ref(),
+            })
             .collect();
         let embedding = library.embedding_status()?.into();
         return super::print_json(&mut out, &StatusReport { files, folders, embedding });
     }
-    let french = crate::locale::system_language() == folio_core::lang::Language::French;
+    let language = crate::locale::system_language();
+    let french = language == folio_core::lang::Language::French;
     let name = |s: Status| if french { french_status(s) } else { s.as_str() };
     for d in &docs {
         match &d.reason {
-            Some(r) => writeln!(out, "{:<9} {}  ({r})", name(d.status), d.path)?,
+            Some(r) => writeln!(out, "{:<9} {}  ({})", name(d.status), d.path, r.say(language))?,
             None => writeln!(out, "{:<9} {}", name(d.status), d.path)?,
         }
     }

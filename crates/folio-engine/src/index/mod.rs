@@ -40,9 +40,6 @@ impl Default for IndexOptions {
     }
 }
 
-/// Why a file is failed after Folio stopped while reading it.
-pub const STOPPED_WHILE_READING: &str = "Folio stopped while reading this file; it will be read again once it changes";
-
 /// The text embedded for a chunk: the file name, then the chunk.
 pub(crate) fn embedding_text(title: &str, text: &str) -> String {
     let title: String = title.chars().take(80).collect();
@@ -184,7 +181,11 @@ impl Library {
         found.retain(|f| keys.insert(f.key.clone()));
         let mut report = IndexReport { job, ..IndexReport::default() };
         for (place, why) in unreadable {
-            report.failed.push(FileNote { path: place.to_string_lossy().into_owned(), reason: why });
+            report.failed.push(FileNote {
+                path: place.to_string_lossy().into_owned(),
+                problem: why,
+                earlier_kept: false,
+            });
         }
         let state = Progress {
             files_total: found.len() as u64,
@@ -211,11 +212,14 @@ impl Library {
                 Prepared::Ready(p) => run.push(p).await?,
                 Prepared::Done(FileOutcome::Unchanged) => report.unchanged += 1,
                 Prepared::Done(FileOutcome::Moved(from)) => report.moved.push(Renamed { from, to: path_str }),
-                Prepared::Done(FileOutcome::Skipped(why)) => {
-                    report.skipped.push(FileNote { path: path_str, reason: why });
+                Prepared::Done(FileOutcome::Skipped(problem)) => {
+                    report.skipped.push(FileNote { path: path_str, problem, earlier_kept: false });
                 }
-                Prepared::Done(FileOutcome::Failed(why)) => {
-                    report.failed.push(FileNote { path: path_str, reason: why })
+                Prepared::Done(FileOutcome::Failed(problem)) => {
+                    report.failed.push(FileNote { path: path_str, problem, earlier_kept: false })
+                }
+                Prepared::Done(FileOutcome::KeptEarlier(problem)) => {
+                    report.failed.push(FileNote { path: path_str, problem, earlier_kept: true })
                 }
                 Prepared::Done(FileOutcome::Indexed(_)) => {}
             }

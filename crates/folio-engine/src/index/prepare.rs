@@ -6,14 +6,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use folio_core::chunk::{chunk_document, ChunkParams};
-use folio_core::{Chunk, DocumentRecord, Status};
+use folio_core::problem::{Stop, Unreadable};
+use folio_core::{Chunk, DocumentRecord, Problem, Status};
 use folio_extract::{ExtractError, Format};
 use folio_models::MINILM_MAX_TOKENS;
 use folio_store::FileFacts;
 
 use super::pipeline::Pending;
 use super::walk::{self, Found};
-use super::{FileOutcome, IndexOptions, STOPPED_WHILE_READING};
+use super::{FileOutcome, IndexOptions};
 use crate::{EngineError, Library};
 
 /// Token allowance for the title line embedded with each chunk.
@@ -49,17 +50,16 @@ impl Library {
             format: format.map(|f| f.name().to_string()),
         };
         let Some(format) = format else {
-            return self.settle(&facts, Status::Skipped, "unsupported file type").await;
+            return self.settle(&facts, Status::Skipped, Problem::Unsupported).await;
         };
+        let too_large = Problem::TooLarge { limit: options.max_file_bytes };
         if file.size > options.max_file_bytes {
-            let why = format!("larger than the {} MB limit", options.max_file_bytes >> 20);
-            return self.settle(&facts, Status::Skipped, &why).await;
+            return self.settle(&facts, Status::Skipped, too_large).await;
         }
         match self.store.abandoned_attempt(path)? {
             // Folio stopped (crashed, was killed) while reading this very version: not again.
             Some(stamp) if stamp == (file.size, file.mtime_ns) => {
-                let why = STOPPED_WHILE_READING.to_string();
-                return self.unreadable(known.as_ref(), &facts, why, false).await;
+                return self.unreadable(known.as_ref(), &facts, Problem::StoppedWhileReading, false).await;
             }
             Some(_) => self.store.end_attempt(path).await?,
             None => {}
@@ -76,10 +76,12 @@ impl Library {
                 b
             }
             Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
-                let why = format!("larger than the {} MB limit", options.max_file_bytes >> 20);
-                return self.settle(&facts, Status::Skipped, &why).await;
+                return self.settle(&facts, Status::Skipped, too_large).await;
             }
-            Err(e) => return self.unreadable(known.as_ref(), &facts, format!("cannot read the file: {e}"), true).await,
+            Err(e) => {
+                let why = Problem::CannotRead { what: Unreadable::File, error: e.to_string() };
+                return self.unreadable(known.as_ref(), &facts, why, true).await;
+            }
         };
         // Hashing up to 64 MB is CPU work: on the blocking pool, as the read was.
         let (bytes, hash) = tokio::task::spawn_blocking(move || {
@@ -117,7 +119,7 @@ impl Library {
         self.store.begin_attempt(&facts).await?;
         let extracted = match task.await {
             Err(join) => {
-                let why = format!("the reader crashed on this file ({})", panic_message(join));
+                let why = Problem::Stopped { stop: Stop::Panicked { message: panic_message(join) } };
                 self.store.end_attempt(&facts.path).await?;
                 return self.unreadable(known.as_ref(), &facts, why, false).await;
             }
@@ -125,7 +127,7 @@ impl Library {
         };
         self.store.end_attempt(&facts.path).await?;
         match extracted {
-            Ok(chunks) if chunks.is_empty() => self.settle(&facts, Status::Skipped, "no text to index").await,
+            Ok(chunks) if chunks.is_empty() => self.settle(&facts, Status::Skipped, Problem::NoText).await,
             Ok(chunks) => {
                 let title = file.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                 Ok(Prepared::Ready(Pending { facts, title, chunks }))
@@ -134,14 +136,14 @@ impl Library {
                 e @ (ExtractError::Empty
                 | ExtractError::Binary
                 | ExtractError::Unsupported
-                | ExtractError::NotText(_)
-                | ExtractError::NeedsTool(_)),
-            ) => self.settle(&facts, Status::Skipped, &e.to_string()).await,
+                | ExtractError::NotText { .. }
+                | ExtractError::NeedsTool { .. }),
+            ) => self.settle(&facts, Status::Skipped, e.into()).await,
             Err(e @ (ExtractError::Encrypted | ExtractError::Corrupt(_))) => {
-                self.settle(&facts, Status::Failed, &e.to_string()).await
+                self.settle(&facts, Status::Failed, e.into()).await
             }
             // A limit or a dead reader: the version indexed earlier, if any, is kept.
-            Err(ExtractError::Stopped(why)) => self.unreadable(known.as_ref(), &facts, why, false).await,
+            Err(e @ ExtractError::Stopped(_)) => self.unreadable(known.as_ref(), &facts, e.into(), false).await,
         }
     }
 
@@ -154,22 +156,22 @@ impl Library {
         &self,
         known: Option<&DocumentRecord>,
         facts: &FileFacts,
-        why: String,
+        why: Problem,
         retry: bool,
     ) -> Result<Prepared, EngineError> {
         if known.is_some_and(|k| k.status == Status::Indexed) {
-            return Ok(Prepared::Done(FileOutcome::Failed(format!("{why}; the version indexed earlier is kept"))));
+            return Ok(Prepared::Done(FileOutcome::KeptEarlier(why)));
         }
         let facts = FileFacts { mtime_ns: if retry { 0 } else { facts.mtime_ns }, ..facts.clone() };
-        self.settle(&facts, Status::Failed, &why).await
+        self.settle(&facts, Status::Failed, why).await
     }
 
-    async fn settle(&self, facts: &FileFacts, status: Status, reason: &str) -> Result<Prepared, EngineError> {
-        self.store.record_without_chunks(facts, status, reason).await?;
+    async fn settle(&self, facts: &FileFacts, status: Status, reason: Problem) -> Result<Prepared, EngineError> {
+        self.store.record_without_chunks(facts, status, &reason).await?;
         Ok(Prepared::Done(if status == Status::Failed {
-            FileOutcome::Failed(reason.to_string())
+            FileOutcome::Failed(reason)
         } else {
-            FileOutcome::Skipped(reason.to_string())
+            FileOutcome::Skipped(reason)
         }))
     }
 }

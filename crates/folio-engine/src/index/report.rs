@@ -1,7 +1,8 @@
 //! What an indexing run tells its caller: [`Progress`] as it goes, and the [`IndexReport`] at the end,
 //! with each file that was skipped, failed or renamed named in a record.
 
-use folio_core::JobId;
+use folio_core::lang::Language;
+use folio_core::{JobId, Problem};
 
 /// Progress of an indexing run, reported after every file and batch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,18 +55,33 @@ pub enum FileOutcome {
     /// The same content as an indexed file that is gone: a rename or move, kept without re-embedding.
     Moved(String),
     /// Deliberately not indexed.
-    Skipped(String),
+    Skipped(Problem),
     /// Could not be indexed.
-    Failed(String),
+    Failed(Problem),
+    /// This version could not be read; the version indexed earlier stays in the index.
+    KeptEarlier(Problem),
 }
 
 /// A file (or a folder the walk could not read) that was not indexed, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileNote {
     /// Its path (as the catalog keys it).
     pub path: String,
-    /// Why, for people.
-    pub reason: String,
+    /// Why.
+    pub problem: Problem,
+    /// Whether the version indexed earlier stays in the index.
+    pub earlier_kept: bool,
+}
+
+impl FileNote {
+    /// Why, in `language` (French, else English).
+    pub fn say(&self, language: Language) -> String {
+        if self.earlier_kept {
+            self.problem.say_earlier_kept(language)
+        } else {
+            self.problem.say(language)
+        }
+    }
 }
 
 /// A file found at a new path with the content of one indexed before: its chunks and vectors stay.

@@ -2,7 +2,7 @@
 //! chunking, embedding and protocol as files.
 
 use folio_core::chunk::chunk_document;
-use folio_core::Status;
+use folio_core::{Problem, Status};
 use folio_store::FileFacts;
 
 use super::pipeline::{Pending, Run};
@@ -57,8 +57,8 @@ impl Library {
             let sections = folio_core::chunk::whole_text(&doc.text);
             let chunks = chunk_document(&doc.text, &sections, chunking, embedder.tokens());
             if chunks.is_empty() {
-                self.store.record_without_chunks(&facts, Status::Skipped, "no text to index").await?;
-                run.report.skipped.push(FileNote { path: doc.key, reason: "no text to index".into() });
+                self.store.record_without_chunks(&facts, Status::Skipped, &Problem::NoText).await?;
+                run.report.skipped.push(FileNote { path: doc.key, problem: Problem::NoText, earlier_kept: false });
                 continue;
             }
             let before = run.state.chunks_written;

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
+use folio_core::problem::Unreadable;
+use folio_core::Problem;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
 
@@ -36,7 +38,7 @@ pub(crate) fn walk(
     root: &Path,
     folder_id: folio_core::FolderId,
     library_dir: &Path,
-) -> (Vec<Found>, Vec<(PathBuf, String)>) {
+) -> (Vec<Found>, Vec<(PathBuf, Problem)>) {
     let rules = Arc::new(IgnoreRules::default());
     let filter_rules = Arc::clone(&rules);
     // The library is known by its device and inode, whatever path leads to it (a symlinked parent).
@@ -63,10 +65,10 @@ pub(crate) fn walk(
             Err(e) if e.is_partial() || e.io_error().is_none() => continue,
             Err(e) => {
                 let place = error_path(&e).unwrap_or(root).to_path_buf();
-                let why = format!(
-                    "cannot read this folder or file: {}",
-                    e.io_error().map_or(e.to_string(), ToString::to_string)
-                );
+                let why = Problem::CannotRead {
+                    what: Unreadable::Folder,
+                    error: e.io_error().map_or(e.to_string(), ToString::to_string),
+                };
                 blocked.push((place, why));
                 continue;
             }
@@ -78,7 +80,7 @@ pub(crate) fn walk(
         let meta = match entry.metadata() {
             Ok(meta) => meta,
             Err(e) => {
-                blocked.push((path, format!("cannot read this file's details: {e}")));
+                blocked.push((path, Problem::CannotRead { what: Unreadable::Details, error: e.to_string() }));
                 continue;
             }
         };
