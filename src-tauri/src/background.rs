@@ -3,32 +3,40 @@
 
 use std::sync::Arc;
 
-use folio_app::dto::{ErrorDto, IndexEventDto, IndexSummaryDto};
+use folio_app::dto::{BackgroundProblemDto, BackgroundTaskDto, ErrorDto, IndexEventDto, IndexSummaryDto};
 use folio_engine::IndexOptions;
 use tauri::{Emitter, Manager};
 
 use crate::state::AppState;
 
 /// Tells the window about a problem of the background work (shown to the user) and logs it.
-pub fn background_problem(app: &tauri::AppHandle, message: String) {
-    tracing::warn!("{message}");
-    let _ = app.emit("background-problem", message);
+pub fn background_problem(app: &tauri::AppHandle, problem: BackgroundProblemDto) {
+    tracing::warn!("{problem}");
+    let _ = app.emit("background-problem", problem);
+}
+
+/// A problem of `what` that is not tried again.
+fn problem(what: BackgroundTaskDto, error: ErrorDto) -> BackgroundProblemDto {
+    BackgroundProblemDto { what, error, folder: None, retry_secs: None }
 }
 
 /// Runs `attempt` until it succeeds, telling the window about each failure (`what` failed, and why)
 /// and waiting longer each time (`folio_app::retry`).
-async fn until_ok<T, E: std::fmt::Display, F: std::future::Future<Output = Result<T, E>>>(
+async fn until_ok<T, F: std::future::Future<Output = Result<T, ErrorDto>>>(
     app: &tauri::AppHandle,
-    what: &str,
+    what: BackgroundTaskDto,
     mut attempt: impl FnMut() -> F,
 ) -> T {
     let mut waits = folio_app::retry::Backoff::default();
     loop {
         match attempt().await {
             Ok(done) => return done,
-            Err(e) => {
+            Err(error) => {
                 let wait = waits.next().unwrap_or(folio_app::retry::LONGEST);
-                background_problem(app, format!("{what} ({e}); trying again in {} s.", wait.as_secs()));
+                background_problem(
+                    app,
+                    BackgroundProblemDto { retry_secs: Some(wait.as_secs()), ..problem(what, error) },
+                );
                 tokio::time::sleep(wait).await;
             }
         }
@@ -65,9 +73,7 @@ pub async fn forward(
 /// opened yet (the CLI holds it) is tried again, waiting longer each time (`folio_app::retry`).
 pub async fn start_background(app: tauri::AppHandle) {
     let state = app.state::<AppState>();
-    let library =
-        until_ok(&app, "The library cannot be opened yet", || async { state.library().await.map_err(|e| e.message) })
-            .await;
+    let library = until_ok(&app, BackgroundTaskDto::OpenLibrary, || async { state.library().await }).await;
     // Load the chat model now, off the UI, so the first question does not wait for it (a question
     // asked meanwhile waits in its "looking" state until the model is ready).
     let preload = Arc::clone(&library);
@@ -76,17 +82,17 @@ pub async fn start_background(app: tauri::AppHandle) {
             tracing::warn!("could not load the chat model: {e}");
         }
     });
-    until_ok(&app, "Interrupted indexing could not be finished", || {
+    until_ok(&app, BackgroundTaskDto::ResumeJobs, || {
         let events = library.unfinished_job_events(IndexOptions::default());
-        async { forward(&app, events).await.map_err(|e| e.message) }
+        async { forward(&app, events).await }
     })
     .await;
     // A switch of embedding model that was stopped goes on beside the rest.
     tauri::async_runtime::spawn(switch_embedder(app.clone(), Arc::clone(&library), None));
     // The watch follows the library's folders: one added later is watched at once, one removed is not.
     // A folder that cannot be watched is reported and the others are watched.
-    let mut watch = until_ok(&app, "Folio cannot watch for changes", || {
-        std::future::ready(library.watch_library(IndexOptions::default()))
+    let mut watch = until_ok(&app, BackgroundTaskDto::Watch, || {
+        std::future::ready(library.watch_library(IndexOptions::default()).map_err(ErrorDto::from))
     })
     .await;
     while let Some(event) = watch.events.recv().await {
@@ -95,11 +101,15 @@ pub async fn start_background(app: tauri::AppHandle) {
                 let _ = app.emit("library-changed", IndexSummaryDto::from(&r));
             }
             folio_engine::WatchEvent::Failed(e) => {
-                background_problem(&app, format!("Changes could not be indexed: {e}"))
+                let error = ErrorDto { code: e.code, message: e.message };
+                background_problem(&app, problem(BackgroundTaskDto::IndexChanges, error))
             }
             folio_engine::WatchEvent::Unwatched { folder, reason } => background_problem(
                 &app,
-                format!("Changes in {} are not followed ({reason}); the other folders are.", folder.display()),
+                BackgroundProblemDto {
+                    folder: Some(folder.display().to_string()),
+                    ..problem(BackgroundTaskDto::FollowFolder, ErrorDto { code: "io", message: reason })
+                },
             ),
         }
     }
@@ -123,7 +133,8 @@ pub async fn switch_embedder(app: tauri::AppHandle, library: Arc<folio_engine::L
                 }
             }
             folio_engine::SwitchEvent::Failed(f) => {
-                background_problem(&app, format!("The search model could not be switched: {}", f.message));
+                let error = ErrorDto { code: f.code, message: f.message };
+                background_problem(&app, problem(BackgroundTaskDto::SwitchEmbedder, error));
                 if let Some(s) = status(&library) {
                     let _ = app.emit("embedding-event", folio_app::dto::EmbeddingDto::new(&s, &models));
                 }

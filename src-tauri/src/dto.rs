@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// An error the UI can act on: a stable machine-readable `code` and a human message.
-#[derive(Debug, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ErrorDto {
     /// The engine's [`EngineError::code`] (`invalid_input`, `not_found`, `refused`, `busy`,
     /// `incompatible`, `storage`, `model`, `io`, `internal`), or the shell's own `not_granted` (the user did
@@ -22,6 +22,54 @@ pub struct ErrorDto {
 impl From<EngineError> for ErrorDto {
     fn from(e: EngineError) -> Self {
         ErrorDto { code: e.code(), message: e.to_string() }
+    }
+}
+
+/// What the app's background work was doing when it met a problem: a key of the window's `failure`
+/// messages, so the window says it in its language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum BackgroundTaskDto {
+    /// Opening the library (another process may hold it).
+    OpenLibrary,
+    /// Finishing indexing jobs a crash or a quit interrupted.
+    ResumeJobs,
+    /// Starting to watch the folders for changes.
+    Watch,
+    /// Indexing changes the watch saw.
+    IndexChanges,
+    /// Following one folder's changes (the others are followed).
+    FollowFolder,
+    /// Switching the embedding model.
+    SwitchEmbedder,
+}
+
+/// A problem of the app's background work, sent to the window as `background-problem`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BackgroundProblemDto {
+    /// What was being done.
+    pub what: BackgroundTaskDto,
+    /// Why: the engine error's code and message.
+    pub error: ErrorDto,
+    /// The folder it concerns, if one.
+    pub folder: Option<String>,
+    /// In how many seconds the app tries again, if it does.
+    pub retry_secs: Option<u64>,
+}
+
+impl std::fmt::Display for BackgroundProblemDto {
+    /// For the log, in English.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.what)?;
+        if let Some(folder) = &self.folder {
+            write!(f, " {folder}")?;
+        }
+        write!(f, ": {} ({})", self.error.message, self.error.code)?;
+        match self.retry_secs {
+            Some(secs) => write!(f, "; trying again in {secs} s"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -588,6 +636,7 @@ mod tests {
         DownloadEventDto::export_all(&cfg).unwrap();
         EmbeddingDto::export_all(&cfg).unwrap();
         JobActionDto::export_all(&cfg).unwrap();
+        BackgroundProblemDto::export_all(&cfg).unwrap();
 
         let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings");
         let bless = std::env::var_os("FOLIO_BLESS").is_some();

@@ -258,4 +258,10 @@ fn engine_errors_have_stable_codes_and_exit_statuses() {
     let status = |args: &[&str]| run_folio(&sandbox, args).status.code();
     assert_eq!(status(&["resume", "987654"]), Some(3), "a job that does not exist is not found");
     assert_eq!(status(&["ask", "   "]), Some(2), "an empty question is invalid input");
+    // The kind of error in the system's language, the engine's message after it.
+    let stderr =
+        |args: &[&str], locale| String::from_utf8_lossy(&run_folio_in(&sandbox, args, locale).stderr).into_owned();
+    assert!(stderr(&["resume", "987654"], "C.UTF-8").starts_with("Error: "), "in English");
+    let french = stderr(&["resume", "987654"], "fr_FR.UTF-8");
+    assert!(french.starts_with("Erreur\u{a0}: introuvable\u{a0}: "), "{french}");
 }

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
 import type { AskEventDto } from "./bindings/AskEventDto";
+import type { BackgroundProblemDto } from "./bindings/BackgroundProblemDto";
 import { mockedApi, passage, settingsFixture, stubApi } from "./test-utils";
 
 vi.mock("./api");
@@ -268,16 +269,37 @@ describe("settings", () => {
     expect(mockedApi.setChatModel).not.toHaveBeenCalled();
   });
 
-  it("shows a problem of the background work (a busy library, a folder not watched)", async () => {
-    let tell = (_m: string) => {};
+  it("shows a problem of the background work (a busy library, a folder not watched) in the window's language", async () => {
+    let tell = (_p: BackgroundProblemDto) => {};
     mockedApi.onBackgroundProblem.mockImplementation(async (handler) => {
-      tell = (m) => act(() => handler(m));
+      tell = (p) => act(() => handler(p));
       return () => {};
     });
-    render(<App />);
+    const busy: BackgroundProblemDto = {
+      what: "openLibrary",
+      error: { code: "busy", message: "the library is in use by another Folio process" },
+      folder: null,
+      retrySecs: 2,
+    };
+    const { unmount } = render(<App />);
     await waitFor(() => expect(mockedApi.onBackgroundProblem).toHaveBeenCalled());
-    tell("The library cannot be opened yet (busy); trying again in 2 s.");
-    const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toContain("trying again in 2 s");
+    tell(busy);
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "The library cannot be opened yet: another process is using the library; try again when it is done " +
+        "(the library is in use by another Folio process) Trying again in 2 s.Dismiss",
+    );
+    tell({ what: "followFolder", error: { code: "io", message: "too many watches" }, folder: "/home/me/notes", retrySecs: null });
+    expect((await screen.findByRole("alert")).textContent).toContain("/home/me/notes: too many watches");
+    unmount();
+
+    mockedApi.settings.mockResolvedValue({ ...settingsFixture, uiLanguage: "fr" });
+    render(<App />);
+    await waitFor(() => expect(document.documentElement.lang).toBe("fr"));
+    await waitFor(() => expect(mockedApi.onBackgroundProblem).toHaveBeenCalledTimes(2));
+    tell(busy);
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "La bibliothèque ne peut pas encore être ouverte\u00a0: un autre processus utilise la bibliothèque\u00a0; " +
+        "réessayez quand il aura terminé (the library is in use by another Folio process) Nouvel essai dans 2\u00a0s.Fermer",
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { Fragment, useCallback, useEffect, useReducer, useState } from "react";
 import * as api from "./api";
+import type { BackgroundProblemDto } from "./bindings/BackgroundProblemDto";
 import type { PassageDto } from "./bindings/PassageDto";
 import type { SettingsDto } from "./bindings/SettingsDto";
 import { Chat } from "./components/Chat";
@@ -47,7 +48,14 @@ function Window({ settings, setSettings }: WindowProps) {
     api.settings().then(setSettings, (e) => report("readSettings", e));
   }, [report, setSettings]);
   useListener(api.onDragHover, setDragging);
-  useListener(api.onBackgroundProblem, (message: string) => report("background", message));
+  useListener(api.onBackgroundProblem, (p: BackgroundProblemDto) =>
+    setError({
+      what: p.what,
+      code: p.error.code,
+      message: p.folder === null ? p.error.message : `${p.folder}: ${p.error.message}`,
+      retrySecs: p.retrySecs ?? undefined,
+    }),
+  );
 
   // The model just downloaded answers from the next question: the user asked for it.
   const [download, startDownload] = useChatModelDownload((id) =>

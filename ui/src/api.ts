@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { AskEventDto } from "./bindings/AskEventDto";
+import type { BackgroundProblemDto } from "./bindings/BackgroundProblemDto";
 import type { ChatDto } from "./bindings/ChatDto";
 import type { DownloadEventDto } from "./bindings/DownloadEventDto";
 import type { EmbeddingDto } from "./bindings/EmbeddingDto";
@@ -188,8 +189,8 @@ export function onLibraryChanged(handler: (summary: IndexSummaryDto) => void): P
 }
 
 /** Calls `handler` with problems of the background work (the library busy, a folder not watched). */
-export function onBackgroundProblem(handler: (message: string) => void): Promise<Unlisten> {
-  return listen<string>("background-problem", (e) => handler(e.payload));
+export function onBackgroundProblem(handler: (problem: BackgroundProblemDto) => void): Promise<Unlisten> {
+  return listen<BackgroundProblemDto>("background-problem", (e) => handler(e.payload));
 }
 
 /** Calls `handler` with the paths dropped on the window. */

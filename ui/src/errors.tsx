@@ -33,14 +33,14 @@ export function errorCode(error: unknown): string | undefined {
 }
 
 /** A failure as the banner keeps it: kept as keys and codes, so it follows a change of language. */
-export type ShownError = { what: Failure; code: string | undefined; message: string };
+export type ShownError = { what: Failure; code: string | undefined; message: string; retrySecs?: number };
 
 /**
  * The banner: what failed and why, in the window's language. A code the UI knows is said in that
  * language, with the back end's message (in English) after it as detail; otherwise the message is the why.
  */
 export function ErrorBanner({ error, onDismiss }: { error: ShownError; onDismiss: () => void }) {
-  const { t } = useI18n();
+  const { t, formatDuration } = useI18n();
   const codes: Record<string, string> = t.error.code;
   const known = error.code !== undefined && Object.prototype.hasOwnProperty.call(codes, error.code) ? codes[error.code] : undefined;
   return (
@@ -48,6 +48,7 @@ export function ErrorBanner({ error, onDismiss }: { error: ShownError; onDismiss
       <span>
         {t.error.line(t.failure[error.what], known ?? error.message)}
         {known !== undefined && <span className="error-detail"> ({error.message})</span>}
+        {error.retrySecs !== undefined && ` ${t.error.retrying(formatDuration(error.retrySecs))}`}
       </span>
       <button type="button" onClick={onDismiss}>
         {t.error.dismiss}

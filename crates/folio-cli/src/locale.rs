@@ -32,3 +32,19 @@ pub fn one_decimal(x: f64) -> String {
         s
     }
 }
+
+/// What an engine error's stable code means, in French (as the app's catalogue says it); the
+/// engine's own message follows it.
+pub fn error_kind_fr(code: &str) -> &'static str {
+    match code {
+        "invalid_input" => "la demande n’est pas valide",
+        "not_found" => "introuvable",
+        "refused" => "refusé",
+        "busy" => "un autre processus utilise la bibliothèque\u{a0}; réessayez quand il aura terminé",
+        "incompatible" => "la bibliothèque a été créée par une autre version de Folio",
+        "storage" => "le stockage de la bibliothèque a échoué",
+        "model" => "le modèle est absent ou a échoué",
+        "io" => "un fichier ou un dossier n’a pas pu être lu",
+        _ => "erreur interne",
+    }
+}

@@ -46,13 +46,18 @@ fn main() -> Result<()> {
         }
         // The engine's kinds of error have their own exit status (see `after_help`).
         Err(e) => {
-            let status =
+            let (status, code) =
                 match (e.downcast_ref::<folio_engine::EngineError>(), e.downcast_ref::<folio_engine::Failure>()) {
-                    (Some(engine), _) => engine.exit_code(),
-                    (None, Some(failure)) => failure.exit_code(),
-                    (None, None) => 1,
+                    (Some(engine), _) => (engine.exit_code(), Some(engine.code())),
+                    (None, Some(failure)) => (failure.exit_code(), Some(failure.code)),
+                    (None, None) => (1, None),
                 };
-            eprintln!("Error: {e:?}");
+            // In French, the kind of error is said in French; the message after it is the engine's.
+            match code.map(locale::error_kind_fr).filter(|_| locale::french()) {
+                Some(kind) => eprintln!("Erreur\u{a0}: {kind}\u{a0}: {e:?}"),
+                None if locale::french() => eprintln!("Erreur\u{a0}: {e:?}"),
+                None => eprintln!("Error: {e:?}"),
+            }
             std::process::exit(status);
         }
         ok => ok,

@@ -175,7 +175,8 @@ pub enum AskEvent {
     Failed(Failure),
 }
 
-/// Why an answer failed, as plain data: the [`EngineError::code`] and the message.
+/// Why an answer (or the indexing of a watch's changes) failed, as plain data: the
+/// [`EngineError::code`] and the message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct Failure {

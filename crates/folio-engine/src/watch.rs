@@ -12,7 +12,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, Recom
 use tokio::sync::mpsc;
 
 use crate::index::{IndexOptions, IndexReport};
-use crate::{absolute, EngineError, Library};
+use crate::{absolute, EngineError, Failure, Library};
 
 /// How long the file system must be quiet before a batch of changes is indexed.
 pub const DEBOUNCE: Duration = Duration::from_millis(750);
@@ -29,7 +29,7 @@ pub enum WatchEvent {
     /// Changes were indexed.
     Synced(IndexReport),
     /// Indexing the changes failed; the watch goes on.
-    Failed(String),
+    Failed(Failure),
     /// A folder cannot be watched (gone, unreadable, the system's limit of watches reached); the
     /// other folders are still watched. The folder is tried again when the library's folders change.
     Unwatched {
@@ -166,7 +166,7 @@ impl Library {
                 }
                 let event = match library.index(&touched, options, &|_| {}).await {
                     Ok(report) => WatchEvent::Synced(report),
-                    Err(e) => WatchEvent::Failed(e.to_string()),
+                    Err(e) => WatchEvent::Failed(Failure::from(&e)),
                 };
                 if tx.send(event).await.is_err() {
                     return;
@@ -224,7 +224,7 @@ async fn follow_folders(
     let wanted = match library.folders_on_disk() {
         Ok(wanted) => wanted,
         Err(e) => {
-            let _ = tx.send(WatchEvent::Failed(e.to_string())).await;
+            let _ = tx.send(WatchEvent::Failed(Failure::from(&e))).await;
             return watched;
         }
     };

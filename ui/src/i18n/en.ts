@@ -106,7 +106,11 @@ export const en = {
   /** What was being done when something failed, shown before the error in the banner. */
   failure: {
     readSettings: "Could not read the settings",
-    background: "Background work",
+    openLibrary: "The library cannot be opened yet",
+    resumeJobs: "Interrupted indexing could not be finished",
+    watch: "Folio cannot watch the folders for changes",
+    indexChanges: "Changes could not be indexed",
+    followFolder: "Changes in this folder are not followed (the other folders are)",
     chooseModel: "Could not choose the model",
     useModelFile: "Could not use that model file",
     moveLibrary: "Could not change where the library lives",
@@ -136,6 +140,8 @@ export const en = {
     /** The banner's line: what failed, then why. */
     line: (what: string, why: string) => `${what}: ${why}`,
     dismiss: "Dismiss",
+    /** After a problem the app tries again by itself. */
+    retrying: (duration: string) => `Trying again in ${duration}.`,
     /** What each of the back end's error codes means; its own message follows as detail. */
     code: {
       invalid_input: "the request is not valid",

@@ -115,7 +115,11 @@ export const fr: Messages = {
 
   failure: {
     readSettings: "Impossible de lire les paramètres",
-    background: "Travail en arrière-plan",
+    openLibrary: "La bibliothèque ne peut pas encore être ouverte",
+    resumeJobs: "L’indexation interrompue n’a pas pu être terminée",
+    watch: "Folio ne peut pas surveiller les dossiers",
+    indexChanges: "Les changements n’ont pas pu être indexés",
+    followFolder: "Les changements de ce dossier ne sont pas suivis (ceux des autres dossiers le sont)",
     chooseModel: "Impossible de choisir le modèle",
     useModelFile: "Impossible d’utiliser ce fichier de modèle",
     moveLibrary: "Impossible de changer l’emplacement de la bibliothèque",
@@ -144,6 +148,7 @@ export const fr: Messages = {
   error: {
     line: (what, why) => `${what}\u00a0: ${why}`,
     dismiss: "Fermer",
+    retrying: (duration) => `Nouvel essai dans ${duration}.`,
     code: {
       invalid_input: "la demande n’est pas valide",
       not_found: "introuvable",

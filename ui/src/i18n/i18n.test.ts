@@ -17,6 +17,7 @@ function leaves(tree: Tree, prefix = ""): Array<[string, unknown]> {
 /** The arguments each message that takes some is tried with. */
 const samples: Record<string, unknown[]> = {
   "error.line": ["Could not answer", "busy"],
+  "error.retrying": ["2 s"],
   "library.statusCount": [2, "indexed"],
   "indexing.failed": ["the disk is full"],
   "indexing.filesOf": [3, 40],
