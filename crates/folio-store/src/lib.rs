@@ -21,6 +21,7 @@ mod embedding;
 pub mod fault;
 mod fulltext;
 mod jobs;
+mod lexicon;
 mod place;
 mod stored;
 mod vectors;
@@ -39,6 +40,7 @@ use folio_core::{AnnKind, AnnParams, Bm25Query, CheckReport, Chunk, ChunkId, Cou
 use fulltext::FullText;
 pub use fulltext::{PreparedSearch, TextHit};
 pub use jobs::Jobs;
+pub use lexicon::Lexicon;
 pub use place::{destination, move_library, remove_library, Moved};
 use vectors::Vectors;
 
@@ -140,6 +142,8 @@ impl Store {
     /// Opens the stores under `dir` (creating them), then recovers from any interrupted write.
     pub async fn open(dir: &Path, dim: usize) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)?;
+        // The dictionaries searches translate with are read beside the opening, not at the first question.
+        std::thread::spawn(|| Lexicon::system().is_some());
         let catalog = Catalog::open(&dir.join(place::CATALOG_FILE))?;
         let (text, rebuilt) = FullText::open(&dir.join(place::TEXT_DIR))?;
         let (active, next) = catalog.embedding()?;
