@@ -115,10 +115,9 @@ impl Dictionary {
     /// counts only if `content` accepts its stem (a question's function words are not translated).
     pub(crate) fn translate(&self, language: Language, text: &str, content: impl Fn(&str) -> bool) -> Vec<&[String]> {
         let words = tokens(language, text, false);
-        let stems = tokens(language, text, true);
-        if words.len() != stems.len() {
-            return self.stemmed.translate(&stems, &stems, &content);
-        }
+        // Each word's stem, one for one (a word the stemming analyzer drops keeps its own form).
+        let stems: Vec<String> =
+            words.iter().map(|w| tokens(language, w, true).pop().unwrap_or_else(|| w.clone())).collect();
         let mut found = Vec::new();
         let mut i = 0;
         while i < words.len() {
@@ -165,21 +164,6 @@ impl Entries {
             }
             self.entries.get(&keys[i..i + n].join(" ")).map(|t| (n, t.as_slice()))
         })
-    }
-
-    fn translate(&self, keys: &[String], stems: &[String], content: &impl Fn(&str) -> bool) -> Vec<&[String]> {
-        let mut found = Vec::new();
-        let mut i = 0;
-        while i < keys.len() {
-            match self.longest_at(keys, stems, i, content) {
-                Some((n, translations)) => {
-                    found.push(translations);
-                    i += n;
-                }
-                None => i += 1,
-            }
-        }
-        found
     }
 }
 
