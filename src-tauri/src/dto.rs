@@ -722,7 +722,7 @@ mod tests {
     /// Run with `FOLIO_BLESS=1` to regenerate it after changing `folio_core::problem`.
     #[test]
     fn the_reasons_the_ui_is_checked_against_are_current() {
-        use folio_engine::{Language, Stop, ToolTask, Unreadable};
+        use folio_engine::{Language, MissingTool, Stop, ToolTask, Unreadable};
         let stops = [
             Stop::Time { ms: 120_000 },
             Stop::Time { ms: 300 },
@@ -749,8 +749,16 @@ mod tests {
             Problem::Unsupported,
             Problem::Encrypted,
             Problem::Corrupt { detail: "not a PDF file (no %PDF header)".into() },
-            Problem::NeedsTool { task: ToolTask::Pdf, tool: "pdftotext".into(), package: "poppler-utils".into() },
-            Problem::NeedsTool { task: ToolTask::Ocr, tool: "tesseract".into(), package: "tesseract-ocr".into() },
+            Problem::NeedsTool(MissingTool {
+                task: ToolTask::Pdf,
+                tool: "pdftotext".into(),
+                package: "poppler-utils".into(),
+            }),
+            Problem::NeedsTool(MissingTool {
+                task: ToolTask::Ocr,
+                tool: "tesseract".into(),
+                package: "tesseract-ocr".into(),
+            }),
             Problem::NotText { run: 3_145_728 },
             Problem::NoText,
             Problem::TooLarge { limit: 64 << 20 },

@@ -26,14 +26,7 @@ pub enum Problem {
         detail: String,
     },
     /// Reading it needs a program that is not installed.
-    NeedsTool {
-        /// What the program is needed for.
-        task: ToolTask,
-        /// The program.
-        tool: String,
-        /// The Debian package that installs it.
-        package: String,
-    },
+    NeedsTool(MissingTool),
     /// The file decodes as text but is not prose: a run of `run` bytes without white space.
     NotText {
         /// The longest run without a space or line break, in bytes.
@@ -65,6 +58,18 @@ pub enum Problem {
         /// The sentence.
         text: String,
     },
+}
+
+/// A program reading a file needs, which is not installed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MissingTool {
+    /// What the program is needed for.
+    pub task: ToolTask,
+    /// The program.
+    pub tool: String,
+    /// The Debian package that installs it.
+    pub package: String,
 }
 
 /// What a missing program is needed for.
@@ -184,7 +189,7 @@ impl Problem {
             Problem::Unsupported => "unsupported",
             Problem::Encrypted => "encrypted",
             Problem::Corrupt { .. } => "corrupt",
-            Problem::NeedsTool { .. } => "needs_tool",
+            Problem::NeedsTool(_) => "needs_tool",
             Problem::NotText { .. } => "not_text",
             Problem::Stopped { .. } => "stopped",
             Problem::NoText => "no_text",
@@ -239,10 +244,10 @@ impl Problem {
             Problem::Corrupt { detail } => {
                 format!("le fichier est endommagé ou n’est pas au format que son nom indique\u{a0}: {detail}")
             }
-            Problem::NeedsTool { task: ToolTask::Pdf, tool, package } => {
+            Problem::NeedsTool(MissingTool { task: ToolTask::Pdf, tool, package }) => {
                 format!("lire les PDF demande `{tool}` (paquet Debian {package}), qui n’est pas installé")
             }
-            Problem::NeedsTool { task: ToolTask::Ocr, tool, package } => {
+            Problem::NeedsTool(MissingTool { task: ToolTask::Ocr, tool, package }) => {
                 format!("l’OCR demande `{tool}` (paquet Debian {package}), qui n’est pas installé")
             }
             Problem::NotText { run } => format!(
@@ -279,10 +284,10 @@ impl std::fmt::Display for Problem {
             Problem::Corrupt { detail } => {
                 write!(f, "the file is damaged or not in the format its name says: {detail}")
             }
-            Problem::NeedsTool { task: ToolTask::Pdf, tool, package } => {
+            Problem::NeedsTool(MissingTool { task: ToolTask::Pdf, tool, package }) => {
                 write!(f, "reading PDFs needs `{tool}` (Debian package {package}), which is not installed")
             }
-            Problem::NeedsTool { task: ToolTask::Ocr, tool, package } => {
+            Problem::NeedsTool(MissingTool { task: ToolTask::Ocr, tool, package }) => {
                 write!(f, "OCR needs `{tool}` (Debian package {package}), which is not installed")
             }
             Problem::NotText { run } => write!(
@@ -485,7 +490,11 @@ mod tests {
             p.say(Language::French),
             "arrêté\u{a0}: les feuilles s’étendent sur plus de 20\u{202f}000\u{202f}000 cellules"
         );
-        let p = Problem::NeedsTool { task: ToolTask::Ocr, tool: "tesseract".into(), package: "tesseract-ocr".into() };
+        let p = Problem::NeedsTool(MissingTool {
+            task: ToolTask::Ocr,
+            tool: "tesseract".into(),
+            package: "tesseract-ocr".into(),
+        });
         assert_eq!(
             p.say(Language::French),
             "l’OCR demande `tesseract` (paquet Debian tesseract-ocr), qui n’est pas installé"
@@ -512,7 +521,7 @@ mod tests {
             Problem::Unsupported,
             Problem::Encrypted,
             Problem::Corrupt { detail: String::new() },
-            Problem::NeedsTool { task: ToolTask::Pdf, tool: String::new(), package: String::new() },
+            Problem::NeedsTool(MissingTool { task: ToolTask::Pdf, tool: String::new(), package: String::new() }),
             Problem::NotText { run: 0 },
             Problem::Stopped { stop: Stop::Nesting },
             Problem::NoText,

@@ -21,7 +21,7 @@ pub use embedding::{download_embedder, embedders, EmbedderInfo, SwitchEvent};
 pub use error::EngineError;
 pub use folio_core::chat::{ChatId, ChatMessage, ChatSummary, MessageId, MessageState, Role};
 pub use folio_core::lang::Language;
-pub use folio_core::problem::{Problem, Stop, ToolTask, Unreadable};
+pub use folio_core::problem::{MissingTool, Problem, Stop, ToolTask, Unreadable};
 pub use folio_core::{
     parse_date, Answer, ChunkId, Citation, DocumentId, Folder, FolderId, JobId, Location, Passage, SearchFilter,
     SearchHit,

@@ -18,7 +18,7 @@ mod text;
 pub mod worker;
 
 use folio_core::chunk::Section;
-pub use folio_core::problem::{Problem, Stop, ToolTask};
+pub use folio_core::problem::{MissingTool, Problem, Stop, ToolTask};
 
 /// A document's text and the sections chunking must respect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,14 +146,7 @@ pub enum ExtractError {
     /// The file is damaged or is not what its name says; the reader's own words.
     Corrupt(String),
     /// Reading it needs a program that is not installed.
-    NeedsTool {
-        /// What for.
-        task: ToolTask,
-        /// The program.
-        tool: String,
-        /// The Debian package that installs it.
-        package: String,
-    },
+    NeedsTool(MissingTool),
     /// The file decodes as text but is not prose to index (a minified bundle, a data blob): the
     /// longest run without white space, in bytes.
     NotText {
@@ -172,7 +165,7 @@ impl From<ExtractError> for Problem {
             ExtractError::Unsupported => Problem::Unsupported,
             ExtractError::Encrypted => Problem::Encrypted,
             ExtractError::Corrupt(detail) => Problem::Corrupt { detail },
-            ExtractError::NeedsTool { task, tool, package } => Problem::NeedsTool { task, tool, package },
+            ExtractError::NeedsTool(missing) => Problem::NeedsTool(missing),
             ExtractError::NotText { run } => Problem::NotText { run },
             ExtractError::Stopped(stop) => Problem::Stopped { stop },
         }

@@ -8,10 +8,10 @@ use folio_core::chunk::LineUnit;
 use folio_core::Location;
 
 use crate::builder::Builder;
-use crate::{ExtractError, Extracted, Format, ToolTask};
+use crate::{ExtractError, Extracted, Format, MissingTool, ToolTask};
 
 fn tool_missing(tool: &str, package: &str) -> ExtractError {
-    ExtractError::NeedsTool { task: ToolTask::Ocr, tool: tool.into(), package: package.into() }
+    ExtractError::NeedsTool(MissingTool { task: ToolTask::Ocr, tool: tool.into(), package: package.into() })
 }
 
 /// Recognises the text of one image file.

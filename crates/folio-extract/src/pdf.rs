@@ -11,7 +11,7 @@ use folio_core::chunk::LineUnit;
 use folio_core::Location;
 
 use crate::builder::Builder;
-use crate::{ExtractError, Extracted, Format, ToolTask};
+use crate::{ExtractError, Extracted, Format, MissingTool, ToolTask};
 
 pub(crate) fn pdf(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     if !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
@@ -23,11 +23,11 @@ pub(crate) fn pdf(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     let out = Command::new("pdftotext").args(["-enc", "UTF-8", "-eol", "unix"]).arg(&input).arg("-").output().map_err(
         |e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                ExtractError::NeedsTool {
+                ExtractError::NeedsTool(MissingTool {
                     task: ToolTask::Pdf,
                     tool: "pdftotext".into(),
                     package: "poppler-utils".into(),
-                }
+                })
             } else {
                 ExtractError::Corrupt(e.to_string())
             }

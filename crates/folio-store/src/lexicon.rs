@@ -116,8 +116,18 @@ impl Dictionary {
     pub(crate) fn translate(&self, language: Language, text: &str, content: impl Fn(&str) -> bool) -> Vec<&[String]> {
         let words = tokens(language, text, false);
         // Each word's stem, one for one (a word the stemming analyzer drops keeps its own form).
-        let stems: Vec<String> =
-            words.iter().map(|w| tokens(language, w, true).pop().unwrap_or_else(|| w.clone())).collect();
+        let mut stemmer = words_analyzer(language, false, true);
+        let stems: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let mut stream = stemmer.token_stream(w);
+                if stream.advance() {
+                    stream.token().text.clone()
+                } else {
+                    w.clone()
+                }
+            })
+            .collect();
         let mut found = Vec::new();
         let mut i = 0;
         while i < words.len() {

@@ -137,7 +137,7 @@ impl Library {
                 | ExtractError::Binary
                 | ExtractError::Unsupported
                 | ExtractError::NotText { .. }
-                | ExtractError::NeedsTool { .. }),
+                | ExtractError::NeedsTool(_)),
             ) => self.settle(&facts, Status::Skipped, e.into()).await,
             Err(e @ (ExtractError::Encrypted | ExtractError::Corrupt(_))) => {
                 self.settle(&facts, Status::Failed, e.into()).await
