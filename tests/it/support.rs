@@ -66,6 +66,14 @@ impl Sandbox {
     /// Opens the library on the real stores with the hashing embedder and, if given, a scripted model:
     /// no model files needed, fast and deterministic.
     pub async fn open_fake(&self, generator: Option<Arc<dyn folio_models::Generator>>) -> Arc<Library> {
+        Arc::new(self.try_open_fake(generator).await.expect("open library"))
+    }
+
+    /// [`Sandbox::open_fake`], returning the error.
+    pub async fn try_open_fake(
+        &self,
+        generator: Option<Arc<dyn folio_models::Generator>>,
+    ) -> Result<Library, folio_engine::EngineError> {
         let config = LibraryConfig {
             dir: self.library_dir(),
             models: ModelPaths::new("/nonexistent"),
@@ -76,7 +84,7 @@ impl Sandbox {
             must_exist: false,
         };
         let embedder = Arc::new(folio_models::HashEmbedder::new(64));
-        Arc::new(Library::open_with(config, embedder, generator).await.expect("open library"))
+        Library::open_with(config, embedder, generator).await
     }
 
     /// Opens the library with the real embedder.

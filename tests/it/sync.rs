@@ -550,7 +550,20 @@ async fn a_crash_while_vectors_are_pending_leaves_the_stores_consistent() {
     drop(library);
     embedder.open(false);
 
-    let library = sandbox.open_fake(None).await;
+    // Aborting the job does not stop the embedding thread it started: that thread still holds the
+    // full-text writer's lock until the gate lets it finish. A crashed process holds nothing; wait for
+    // the thread as the next process would wait for the dead one's lock to go.
+    let mut reopened = sandbox.try_open_fake(None).await;
+    for _ in 0..300 {
+        match reopened {
+            Err(folio_engine::EngineError::Busy(_)) => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                reopened = sandbox.try_open_fake(None).await;
+            }
+            _ => break,
+        }
+    }
+    let library = reopened.expect("the library opens once the aborted job's thread is done");
     assert!(library.check().await.expect("check").is_consistent(), "recovery took the pending batch out");
     let docs = library.documents().expect("documents");
     assert!(docs.iter().all(|d| d.status != folio_engine::Status::Indexing));
