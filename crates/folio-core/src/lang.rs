@@ -89,6 +89,13 @@ const ENGLISH: &[&str] = &[
 pub fn detect(text: &str) -> Language {
     let detector = whatlang::Detector::with_allowlist(WHATLANG.to_vec());
     match detector.detect(text) {
+        // Trigrams take a short English text full of Latin and Greek roots for French ("Bone marrow cells
+        // don't contribute to adult macrophage compartments.", 2 of SciFact's 809 claims): one with
+        // English function words and no French one is English.
+        Some(info) if info.is_reliable() && info.lang() == whatlang::Lang::Fra => match function_words(text) {
+            (0, en) if en > 0 => Language::English,
+            _ => Language::French,
+        },
         Some(info) if info.is_reliable() => Language::from_whatlang(info.lang()).unwrap_or(Language::English),
         _ => english_or_french(text),
     }
@@ -96,6 +103,16 @@ pub fn detect(text: &str) -> Language {
 
 /// English or French by their function words, for texts too short for trigram statistics.
 fn english_or_french(text: &str) -> Language {
+    let (fr, en) = function_words(text);
+    if fr > en {
+        Language::French
+    } else {
+        Language::English
+    }
+}
+
+/// How many of `text`'s words are French function words (elided ones included) and how many English.
+fn function_words(text: &str) -> (usize, usize) {
     let lower = text.to_lowercase();
     let (mut fr, mut en) = (0usize, 0usize);
     for word in lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
@@ -112,9 +129,5 @@ fn english_or_french(text: &str) -> Language {
         fr += usize::from(FRENCH.contains(&word));
         en += usize::from(ENGLISH.contains(&word));
     }
-    if fr > en {
-        Language::French
-    } else {
-        Language::English
-    }
+    (fr, en)
 }

@@ -615,6 +615,9 @@ fn the_not_found_message_follows_the_question_s_language() {
         ("What is the height of the Eiffel Tower?", Language::English),
         ("When does the Morvane ferry leave?", Language::English),
         ("Zephyr launch date", Language::English),
+        // Trigrams say French; the function words are English only.
+        ("Bone marrow cells don't contribute to adult macrophage compartments.", Language::English),
+        ("Commelina yellow mottle virus' (ComYMV) genome consists of 2140 baise pairs.", Language::English),
     ] {
         assert_eq!(detect(q), lang, "{q}");
     }
