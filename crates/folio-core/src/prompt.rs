@@ -144,7 +144,7 @@ Les passages les plus proches sont listés ci-dessous ; ils peuvent quand même 
 
 /// What Folio says instead of an answer, in the language of the question.
 pub fn not_found(question: &str) -> &'static str {
-    match crate::lang::detect(question) {
+    match crate::lang::detect_question(question) {
         crate::lang::Language::French => NOT_FOUND_FR,
         _ => NOT_FOUND,
     }

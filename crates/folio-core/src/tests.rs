@@ -606,7 +606,7 @@ fn a_question_s_names_must_be_somewhere_in_the_passages() {
 
 #[test]
 fn the_not_found_message_follows_the_question_s_language() {
-    use crate::lang::{detect, Language};
+    use crate::lang::{detect_question, Language};
     use crate::prompt::{not_found, NOT_FOUND, NOT_FOUND_FR};
     for (q, lang) in [
         ("Quelle est la hauteur de la tour Eiffel ?", Language::French),
@@ -619,7 +619,7 @@ fn the_not_found_message_follows_the_question_s_language() {
         ("Bone marrow cells don't contribute to adult macrophage compartments.", Language::English),
         ("Commelina yellow mottle virus' (ComYMV) genome consists of 2140 baise pairs.", Language::English),
     ] {
-        assert_eq!(detect(q), lang, "{q}");
+        assert_eq!(detect_question(q), lang, "{q}");
     }
     assert_eq!(not_found("Quelle est la hauteur de la tour Eiffel ?"), NOT_FOUND_FR);
     assert_eq!(not_found("What is the height of the Eiffel Tower?"), NOT_FOUND);

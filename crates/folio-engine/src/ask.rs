@@ -316,7 +316,7 @@ impl Library {
         // names something no passage mentions (the question, not the search query: a follow-up's
         // query carries the names of the turns before it).
         let texts: Vec<&str> = hits.iter().map(|h| h.passage.text.as_str()).collect();
-        let language = folio_core::lang::detect(question);
+        let language = folio_core::lang::detect_question(question);
         let model = self.embedder().model();
         let threshold = if model.multilingual {
             model.min_similarity

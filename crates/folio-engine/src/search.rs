@@ -142,7 +142,7 @@ impl Library {
         };
         // Each side's weight follows what it can see in this question's language.
         let mut fusion = options.fusion;
-        let asked_in = folio_core::lang::detect(query);
+        let asked_in = folio_core::lang::detect_question(query);
         if asked_in == folio_core::lang::Language::French && !self.embedder().model().multilingual {
             fusion.dense_weight *= FRENCH_DENSE_FACTOR;
         }

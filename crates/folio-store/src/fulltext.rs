@@ -374,7 +374,7 @@ impl FullText {
     /// and 0.750 at @5); terms the query has there already are left out. `own` holds the query's own
     /// terms per body field, English first.
     fn translated(&self, lexicon: &Lexicon, query: &str, own: &[Vec<String>], weight: f32) -> Vec<(Term, f32)> {
-        let from = folio_core::lang::detect(query);
+        let from = folio_core::lang::detect_question(query);
         let to = if from == Language::French { Language::English } else { Language::French };
         let Some(dictionary) = lexicon.from(from) else { return Vec::new() };
         let field = self.fields.body(to);

@@ -89,7 +89,7 @@ const FRENCH: Words = Words {
 };
 
 fn words_for(question: &str) -> &'static Words {
-    match folio_core::lang::detect(question) {
+    match folio_core::lang::detect_question(question) {
         Language::French => &FRENCH,
         _ => &ENGLISH,
     }

@@ -41,7 +41,7 @@ pub async fn search(library: &Library, query: &str, options: SearchOptions, as_j
         return super::print_json(&mut out, &Results { results });
     }
     // The query's language: a French query gets French words and places ("lignes 3-5").
-    let language = folio_core::lang::detect(query);
+    let language = folio_core::lang::detect_question(query);
     let french = language == folio_core::lang::Language::French;
     if hits.is_empty() {
         writeln!(out, "{}", if french { "Aucun résultat." } else { "No results." })?;
