@@ -769,6 +769,12 @@ mod tests {
             Problem::Other { text: "an English sentence from an older catalog".into() },
         ];
         problems.extend(stops.into_iter().map(|stop| Problem::Stopped { stop }));
+        // Every system message the back end says in French, and one it leaves as it came.
+        problems.extend(folio_core::problem::SYSTEM_ERRORS_FR.iter().enumerate().map(|(n, (english, _))| {
+            Problem::CannotRead { what: Unreadable::File, error: format!("{english} (os error {n})") }
+        }));
+        problems
+            .push(Problem::CannotRead { what: Unreadable::File, error: "stream did not contain valid UTF-8".into() });
         let cases: Vec<serde_json::Value> = problems
             .iter()
             .map(|p| {

@@ -1,8 +1,9 @@
 //! Why a file was not indexed, as data: a stable code with the figures behind it (the limit hit and
 //! its value, the program missing and its Debian package), so that the catalog keeps it, the CLI and
 //! the app say it in their reader's language, and a script can match the code. Only two kinds of
-//! text stay as they came: a parser's or the system's own message (`detail`, `error`), and the
-//! English sentences of catalogs written before reasons were data (`Other`).
+//! text stay as they came: a parser's own message (`detail`) and the English sentences of catalogs
+//! written before reasons were data (`Other`); the system's messages (`error`) are said in French when
+//! they are among the usual ones ([`SYSTEM_ERRORS_FR`]).
 
 use crate::lang::Language;
 
@@ -266,7 +267,7 @@ impl Problem {
                     Unreadable::Folder => "ce dossier ou ce fichier",
                     Unreadable::Details => "les propriétés de ce fichier",
                 };
-                format!("impossible de lire {what}\u{a0}: {error}")
+                format!("impossible de lire {what}\u{a0}: {}", system_error_fr(error))
             }
             Problem::Other { text } => text.clone(),
         }
@@ -356,7 +357,10 @@ impl Stop {
                 format!("{stopped} la réponse du programme de lecture était illisible ({detail})")
             }
             Stop::NoWorker { program, error } => {
-                format!("impossible de démarrer le programme d’extraction de Folio ({program})\u{a0}: {error}")
+                format!(
+                    "impossible de démarrer le programme d’extraction de Folio ({program})\u{a0}: {}",
+                    system_error_fr(error)
+                )
             }
         }
     }
@@ -400,6 +404,46 @@ impl std::fmt::Display for Stop {
 }
 
 /// A count as English writes it: "20,000".
+/// The system's messages for the errors reading files meets, as Rust's `io::Error` words them (the C
+/// library's English, then "(os error N)"), with their French. The window says them from its own copy
+/// (`ui/src/i18n/fr.ts`), checked against this one by src-tauri's test of `problems.json`.
+pub const SYSTEM_ERRORS_FR: &[(&str, &str)] = &[
+    ("Permission denied", "permission refusée"),
+    ("Operation not permitted", "opération non permise"),
+    ("No such file or directory", "fichier ou dossier introuvable"),
+    ("Input/output error", "erreur d’entrée-sortie"),
+    ("No such device or address", "périphérique ou adresse introuvable"),
+    ("Cannot allocate memory", "mémoire insuffisante"),
+    ("Device or resource busy", "périphérique ou ressource occupé"),
+    ("Not a directory", "ce n’est pas un dossier"),
+    ("Is a directory", "c’est un dossier"),
+    ("Too many open files", "trop de fichiers ouverts"),
+    ("File too large", "fichier trop volumineux"),
+    ("No space left on device", "plus de place sur le disque"),
+    ("Read-only file system", "système de fichiers en lecture seule"),
+    ("File name too long", "nom de fichier trop long"),
+    ("Too many levels of symbolic links", "trop de niveaux de liens symboliques"),
+    ("Connection timed out", "délai de connexion dépassé"),
+    ("Stale file handle", "référence de fichier périmée (partage réseau)"),
+    ("Transport endpoint is not connected", "le point de montage n’est plus connecté"),
+    ("Resource temporarily unavailable", "ressource temporairement indisponible"),
+    ("Exec format error", "format d’exécutable invalide"),
+    ("Text file busy", "fichier exécutable occupé"),
+    ("Invalid argument", "argument invalide"),
+    ("Operation not supported", "opération non prise en charge"),
+];
+
+/// `error` in French when it is a system message of [`SYSTEM_ERRORS_FR`] ("Permission denied (os error
+/// 13)" is "permission refusée (erreur système 13)"); any other as it came.
+pub fn system_error_fr(error: &str) -> String {
+    let said = error.strip_suffix(')').and_then(|e| e.rsplit_once(" (os error ")).and_then(|(words, number)| {
+        let french = SYSTEM_ERRORS_FR.iter().find(|(en, _)| *en == words)?.1;
+        let digits = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
+        digits.then(|| format!("{french} (erreur système {number})"))
+    });
+    said.unwrap_or_else(|| error.to_string())
+}
+
 fn en(n: u64) -> String {
     grouped(n, ",")
 }
@@ -502,6 +546,33 @@ mod tests {
         // A parser's own words stay as they came, inside a French sentence.
         let p = Problem::Corrupt { detail: "not a PDF file (no %PDF header)".into() };
         assert!(p.say(Language::French).ends_with("\u{a0}: not a PDF file (no %PDF header)"));
+    }
+
+    #[test]
+    fn the_system_s_usual_messages_are_said_in_french() {
+        let p = Problem::CannotRead { what: Unreadable::File, error: "Permission denied (os error 13)".into() };
+        assert_eq!(
+            p.say(Language::French),
+            "impossible de lire le fichier\u{a0}: permission refusée (erreur système 13)"
+        );
+        assert_eq!(p.to_string(), "cannot read the file: Permission denied (os error 13)");
+        // Any other message stays as it came.
+        for other in ["stream did not contain valid UTF-8", "Permission denied", "Permission denied (os error -1)"] {
+            assert_eq!(system_error_fr(other), other);
+        }
+    }
+
+    /// Each English message of the table is the one Rust writes on Linux for its error number.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_table_s_english_is_what_rust_writes() {
+        let numbers = [13, 1, 2, 5, 6, 12, 16, 20, 21, 24, 27, 28, 30, 36, 40, 110, 116, 107, 11, 8, 26, 22, 95];
+        assert_eq!(numbers.len(), SYSTEM_ERRORS_FR.len());
+        for (n, (english, french)) in numbers.into_iter().zip(SYSTEM_ERRORS_FR) {
+            let error = std::io::Error::from_raw_os_error(n).to_string();
+            assert_eq!(error, format!("{english} (os error {n})"));
+            assert_eq!(system_error_fr(&error), format!("{french} (erreur système {n})"));
+        }
     }
 
     #[test]

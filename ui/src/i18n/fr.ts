@@ -27,6 +27,41 @@ const megaoctets = (bytes: number) => `${num(Math.floor(bytes / 2 ** 20))}\u00a0
 const memory = (bytes: number) => (bytes >= 2 ** 30 ? `${num(Math.round(bytes / 2 ** 30))}\u00a0Go` : megaoctets(bytes));
 const limitTime = (ms: number) => (ms % 1000 === 0 ? `${num(ms / 1000)}\u00a0s` : `${num(ms)}\u00a0ms`);
 
+// The system's usual messages as Rust words them, in French: the back end's table
+// (folio_core::problem::SYSTEM_ERRORS_FR), checked against it through problems.json.
+const systemErrors = new Map<string, string>([
+  ["Permission denied", "permission refusée"],
+  ["Operation not permitted", "opération non permise"],
+  ["No such file or directory", "fichier ou dossier introuvable"],
+  ["Input/output error", "erreur d’entrée-sortie"],
+  ["No such device or address", "périphérique ou adresse introuvable"],
+  ["Cannot allocate memory", "mémoire insuffisante"],
+  ["Device or resource busy", "périphérique ou ressource occupé"],
+  ["Not a directory", "ce n’est pas un dossier"],
+  ["Is a directory", "c’est un dossier"],
+  ["Too many open files", "trop de fichiers ouverts"],
+  ["File too large", "fichier trop volumineux"],
+  ["No space left on device", "plus de place sur le disque"],
+  ["Read-only file system", "système de fichiers en lecture seule"],
+  ["File name too long", "nom de fichier trop long"],
+  ["Too many levels of symbolic links", "trop de niveaux de liens symboliques"],
+  ["Connection timed out", "délai de connexion dépassé"],
+  ["Stale file handle", "référence de fichier périmée (partage réseau)"],
+  ["Transport endpoint is not connected", "le point de montage n’est plus connecté"],
+  ["Resource temporarily unavailable", "ressource temporairement indisponible"],
+  ["Exec format error", "format d’exécutable invalide"],
+  ["Text file busy", "fichier exécutable occupé"],
+  ["Invalid argument", "argument invalide"],
+  ["Operation not supported", "opération non prise en charge"],
+]);
+
+/** A system message ("Permission denied (os error 13)") in French when it is a usual one. */
+function systemError(error: string): string {
+  const m = /^(.*) \(os error (\d+)\)$/.exec(error);
+  const french = m?.[1] === undefined ? undefined : systemErrors.get(m[1]);
+  return french === undefined ? error : `${french} (erreur système ${m?.[2] ?? ""})`;
+}
+
 function stopped(s: Stop): string {
   switch (s.kind) {
     case "time":
@@ -59,7 +94,7 @@ function stopped(s: Stop): string {
     case "garbled":
       return `arrêté\u00a0: la réponse du programme de lecture était illisible (${s.detail})`;
     case "no_worker":
-      return `impossible de démarrer le programme d’extraction de Folio (${s.program})\u00a0: ${s.error}`;
+      return `impossible de démarrer le programme d’extraction de Folio (${s.program})\u00a0: ${systemError(s.error)}`;
   }
 }
 
@@ -96,7 +131,7 @@ function reason(p: Problem): string {
       const what = { file: "le fichier", folder: "ce dossier ou ce fichier", details: "les propriétés de ce fichier" }[
         p.what
       ];
-      return `impossible de lire ${what}\u00a0: ${p.error}`;
+      return `impossible de lire ${what}\u00a0: ${systemError(p.error)}`;
     }
     case "other":
       return p.text;
