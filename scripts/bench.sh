@@ -40,7 +40,11 @@
 #                               and decode speed of the bundled model in Q4_1, Q8_0 and Q4_0, each under mistral.rs
 #                               and, in the same run, llama.cpp (llama-cpp-python from PyPI, built once into
 #                               ~/.cache/folio/llama-cpp; GGUF=... to time another model); about 10 minutes
-# With no argument, all but hostile run in that order. Needs ../shared beside the clone for index, search, eval and french.
+#   scripts/bench.sh languages  Folio's language detection (folio_core::lang, whatlang) against lingua on labelled
+#                               questions (notes-fr-dev, SciFact-train claims, Cranfield queries) and
+#                               notes-fr-dev paragraphs: texts got wrong and time (scripts/langdetect, built
+#                               apart so that lingua never enters Folio's build)
+# With no argument, all but hostile and languages run in that order. Needs ../shared beside the clone for index, search, eval, french and languages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -278,6 +282,12 @@ french() {
   done
 }
 
+languages() {
+  local target="${XDG_CACHE_HOME:-$HOME/.cache}/folio/langdetect-target"
+  CARGO_TARGET_DIR="$target" cargo build --quiet --release --manifest-path scripts/langdetect/Cargo.toml
+  "$target/release/folio-langdetect-bench" "$shared/eval"
+}
+
 case "${1:-all}" in
   fixtures) fixtures ;;
   index) index ;;
@@ -290,6 +300,7 @@ case "${1:-all}" in
   ask-indexing) ask_indexing ;;
   ask-scifact) ask_scifact ;;
   mcp) mcp ;;
+  languages) languages ;;
   all) fixtures; index; search; eval_sets; french; ask; answer ;;
   *) echo "usage: scripts/bench.sh [fixtures|index|hostile|search|eval|french|ask|ask-indexing|ask-scifact|mcp|answer|all]" >&2; exit 2 ;;
 esac
