@@ -403,7 +403,6 @@ impl std::fmt::Display for Stop {
     }
 }
 
-/// A count as English writes it: "20,000".
 /// The system's messages for the errors reading files meets, as Rust's `io::Error` words them (the C
 /// library's English, then "(os error N)"), with their French. The window says them from its own copy
 /// (`ui/src/i18n/fr.ts`), checked against this one by src-tauri's test of `problems.json`.
@@ -444,6 +443,7 @@ pub fn system_error_fr(error: &str) -> String {
     said.unwrap_or_else(|| error.to_string())
 }
 
+/// A count as English writes it: "20,000".
 fn en(n: u64) -> String {
     grouped(n, ",")
 }
